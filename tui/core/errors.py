@@ -1,0 +1,180 @@
+"""One exception tree for everything the core can report.
+
+    ModelArtsError                  every error here; .message, .meaning, .hint, .endpoint
+    ├── ConfigError                 a config file that cannot be used; .path, .line
+    ├── ValidationError             input refused before any request; .field
+    ├── TransportError              no HTTP answer at all; .endpoint
+    │   ├── ConnectError            refused, unreachable, DNS failure
+    │   ├── RequestTimeoutError     no answer within the timeout
+    │   ├── TLSError                certificate or handshake failure
+    │   └── ConnectionDroppedError  the peer closed mid-request or mid-response
+    ├── ResponseError               an answer that is not what the API documents (HTML, bad JSON)
+    ├── ApiError                    an HTTP error with an error code; .status, .code, .request_id
+    │   ├── AuthError               401/403: signature, token, lockout, permission
+    │   ├── ThrottledError          429; .retry_after (seconds)
+    │   ├── NotFoundError           the instance does not exist (ModelArts.6309, 6404, 404)
+    │   ├── StateConflictError      the instance's state does not allow the action
+    │   └── ServerError             5xx
+    └── WaitError                   waiting for a state did not end well
+        ├── WaitTimeoutError        the state was not reached in time
+        └── InstanceFailedError     the instance ended in a failed state
+
+Messages never carry secrets: callers pass text through ``api.redact`` first.
+"""
+
+from __future__ import annotations
+
+from tui.core.error_codes import describe
+
+
+class ModelArtsError(Exception):
+    """Base of the tree; ``str()`` is a one-line, secret-free explanation."""
+
+    def __init__(
+        self, message: str, *, endpoint: str = "", meaning: str = "", hint: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.endpoint = endpoint
+        self.meaning = meaning
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(ModelArtsError):
+    """A config file that does not parse, or holds an unknown key or a mistyped value."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None) -> None:
+        where = f"{path}:{line}" if path and line else path
+        super().__init__(f"{where}: {message}" if where else message)
+        self.path = path
+        self.line = line
+        self.detail = message
+
+
+class ValidationError(ModelArtsError):
+    """A value refused locally (region, project id, instance id, hours) before any request."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class TransportError(ModelArtsError):
+    """The request got no HTTP answer."""
+
+
+class ConnectError(TransportError):
+    """Connection refused, host unreachable or name not resolved."""
+
+
+class RequestTimeoutError(TransportError):
+    """No answer within the timeout."""
+
+
+class TLSError(TransportError):
+    """Certificate verification or TLS handshake failed."""
+
+
+class ConnectionDroppedError(TransportError):
+    """The connection closed before a whole answer arrived."""
+
+
+class ResponseError(ModelArtsError):
+    """An answer whose body is not the documented JSON (a gateway's HTML page, truncated JSON)."""
+
+    def __init__(self, message: str, *, status: int | None = None, endpoint: str = "") -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.status = status
+
+
+class ApiError(ModelArtsError):
+    """An HTTP error answer carrying the service's error code."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        request_id: str | None = None,
+        endpoint: str = "",
+    ) -> None:
+        info = describe(code, status)
+        text = f"HTTP {status} {code}: {message}" if code else f"HTTP {status}: {message}"
+        super().__init__(text, endpoint=endpoint, meaning=info.meaning, hint=info.hint)
+        self.status = status
+        self.code = code
+        self.detail = message
+        self.request_id = request_id
+
+
+class AuthError(ApiError):
+    """Credentials refused: bad signature, unknown AK, expired or wrong token, AK locked, denied."""
+
+
+class ThrottledError(ApiError):
+    """Too many requests; ``retry_after`` is the server's Retry-After in seconds, if given."""
+
+    def __init__(self, *args: object, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class NotFoundError(ApiError):
+    """The instance does not exist."""
+
+
+class StateConflictError(ApiError):
+    """The instance's current state does not allow the requested operation."""
+
+
+class ServerError(ApiError):
+    """The service or its gateway failed (5xx)."""
+
+
+class WaitError(ModelArtsError):
+    """Waiting for a target state did not succeed."""
+
+
+class WaitTimeoutError(WaitError):
+    """The target state was not reached before the timeout."""
+
+
+class InstanceFailedError(WaitError):
+    """The instance ended in a failed state (START_FAILED, ERROR, …)."""
+
+
+_NOT_FOUND = {"ModelArts.6309", "ModelArts.6404"}
+_CONFLICT = {
+    "ModelArts.6304",
+    "ModelArts.6305",
+    "ModelArts.6306",
+    "ModelArts.6307",
+    "ModelArts.6308",
+    "ModelArts.6326",
+    "ModelArts.6327",
+    "ModelArts.6333",
+    "ModelArts.6357",
+}
+
+
+def api_error(
+    status: int, code: str, message: str, *, request_id: str | None = None, endpoint: str = "",
+    retry_after: float | None = None,
+) -> ApiError:
+    """The most specific ApiError subclass for an HTTP status and error code."""
+    kwargs = {"request_id": request_id, "endpoint": endpoint}
+    if status == 429 or code in {"APIGW.0308", "APIG.0308", "ModelArts.6101"}:
+        return ThrottledError(status, code, message, retry_after=retry_after, **kwargs)
+    if code in _NOT_FOUND or (status == 404 and not code.startswith("APIG")):
+        return NotFoundError(status, code, message, **kwargs)
+    if code in _CONFLICT:
+        return StateConflictError(status, code, message, **kwargs)
+    if status in (401, 403):
+        return AuthError(status, code, message, **kwargs)
+    if status >= 500:
+        return ServerError(status, code, message, **kwargs)
+    return ApiError(status, code, message, **kwargs)
