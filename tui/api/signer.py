@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -40,13 +40,13 @@ class Signature:
 def format_sdk_date(when: datetime) -> str:
     """The X-Sdk-Date form of an aware or UTC-naive datetime: ``20191115T033655Z``."""
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
+        when = when.astimezone(UTC)
     return when.strftime(DATE_FORMAT)
 
 
 def parse_sdk_date(value: str) -> datetime:
     """Parse an X-Sdk-Date value; raises ValueError when it is not of the documented form."""
-    return datetime.strptime(value, DATE_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(value, DATE_FORMAT).replace(tzinfo=UTC)
 
 
 def _encode(text: str) -> str:

@@ -1,0 +1,77 @@
+"""The v1 DevEnviron API (``/v1/{project_id}/demanager/instances``) on one HttpSession.
+
+Inputs arrive validated by ``ModelArtsClient``; each method is one logical call (the list
+follows every page). GETs are retried by the session; actions, PUT and DELETE are sent once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.api import constants as c
+from tui.api.parse import parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
+from tui.api.transport import HttpSession
+from tui.core.models import FAMILY_V1, ActionResult, Instance
+
+MAX_PAGES = 1000
+"""A list never asks for more pages than this (a server that keeps answering would loop)."""
+
+
+class V1Api:
+    """List, details, action, update and delete of v1 DevEnviron notebook instances."""
+
+    family = FAMILY_V1
+    statuses = c.V1_STATUSES
+
+    def __init__(self, session: HttpSession) -> None:
+        self._session = session
+        self.project_id = ""
+
+    def _path(self, template: str, instance_id: str = "") -> str:
+        return template.format(project_id=self.project_id, instance_id=instance_id)
+
+    def _endpoint(self, path: str) -> str:
+        return self._session.base.split("://", 1)[-1] + path
+
+    async def list(self, status: str | None, sort: str | None, order: str | None) -> list[Instance]:
+        """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came."""
+        path = self._path(c.V1_INSTANCES)
+        params: dict[str, Any] = {"de_type": c.DE_TYPE, "limit": 0, "status": status, "sortby": sort, "order": order}
+        found: dict[str, Instance] = {}
+        offset = 0
+        for _ in range(MAX_PAGES):
+            if offset:
+                params["offset"] = offset
+            data = await self._session.call("GET", path, params, retry=True)
+            page = parse_v1_page(data, self._endpoint(path))
+            new = [i for i in page.instances if i.id not in found]
+            for instance in new:
+                found[instance.id] = instance
+            if not new or len(found) >= page.total:
+                break
+            offset += len(page.instances)
+        return list(found.values())
+
+    async def get(self, instance_id: str) -> Instance:
+        """One instance's details."""
+        path = self._path(c.V1_INSTANCE, instance_id)
+        data = await self._session.call("GET", path, retry=True)
+        return parse_v1_instance(data, self._endpoint(path))
+
+    async def action(self, instance_id: str, verb: str) -> ActionResult:
+        """``POST .../action {"action": verb}``, sent once."""
+        path = self._path(c.V1_ACTION, instance_id)
+        data = await self._session.call("POST", path, body={"action": verb})
+        return parse_v1_action(data, instance_id, verb, self._endpoint(path))
+
+    async def update(self, instance_id: str, body: dict[str, Any]) -> Instance:
+        """``PUT`` of description and/or ``spec.auto_stop``; the answer is the whole instance."""
+        path = self._path(c.V1_INSTANCE, instance_id)
+        data = await self._session.call("PUT", path, body=body)
+        return parse_v1_instance(data, self._endpoint(path))
+
+    async def delete(self, instance_id: str) -> str:
+        """``DELETE``; the answer names the deleted id."""
+        path = self._path(c.V1_INSTANCE, instance_id)
+        data = await self._session.call("DELETE", path)
+        return parse_deleted_id(data, instance_id, self._endpoint(path))

@@ -1,0 +1,422 @@
+"""Tolerant parsing of ModelArts answers into the frozen values of ``tui.core.models``.
+
+Unknown fields go to ``Instance.extra``, the whole object to ``raw``; missing optional fields
+are fine; timestamps may be strings or numbers of epoch milliseconds or seconds (detected), or
+ISO 8601. What cannot be an instance (not an object, no id) raises ``ResponseError``: no
+``KeyError`` or ``TypeError`` ever leaves this module.
+
+Error bodies come in three documented shapes, all read here (section 3.1 of the reference):
+``{"error_code", "error_message"}`` (v1), ``{"error_code", "error_msg", "request_id"}``
+(gateway, notebooks) and IAM's ``{"error": {"code", "title", "message"}}``; ``code``/``message``
+and ``errorCode``/``errorMsg`` are read as fallbacks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tui.core.errors import ResponseError
+from tui.core.models import (
+    FAMILY_NOTEBOOKS,
+    FAMILY_V1,
+    ActionResult,
+    AutoStop,
+    Instance,
+    InstancePage,
+    Lease,
+)
+
+_SECONDS_LIMIT = 100_000_000_000
+"""Below this an epoch value is seconds (year 5138), at or above it milliseconds (March 1973)."""
+
+_V1_KNOWN = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "status",
+        "creation_timestamp",
+        "latest_update_timestamp",
+        "flavor",
+        "flavor_details",
+        "profile",
+        "spec",
+    }
+)
+_NB_KNOWN = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "status",
+        "create_at",
+        "update_at",
+        "flavor",
+        "flavor_details",
+        "image",
+        "lease",
+        "url",
+    }
+)
+
+
+# --- JSON and scalars ----------------------------------------------------------------------------
+def decode_json(body: bytes, *, endpoint: str = "", status: int | None = None) -> Any:
+    """The JSON value of a body; ResponseError (with a short summary of the body) when it is not JSON."""
+    if not body.strip():
+        raise ResponseError(f"{endpoint}: empty answer where JSON was expected", status=status, endpoint=endpoint)
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ResponseError(
+            f"{endpoint}: answer is not JSON ({summarize_body(body)})", status=status, endpoint=endpoint
+        ) from None
+
+
+def summarize_body(body: bytes, limit: int = 120) -> str:
+    """A one-line hint of what a non-JSON body is: an HTML page's title, else its first characters."""
+    text = body.decode("utf-8", "replace")
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    if title:
+        text = "HTML page: " + title.group(1)
+    elif re.search(r"<(?:!doctype|html|body)\b", text, re.IGNORECASE):
+        text = "HTML page: " + re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(html.unescape(text).split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def as_object(data: Any, what: str, endpoint: str = "") -> dict[str, Any]:
+    """``data`` when it is a JSON object, else ResponseError naming what was expected."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        raise ResponseError(f"{endpoint}: expected {what} as a JSON object, got {kind}", endpoint=endpoint)
+    return data
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_int(value: Any) -> int | None:
+    """An int from an int, a float or a numeric string; None for anything else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        try:
+            return int(float(value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def to_bool(value: Any, default: bool = False) -> bool:
+    """A bool from a bool, ``"true"``/``"false"`` or a number; ``default`` when absent or unclear."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+    return default
+
+
+def epoch_ms(value: Any) -> int | None:
+    """Epoch milliseconds from ms or seconds (number or numeric string) or ISO 8601; None if absent."""
+    if isinstance(value, bool) or value is None:
+        return None
+    number: float
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return _iso_ms(text)
+    else:
+        return None
+    if number != number or number <= 0 or number == float("inf"):
+        return None
+    return int(number * 1000) if number < _SECONDS_LIMIT else int(number)
+
+
+def _iso_ms(text: str) -> int | None:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        ms = int(when.timestamp() * 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return ms if ms > 0 else None
+
+
+# --- instances -----------------------------------------------------------------------------------
+def _require_id(data: Any, what: str, endpoint: str) -> tuple[dict[str, Any], str]:
+    obj = as_object(data, what, endpoint)
+    instance_id = obj.get("id")
+    if not isinstance(instance_id, (str, int)) or isinstance(instance_id, bool) or not str(instance_id):
+        raise ResponseError(f"{endpoint}: {what} has no id", endpoint=endpoint)
+    return obj, str(instance_id)
+
+
+def _v1_auto_stop(obj: dict[str, Any]) -> AutoStop | None:
+    spec = _obj(obj.get("spec"))
+    auto = spec.get("auto_stop")
+    if not isinstance(auto, dict):
+        auto = obj.get("auto_stop")  # otcextensions sends it top level
+    if not isinstance(auto, dict):
+        return None
+    return AutoStop(
+        enabled=to_bool(auto.get("enable")),
+        duration_s=to_int(auto.get("duration")),
+        stop_at_ms=epoch_ms(auto.get("stop_timestamp")),
+        remain_s=to_int(auto.get("remain_time")),
+    )
+
+
+def _v1_image(profile: dict[str, Any]) -> str:
+    params = _obj(_obj(_obj(profile.get("provision")).get("spec")).get("params"))
+    name, tag = _str(params.get("image_name")), _str(params.get("image_tag"))
+    if name:
+        return f"{name}:{tag}" if tag else name
+    return _str(profile.get("name")) or _str(profile.get("id"))
+
+
+def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
+    """One v1 DevEnviron ``<instance>`` object."""
+    obj, instance_id = _require_id(data, "instance", endpoint)
+    profile = _obj(obj.get("profile"))
+    flavor_details = _obj(obj.get("flavor_details"))
+    spec = _obj(obj.get("spec"))
+    annotations = _obj(spec.get("annotations"))
+    return Instance(
+        id=instance_id,
+        name=_str(obj.get("name")),
+        status=_str(obj.get("status")),
+        description=_str(obj.get("description")),
+        flavor=_str(obj.get("flavor")) or _str(flavor_details.get("name")),
+        flavor_type=_str(flavor_details.get("type")) or _str(profile.get("flavor_type")),
+        image=_v1_image(profile),
+        created_ms=epoch_ms(obj.get("creation_timestamp")),
+        updated_ms=epoch_ms(obj.get("latest_update_timestamp")),
+        auto_stop=_v1_auto_stop(obj),
+        url=_str(annotations.get("url")),
+        family=FAMILY_V1,
+        raw=obj,
+        extra={k: v for k, v in obj.items() if k not in _V1_KNOWN},
+    )
+
+
+def _nb_image(image: Any) -> str:
+    if isinstance(image, str):
+        return image
+    image = _obj(image)
+    name, tag = _str(image.get("name")), _str(image.get("tag"))
+    if name:
+        return f"{name}:{tag}" if tag else name
+    return _str(image.get("swr_path")) or _str(image.get("id"))
+
+
+def _nb_auto_stop(lease: Any) -> AutoStop | None:
+    if not isinstance(lease, dict):
+        return None
+    created = epoch_ms(lease.get("create_at"))
+    duration_ms = to_int(lease.get("duration"))
+    stop_at = created + duration_ms if created is not None and duration_ms is not None and duration_ms > 0 else None
+    return AutoStop(
+        enabled=to_bool(lease.get("enable"), default=duration_ms is not None and duration_ms > 0),
+        duration_s=duration_ms // 1000 if duration_ms is not None and duration_ms > 0 else None,
+        stop_at_ms=stop_at,
+        lease_type=_str(lease.get("type")) or None,
+        lease_created_ms=created,
+    )
+
+
+def parse_notebook(data: Any, endpoint: str = "") -> Instance:
+    """One notebooks-family ``NotebookResp`` object, mapped to the same Instance."""
+    obj, instance_id = _require_id(data, "notebook", endpoint)
+    flavor_details = _obj(obj.get("flavor_details"))
+    return Instance(
+        id=instance_id,
+        name=_str(obj.get("name")),
+        status=_str(obj.get("status")),
+        description=_str(obj.get("description")),
+        flavor=_str(obj.get("flavor")) or _str(flavor_details.get("name")),
+        flavor_type=_str(flavor_details.get("type")),
+        image=_nb_image(obj.get("image")),
+        created_ms=epoch_ms(obj.get("create_at")),
+        updated_ms=epoch_ms(obj.get("update_at")),
+        auto_stop=_nb_auto_stop(obj.get("lease")),
+        url=_str(obj.get("url")),
+        family=FAMILY_NOTEBOOKS,
+        raw=obj,
+        extra={k: v for k, v in obj.items() if k not in _NB_KNOWN},
+    )
+
+
+def parse_instance(data: Any, family: str, endpoint: str = "") -> Instance:
+    """An instance of either family."""
+    if family == FAMILY_NOTEBOOKS:
+        return parse_notebook(data, endpoint)
+    return parse_v1_instance(data, endpoint)
+
+
+# --- lists ---------------------------------------------------------------------------------------
+def _items(value: Any, what: str, endpoint: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ResponseError(f"{endpoint}: expected a list of {what}", endpoint=endpoint)
+    return value
+
+
+def parse_v1_page(data: Any, endpoint: str = "") -> InstancePage:
+    """``{"instances": [...], "total_count": n}`` (a bare list is accepted too)."""
+    if isinstance(data, list):
+        items: list[Any] = data
+        total = None
+    else:
+        obj = as_object(data, "instance list", endpoint)
+        items = _items(obj.get("instances"), "instances", endpoint)
+        total = to_int(obj.get("total_count"))
+    instances = tuple(parse_v1_instance(item, endpoint) for item in items)
+    return InstancePage(instances, total if total is not None else len(instances))
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookPage:
+    """One notebooks list answer: the page and the paging numbers the service sent."""
+
+    page: InstancePage
+    pages: int | None
+    current: int | None
+
+
+def parse_notebook_page(data: Any, endpoint: str = "") -> NotebookPage:
+    """``{"current", "data": [...], "pages", "size", "total"}``."""
+    if isinstance(data, list):
+        items: list[Any] = data
+        obj: dict[str, Any] = {}
+    else:
+        obj = as_object(data, "notebook list", endpoint)
+        items = _items(obj.get("data", obj.get("notebooks")), "notebooks", endpoint)
+    instances = tuple(parse_notebook(item, endpoint) for item in items)
+    total = to_int(obj.get("total"))
+    return NotebookPage(
+        InstancePage(instances, total if total is not None else len(instances)),
+        to_int(obj.get("pages")),
+        to_int(obj.get("current")),
+    )
+
+
+# --- actions, leases, deletes --------------------------------------------------------------------
+def parse_v1_action(data: Any, instance_id: str, action: str, endpoint: str = "") -> ActionResult:
+    """``{"current_status": ..., "previous_state": ...}`` (``previous_status`` accepted too)."""
+    obj = as_object(data, "action result", endpoint)
+    previous = obj.get("previous_state", obj.get("previous_status"))
+    return ActionResult(instance_id, action, _str(obj.get("current_status", obj.get("status"))), _str(previous))
+
+
+def parse_lease(data: Any, endpoint: str = "") -> Lease:
+    """A notebooks ``Lease`` object (or an object holding one under ``lease``)."""
+    obj = as_object(data, "lease", endpoint)
+    if isinstance(obj.get("lease"), dict) and "duration" not in obj:
+        obj = obj["lease"]
+    duration = to_int(obj.get("duration"))
+    return Lease(
+        create_at_ms=epoch_ms(obj.get("create_at")),
+        duration_ms=duration,
+        enabled=to_bool(obj.get("enable"), default=duration is not None and duration > 0),
+        type=_str(obj.get("type")),
+        update_at_ms=epoch_ms(obj.get("update_at")),
+    )
+
+
+def parse_deleted_id(data: Any, fallback: str, endpoint: str = "") -> str:
+    """The id a delete answered with: v1 ``{"instance_id"}``, notebooks ``{"id", ...}``; else ``fallback``."""
+    if not isinstance(data, dict):
+        return fallback
+    return _str(data.get("instance_id")) or _str(data.get("id")) or fallback
+
+
+# --- error bodies --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ErrorBody:
+    """What an error answer said: code, message, request id (each '' when absent)."""
+
+    code: str = ""
+    message: str = ""
+    request_id: str = ""
+    title: str = ""
+
+
+_CODE_KEYS = ("error_code", "errorCode", "code")
+_MESSAGE_KEYS = ("error_msg", "error_message", "errorMsg", "errorMessage", "message", "msg")
+
+
+def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, (dict, list)) and _str(value):
+            return _str(value)
+    return ""
+
+
+def _error_from_object(obj: Mapping[str, Any], depth: int = 0) -> ErrorBody:
+    code, message = _first(obj, _CODE_KEYS), _first(obj, _MESSAGE_KEYS)
+    request_id = _first(obj, ("request_id", "requestId"))
+    if code or message:
+        return ErrorBody(code, message, request_id, _str(obj.get("title")))
+    if depth < 2:
+        for value in obj.values():
+            if isinstance(value, dict):
+                inner = _error_from_object(value, depth + 1)
+                if inner.code or inner.message:
+                    return ErrorBody(inner.code, inner.message, inner.request_id or request_id, inner.title)
+    return ErrorBody(request_id=request_id)
+
+
+def parse_error_body(body: bytes | Any) -> ErrorBody | None:
+    """Code and message of an error answer of any documented shape; None when the body is not JSON."""
+    data = body
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")
+    if isinstance(error, dict):  # IAM / keystone
+        found = _error_from_object(error, 1)
+        code = found.code
+        if code.isdigit():  # keystone puts the HTTP status in "code"; the title says more
+            code = ""
+        return ErrorBody(code, found.message or found.title, found.request_id or _str(data.get("request_id")), found.title)
+    return _error_from_object(data)

@@ -1,0 +1,97 @@
+"""Masking of secrets in text, before any call record, log line or exception message is built.
+
+Two layers: the exact values the caller knows to be secret (SK, password, tokens) are replaced
+wherever they occur, and patterns catch what is secret by its place (an Authorization value, an
+X-Auth-Token header, a ``"password"`` JSON field, ``sk=`` in a query, an IAM PKI token).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from tui.core.secret import Secret
+
+MASK = "********"
+MIN_SECRET_LEN = 4
+"""Shorter known values are not masked by value: masking "ab" everywhere would shred the text."""
+
+_SECRET_KEYS = (
+    r"password|passwd|pwd|ak|sk|access_?key(?:_?id)?|secret|secret_?key|secret_?access_?key|access_?token|auth_?token|"
+    r"security_?token|session_?token|token|ssh_private_key|private_?key|signature|x-auth-token|"
+    r"x-subject-token|x-security-token|authorization"
+)
+_KEY_RE = re.compile(rf"^(?:{_SECRET_KEYS})$", re.IGNORECASE)
+
+# "password": "…"  /  'sk': '…'  (JSON bodies, Python reprs)
+_QUOTED_FIELD = re.compile(
+    rf"""(?P<head>(?P<q>["'])(?:{_SECRET_KEYS})(?P=q)\s*:\s*)(?P<vq>["'])(?P<value>(?:\\.|(?!(?P=vq)).)*)(?P=vq)""",
+    re.IGNORECASE,
+)
+# X-Auth-Token: …  /  Authorization: …  (header lines, to the end of the line)
+_HEADER_LINE = re.compile(
+    r"(?P<head>\b(?:X-Auth-Token|X-Subject-Token|X-Security-Token|Authorization)\s*:\s*)(?P<value>[^\r\n]+)",
+    re.IGNORECASE,
+)
+# …Signature=abcdef…  (the SDK-HMAC-SHA256 Authorization value, wherever it is quoted)
+_SIGNATURE = re.compile(r"(?P<head>\bSignature=)(?P<value>[0-9A-Za-z+/=_-]+)")
+# sk=…&  password=…  token=…  (queries, form bodies, key=value log text)
+_KEY_VALUE = re.compile(rf"(?P<head>(?<![\w-])(?:{_SECRET_KEYS})=)(?P<value>[^&\s,;\"']+)", re.IGNORECASE)
+# IAM PKI tokens start with "MII" and run for hundreds of base64 characters.
+_PKI_TOKEN = re.compile(r"\bMII[A-Za-z0-9+/=_-]{40,}")
+
+
+def _values(secrets: Iterable[str | Secret | None]) -> list[str]:
+    found: set[str] = set()
+    for item in secrets:
+        if item is None:
+            continue
+        value = item.reveal() if isinstance(item, Secret) else item
+        if len(value) >= MIN_SECRET_LEN:
+            found.add(value)
+            encoded = quote(value, safe="")
+            if encoded != value:
+                found.add(encoded)
+    return sorted(found, key=len, reverse=True)
+
+
+def _mask_group(match: re.Match[str]) -> str:
+    value = match.group("value")
+    if value == MASK:
+        return match.group(0)
+    start = match.start("value") - match.start(0)
+    end = match.end("value") - match.start(0)
+    whole = match.group(0)
+    return whole[:start] + MASK + whole[end:]
+
+
+def redact(text: str, secrets: Iterable[str | Secret | None] = ()) -> str:
+    """``text`` with every known secret value and every secret-looking field masked."""
+    if not text:
+        return text
+    for value in _values(secrets):
+        text = text.replace(value, MASK)
+    text = _HEADER_LINE.sub(_mask_group, text)
+    text = _SIGNATURE.sub(_mask_group, text)
+    text = _QUOTED_FIELD.sub(_mask_group, text)
+    text = _KEY_VALUE.sub(_mask_group, text)
+    text = _PKI_TOKEN.sub(MASK, text)
+    return text
+
+
+def is_secret_key(name: str) -> bool:
+    """True for a field or query name whose value is a credential (``sk``, ``token``, ``password``…)."""
+    return bool(_KEY_RE.match(name.strip()))
+
+
+def redact_path(path: str, secrets: Iterable[str | Secret | None] = ()) -> str:
+    """A ``path?query`` with the values of secret-looking query keys and known secrets masked."""
+    base, sep, query = path.partition("?")
+    if sep:
+        pieces = []
+        for piece in query.split("&"):
+            key, eq, _value = piece.partition("=")
+            pieces.append(f"{key}={MASK}" if eq and is_secret_key(key) else piece)
+        path = base + "?" + "&".join(pieces)
+    return redact(path, secrets)

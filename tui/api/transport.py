@@ -1,0 +1,408 @@
+"""One HTTP session for a ModelArtsClient: wire format, call records, error mapping, GET retries.
+
+* The query is the signer's canonical query string, put on the URL as is (never httpx
+  ``params=``, which writes a space as ``+``); a JSON body is serialised once, to the bytes that
+  are both signed and sent.
+* Every request that goes on the wire, each attempt, the IAM token requests and the resend after
+  a 401 included, produces exactly one ``ApiCall`` (already redacted) through ``on_call``: the
+  httpx event hooks see every request, even those an auth flow yields, and a transport failure is
+  recorded where it is caught.
+* httpx exceptions never leave this module: they become the typed errors of ``tui.core.errors``
+  naming the endpoint (host and path).
+* Only calls marked ``retry=True`` (GETs) are retried: on 429 (honouring ``Retry-After``, capped),
+  502, 503, 504 and dropped connections, with exponential backoff and an injectable ``sleep``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from tui.api import signer
+from tui.api.auth import EXT_TOKEN_REFRESHED
+from tui.api.constants import H_REQUEST_ID, USER_AGENT
+from tui.api.parse import decode_json, parse_error_body, summarize_body
+from tui.api.redact import redact, redact_path
+from tui.core.error_codes import describe
+from tui.core.errors import (
+    ApiError,
+    ConnectError,
+    ConnectionDroppedError,
+    ModelArtsError,
+    RequestTimeoutError,
+    ResponseError,
+    ThrottledError,
+    TLSError,
+    TransportError,
+    ValidationError,
+    api_error,
+)
+from tui.core.models import ApiCall
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+CallSink = Callable[[ApiCall], None]
+
+JSON_TYPE = "application/json"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_AFTER_CAP_S = 30.0
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 8.0
+
+EXT_ATTEMPT = "modelarts.attempt"
+EXT_AT = "modelarts.at"
+EXT_STARTED = "modelarts.started"
+EXT_RECORDED = "modelarts.recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A successful answer: HTTP status and the decoded JSON (None for an empty body)."""
+
+    status: int
+    data: Any
+
+
+def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    """What httpx gets for ``verify``: True/False, or an SSL context for a CA bundle file or dir."""
+    if not isinstance(verify, str):
+        return verify
+    path = os.path.expanduser(verify)
+    try:
+        if os.path.isdir(path):
+            return ssl.create_default_context(capath=path)
+        return ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValidationError("ca_bundle", f"cannot load CA bundle {verify!r}: {exc}") from None
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date); None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _chain(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _request_of(exc: BaseException) -> httpx.Request | None:
+    if isinstance(exc, httpx.RequestError):
+        try:
+            return exc.request
+        except RuntimeError:
+            return None
+    return None
+
+
+def endpoint_of(request: httpx.Request) -> str:
+    """``host[:port]/path``: how messages name where a request went (no query, no secrets)."""
+    return request.url.netloc.decode("ascii", "replace") + request.url.path
+
+
+def transport_error(exc: BaseException, endpoint: str, timeout: float, secrets: Iterable[str] = ()) -> TransportError:
+    """The typed error for an exception raised while no whole HTTP answer arrived."""
+    detail = redact(str(exc) or type(exc).__name__, secrets)
+    if any(isinstance(e, ssl.SSLError) for e in _chain(exc)) or "CERTIFICATE_VERIFY_FAILED" in detail:
+        return TLSError(f"TLS failure talking to {endpoint}: {detail}", endpoint=endpoint)
+    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+        phase = "connection" if isinstance(exc, httpx.ConnectTimeout) else "answer"
+        return RequestTimeoutError(f"no {phase} from {endpoint} within {timeout:g}s", endpoint=endpoint)
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, ConnectionResetError,
+                        BrokenPipeError, ConnectionAbortedError)):
+        return ConnectionDroppedError(
+            f"connection to {endpoint} dropped before a whole answer arrived: {detail}", endpoint=endpoint
+        )
+    if isinstance(exc, (httpx.ConnectError, httpx.ProxyError, ConnectionRefusedError, OSError)):
+        return ConnectError(f"cannot connect to {endpoint}: {detail}", endpoint=endpoint)
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return ConnectError(f"cannot send to {endpoint}: {detail}", endpoint=endpoint)
+    return TransportError(f"request to {endpoint} failed: {detail}", endpoint=endpoint)
+
+
+def retryable(error: ModelArtsError) -> bool:
+    """True for what a GET may safely send again: throttling, 502/503/504, a dropped connection."""
+    if isinstance(error, ConnectionDroppedError | ThrottledError):
+        return True
+    status = getattr(error, "status", None)
+    return isinstance(error, ApiError | ResponseError) and status in RETRY_STATUSES
+
+
+def backoff_delay(attempt: int, error: ModelArtsError) -> float:
+    """Seconds before attempt ``attempt + 1``: Retry-After when given (capped), else exponential."""
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, (int, float)):
+        return min(float(retry_after), RETRY_AFTER_CAP_S)
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
+
+
+class HttpSession:
+    """The httpx client of one ModelArtsClient and everything around a single request."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        auth: httpx.Auth,
+        *,
+        timeout: float = 10.0,
+        on_call: CallSink | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        verify: bool | str = True,
+        max_retries: int = 3,
+        clock: Clock = time.time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        base = (endpoint or "").strip().rstrip("/")
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValidationError("endpoint", f"not an http(s) URL: {endpoint!r}")
+        if parts.query or parts.fragment:
+            raise ValidationError("endpoint", "the endpoint must not carry a query or fragment")
+        if timeout <= 0:
+            raise ValidationError("timeout", "must be more than 0 seconds")
+        self.base = base
+        self.timeout = float(timeout)
+        self.max_retries = max(0, int(max_retries))
+        self._auth = auth
+        self._on_call = on_call
+        self._clock = clock
+        self._sleep = sleep
+        self.clock_skew_s: float | None = None
+        self._timeout = httpx.Timeout(self.timeout)
+        self._http = httpx.AsyncClient(
+            auth=auth,
+            timeout=self._timeout,
+            transport=transport,
+            verify=ssl_verify(verify),
+            trust_env=True,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": JSON_TYPE},
+            event_hooks={"request": [self._on_request], "response": [self._on_response]},
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        """True once ``aclose`` ran."""
+        return self._http.is_closed
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    # --- redaction ---------------------------------------------------------------------------
+    def secrets(self) -> tuple[str, ...]:
+        """The auth's current secret values (the IAM token changes over time)."""
+        values = getattr(self._auth, "secret_values", None)
+        return tuple(values()) if callable(values) else ()
+
+    # --- wire format -------------------------------------------------------------------------
+    def url(self, path: str, params: Mapping[str, object] | None = None) -> str:
+        """Base + path + the canonical query: the wire query is exactly what gets signed."""
+        query = signer.canonical_query(signer.query_pairs(params or {}))
+        return self.base + path + ("?" + query if query else "")
+
+    # --- records -----------------------------------------------------------------------------
+    async def _on_request(self, request: httpx.Request) -> None:
+        ext = dict(request.extensions)
+        if ext.get(EXT_RECORDED):  # the same request object sent again (resend after a 401)
+            ext[EXT_ATTEMPT] = int(ext.get(EXT_ATTEMPT, 1)) + 1
+        ext.setdefault(EXT_ATTEMPT, 1)
+        ext.setdefault("timeout", self._timeout.as_dict())  # requests an auth flow yields carry none
+        ext[EXT_RECORDED] = False
+        ext[EXT_AT] = self._clock()
+        ext[EXT_STARTED] = time.perf_counter()
+        request.extensions = ext
+
+    async def _on_response(self, response: httpx.Response) -> None:
+        request = response.request
+        try:
+            await response.aread()
+        except Exception as exc:
+            self.record_failure(request, transport_error(exc, endpoint_of(request), self.timeout, self.secrets()))
+            raise
+        date = response.headers.get("Date")
+        if date:
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                self.clock_skew_s = parsedate_to_datetime(date).timestamp() - self._clock()
+        code = message = None
+        request_id = response.headers.get(H_REQUEST_ID)
+        if response.status_code >= 400:
+            found = parse_error_body(response.content)
+            if found is None:
+                message = summarize_body(response.content) or response.reason_phrase
+            else:
+                code = found.code or None
+                message = found.message or found.title or None
+                request_id = request_id or found.request_id or None
+        self._emit(request, response.status_code, code, message, request_id, date)
+
+    def record_failure(self, request: httpx.Request, error: ModelArtsError) -> None:
+        """The record of a request that got no whole answer (once per request)."""
+        if request.extensions.get(EXT_RECORDED) is False:
+            self._emit(request, None, None, error.message, None, None)
+
+    def _emit(
+        self,
+        request: httpx.Request,
+        status: int | None,
+        code: str | None,
+        message: str | None,
+        request_id: str | None,
+        server_date: str | None,
+    ) -> None:
+        ext = request.extensions
+        if ext.get(EXT_RECORDED) is not False:
+            return
+        request.extensions = {**ext, EXT_RECORDED: True}
+        if self._on_call is None:
+            return
+        secrets = self.secrets()
+        started = ext.get(EXT_STARTED)
+        call = ApiCall(
+            at=float(ext.get(EXT_AT, self._clock())),
+            method=request.method,
+            path=redact_path(request.url.raw_path.decode("ascii", "replace"), secrets),
+            status=status,
+            latency_ms=(time.perf_counter() - started) * 1000.0 if isinstance(started, float) else 0.0,
+            error_code=code,
+            request_id=request_id,
+            message=redact(message, secrets) if message else None,
+            host=request.url.netloc.decode("ascii", "replace"),
+            attempt=int(ext.get(EXT_ATTEMPT, 1)),
+            server_date=server_date,
+        )
+        try:
+            self._on_call(call)
+        except Exception:  # a broken log sink must not break the API call
+            log.exception("on_call callback failed")
+
+    # --- one request -------------------------------------------------------------------------
+    def error_for(self, response: httpx.Response) -> ModelArtsError:
+        """The typed error for an HTTP error answer (or an unexpected redirect)."""
+        request = response.request
+        endpoint = endpoint_of(request)
+        status = response.status_code
+        secrets = self.secrets()
+        if status < 400:
+            where = response.headers.get("Location", "")
+            return ResponseError(
+                redact(f"{endpoint}: unexpected redirect (HTTP {status}) to {where or '?'}", secrets),
+                status=status, endpoint=endpoint,
+            )
+        found = parse_error_body(response.content)
+        if found is None or not (found.code or found.message):
+            kind = summarize_body(response.content) or "empty body"
+            error = ResponseError(
+                redact(f"HTTP {status} from {endpoint}, not the API's JSON error ({kind})", secrets),
+                status=status, endpoint=endpoint,
+            )
+            info = describe(None, status)
+            error.meaning, error.hint = info.meaning, info.hint
+            return error
+        message = found.message or found.title
+        if status == 401 and request.extensions.get(EXT_TOKEN_REFRESHED):
+            message += " (a freshly fetched IAM token was refused too)"
+        return api_error(
+            status,
+            found.code,
+            redact(message, secrets),
+            request_id=response.headers.get(H_REQUEST_ID) or found.request_id or None,
+            endpoint=endpoint,
+            retry_after=parse_retry_after(response.headers.get("Retry-After"), self._clock()),
+        )
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        body: Any = None,
+        attempt: int = 1,
+    ) -> Answer:
+        """One request, no retry: the decoded answer, or a typed error (recorded either way)."""
+        if self._http.is_closed:
+            raise TransportError(f"the client for {self.base} is closed")
+        content = None
+        if body is not None:
+            content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        request = self._http.build_request(
+            method,
+            self.url(path, params),
+            content=content,
+            headers={"Content-Type": JSON_TYPE},
+            extensions={EXT_ATTEMPT: attempt},
+        )
+        response = await self.transmit(request)
+        if response.status_code >= 300:
+            raise self.error_for(response)
+        if response.status_code == 204 or not response.content.strip():
+            return Answer(response.status_code, None)
+        return Answer(
+            response.status_code,
+            decode_json(response.content, endpoint=endpoint_of(request), status=response.status_code),
+        )
+
+    async def transmit(self, request: httpx.Request, *, with_auth: bool = True) -> httpx.Response:
+        """Send a built request through auth and hooks; transport failures become typed errors."""
+        try:
+            if with_auth:
+                return await self._http.send(request)
+            return await self._http.send(request, auth=None)
+        except ModelArtsError:
+            raise
+        except (httpx.HTTPError, OSError, ssl.SSLError, TimeoutError) as exc:
+            failed = _request_of(exc) or request
+            error = transport_error(exc, endpoint_of(failed), self.timeout, self.secrets())
+            self.record_failure(failed, error)
+            raise error from None
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        body: Any = None,
+        *,
+        retry: bool = False,
+    ) -> Any:
+        """The decoded JSON of a call; with ``retry`` (GETs only) retried on transient failures."""
+        attempts = 1 + (self.max_retries if retry else 0)
+        attempt = 1
+        while True:
+            try:
+                return (await self.send(method, path, params, body, attempt)).data
+            except ModelArtsError as error:
+                if attempt >= attempts or not retryable(error):
+                    raise
+                await self._sleep(backoff_delay(attempt, error))
+                attempt += 1

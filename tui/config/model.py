@@ -1,0 +1,374 @@
+"""The settings as values: profiles (one account, region and project each), UI settings, the whole config.
+
+Frozen dataclasses; edit with ``dataclasses.replace`` and the ``Config.with_*`` helpers. Nothing here
+reads a file: ``tui.config.store`` turns TOML into these values and back. Credentials are ``Secret``
+values, so ``repr``/``str`` of a profile or a config never shows one; ``ak`` (an identifier, not a
+secret, but still masked by ``api.redact``) is shortened in ``repr`` too.
+
+A credential can live in the config file (``sk``) or in an environment variable named by the
+matching ``*_env`` field (``sk_env = "OTC_SK"``). When both are given, a set variable wins and the
+field is the fallback.
+
+Field metadata read by the store: ``toml`` (the key in the file when it differs from the field
+name) and ``choices`` (the values the file may hold).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from difflib import get_close_matches
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui.api.constants import (
+    CLOUD_LABELS,
+    CLOUD_OTC,
+    CLOUDS,
+    INSTANCE_ID_RE,
+    LEASE_MAX_HOURS,
+    LEASE_MIN_HOURS,
+    PROJECT_ID_RE,
+    REGIONS,
+    iam_endpoint,
+    modelarts_endpoint,
+    plausible_region,
+)
+from tui.core.errors import ConfigError, ValidationError
+from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
+from tui.core.secret import Secret
+
+AUTH_AKSK = "aksk"
+AUTH_PASSWORD = "password"
+AUTH_TOKEN = "token"
+AUTH_METHODS = (AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN)
+API_FAMILIES = (FAMILY_V1, FAMILY_NOTEBOOKS)
+
+NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NO_SECRET = Secret("")
+
+SECRET_FIELDS = ("sk", "security_token", "password", "token")
+"""Profile fields that hold a credential."""
+
+ENV_FIELDS = {"ak": "ak_env", "sk": "sk_env", "token": "token_env", "password": "password_env"}
+"""Credential field -> the field naming an environment variable that may hold it instead."""
+
+
+def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def _is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value)
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceRef:
+    """One instance a profile is limited to, with an optional display alias."""
+
+    id: str
+    """The instance id as the service reports it (``DE-…`` or a UUID)."""
+    alias: str = ""
+    """A short name shown beside the instance's own name; empty for none."""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One account, region and project: where to reach ModelArts and how to sign in."""
+
+    name: str
+    """Unique among profiles; letters, digits, ``_``, ``.`` and ``-``."""
+    cloud: str = field(default=CLOUD_OTC, metadata={"choices": CLOUDS})
+    """``"otc"`` (Open Telekom Cloud) or ``"huawei"`` (Huawei Cloud)."""
+    region: str = "eu-de"
+    """Region id, e.g. ``eu-de`` or ``cn-north-4``."""
+    project_id: str = ""
+    """32 hex characters; empty to resolve it later from the region."""
+    endpoint: str = ""
+    """ModelArts endpoint override; empty = derived from cloud and region."""
+    iam_endpoint: str = ""
+    """IAM endpoint override; empty = derived from cloud and region."""
+    api: str = field(default=FAMILY_V1, metadata={"choices": API_FAMILIES})
+    """API family: ``"devenv-v1"`` (demanager) or ``"notebooks"``."""
+    auth: str = field(default=AUTH_AKSK, metadata={"choices": AUTH_METHODS})
+    """Sign-in method: ``"aksk"``, ``"password"`` (IAM user) or ``"token"`` (pre-issued IAM token)."""
+    ak: str = ""
+    """Access key id (aksk)."""
+    ak_env: str = ""
+    """Name of an environment variable holding the access key id instead."""
+    sk: Secret = NO_SECRET
+    """Secret access key (aksk)."""
+    sk_env: str = ""
+    """Name of an environment variable holding the secret key instead."""
+    security_token: Secret = NO_SECRET
+    """Security token of a temporary AK/SK pair; empty for a permanent pair."""
+    domain: str = ""
+    """Account (domain) name (password)."""
+    user: str = ""
+    """IAM user name (password)."""
+    password: Secret = NO_SECRET
+    """IAM user password (password)."""
+    password_env: str = ""
+    """Name of an environment variable holding the password instead."""
+    token: Secret = NO_SECRET
+    """A project-scoped IAM token (token)."""
+    token_env: str = ""
+    """Name of an environment variable holding the token instead."""
+    instances: tuple[InstanceRef, ...] = ()
+    """The instances shown for this profile; empty = every instance the account lists."""
+    read_only: bool = False
+    """True to refuse start, stop and prolong for this profile."""
+    enabled: bool = True
+    """False to keep the profile in the file without polling it."""
+    ca_bundle: str = ""
+    """Path of a PEM bundle to verify the endpoints' certificates; empty = the system store."""
+    insecure: bool = False
+    """True to skip certificate verification (a lab endpoint only)."""
+    prolong_hours: float = 2.0
+    """Default hours for prolong (1-72)."""
+    notify_minutes: int = 15
+    """Warn this many minutes before an instance stops by itself; 0 = never."""
+
+    def __post_init__(self) -> None:
+        # A plain string given for a credential is wrapped, so it can never reach a repr.
+        for name in SECRET_FIELDS:
+            value: Any = getattr(self, name)
+            if not isinstance(value, Secret):
+                object.__setattr__(self, name, Secret(str(value or "")))
+        if not isinstance(self.instances, tuple):
+            object.__setattr__(self, "instances", tuple(self.instances))
+
+    def __repr__(self) -> str:
+        shown = [f"name={self.name!r}"]
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "name" or value == f.default:
+                continue
+            if f.name == "ak":
+                value = value[:4] + "…" if len(value) > 8 else "…"
+            shown.append(f"{f.name}={value!r}")
+        return f"Profile({', '.join(shown)})"
+
+    __str__ = __repr__
+
+    @property
+    def modelarts_url(self) -> str:
+        """The ModelArts endpoint: the override, else the one of the cloud and region."""
+        if self.endpoint:
+            return self.endpoint.strip().rstrip("/")
+        return modelarts_endpoint(self.cloud, self.region)
+
+    @property
+    def iam_url(self) -> str:
+        """The IAM endpoint: the override, else the one of the cloud and region."""
+        if self.iam_endpoint:
+            return self.iam_endpoint.strip().rstrip("/")
+        return iam_endpoint(self.cloud, self.region)
+
+    def _resolve(self, name: str, environ: Mapping[str, str] | None) -> Secret:
+        value: Any = getattr(self, name)
+        current = value if isinstance(value, Secret) else Secret(value)
+        env_name: str = getattr(self, ENV_FIELDS[name])
+        if not env_name:
+            return current
+        found = _env(environ).get(env_name, "")
+        if found:
+            return Secret(found)
+        if not current:
+            raise ValidationError(ENV_FIELDS[name], f"the environment variable {env_name} is not set")
+        return current
+
+    def resolved_ak(self, environ: Mapping[str, str] | None = None) -> str:
+        """The access key id, from ``$ak_env`` when set, else ``ak``.
+
+        Raises ValidationError when ``ak_env`` names an unset variable and ``ak`` is empty.
+        """
+        return self._resolve("ak", environ).reveal()
+
+    def resolved_sk(self, environ: Mapping[str, str] | None = None) -> Secret:
+        """The secret key, from ``$sk_env`` when set, else ``sk`` (ValidationError as for ``resolved_ak``)."""
+        return self._resolve("sk", environ)
+
+    def resolved_token(self, environ: Mapping[str, str] | None = None) -> Secret:
+        """The IAM token, from ``$token_env`` when set, else ``token``."""
+        return self._resolve("token", environ)
+
+    def resolved_password(self, environ: Mapping[str, str] | None = None) -> Secret:
+        """The IAM password, from ``$password_env`` when set, else ``password``."""
+        return self._resolve("password", environ)
+
+    def alias_for(self, instance_id: str) -> str:
+        """The alias configured for ``instance_id``; empty when none."""
+        for ref in self.instances:
+            if ref.id == instance_id:
+                return ref.alias
+        return ""
+
+    def validate(self) -> list[ValidationError]:
+        """Every problem that would stop this profile from working, each naming its field.
+
+        Checks shape only (no network, no file access, no environment lookups).
+        """
+        errors: list[ValidationError] = []
+
+        def bad(name: str, message: str) -> None:
+            errors.append(ValidationError(name, message))
+
+        if not self.name:
+            bad("name", "the profile needs a name")
+        elif not NAME_RE.match(self.name):
+            bad("name", f"{self.name!r} may hold only letters, digits, '_', '.' and '-'")
+        for f in fields(self):
+            choices = f.metadata.get("choices")
+            value = getattr(self, f.name)
+            if choices and value not in choices:
+                bad(f.name, f"{value!r} is not one of {', '.join(choices)}")
+        if self.cloud in REGIONS:
+            known = REGIONS[self.cloud]
+            if self.endpoint:
+                if not plausible_region(self.region):
+                    bad("region", f"{self.region!r} is not a region id (like eu-de or cn-north-4)")
+            elif self.region not in known:
+                bad(
+                    "region",
+                    f"{self.region!r} is not a {CLOUD_LABELS[self.cloud]} region (known: {', '.join(known)}); "
+                    "set endpoint to use another",
+                )
+        if self.project_id and not PROJECT_ID_RE.match(self.project_id):
+            bad("project_id", "must be 32 lower-case hex characters (IAM > My Credentials > Projects), or empty")
+        for name in ("endpoint", "iam_endpoint"):
+            value = getattr(self, name)
+            if value and not _is_url(value):
+                bad(name, f"{value!r} is not an http(s) URL such as https://modelarts.eu-de.otc.t-systems.com")
+        for name in ENV_FIELDS.values():
+            value = getattr(self, name)
+            if value and not ENV_NAME_RE.match(value):
+                bad(name, f"{value!r} is not an environment variable name")
+        if self.auth == AUTH_AKSK:
+            self._need(bad, "ak", "the access key id (AK)")
+            self._need(bad, "sk", "the secret access key (SK)")
+        elif self.auth == AUTH_PASSWORD:
+            if not self.domain:
+                bad("domain", "password sign-in needs the account (domain) name")
+            if not self.user:
+                bad("user", "password sign-in needs the IAM user name")
+            self._need(bad, "password", "the IAM password")
+        elif self.auth == AUTH_TOKEN:
+            self._need(bad, "token", "an IAM token")
+        if not (math.isfinite(self.prolong_hours) and LEASE_MIN_HOURS <= self.prolong_hours <= LEASE_MAX_HOURS):
+            bad("prolong_hours", f"must be {LEASE_MIN_HOURS} to {LEASE_MAX_HOURS} hours")
+        if self.notify_minutes < 0:
+            bad("notify_minutes", "must be 0 (never) or more minutes")
+        seen: set[str] = set()
+        for index, ref in enumerate(self.instances):
+            if not INSTANCE_ID_RE.match(ref.id):
+                bad(f"instances[{index}].id", f"{ref.id!r} is not a plausible instance id")
+            elif ref.id in seen:
+                bad(f"instances[{index}].id", f"{ref.id!r} is listed twice")
+            seen.add(ref.id)
+        return errors
+
+    def _need(self, bad: Any, name: str, what: str) -> None:
+        if not getattr(self, name) and not getattr(self, ENV_FIELDS[name]):
+            bad(name, f"{self.auth} sign-in needs {what}: set {name} or {ENV_FIELDS[name]}")
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    """How the app looks and polls."""
+
+    poll_interval_s: float = field(default=10.0, metadata={"toml": "poll_interval"})
+    """Seconds between polls while every instance is in a stable state."""
+    fast_poll_interval_s: float = field(default=2.0, metadata={"toml": "fast_poll_interval"})
+    """Seconds between polls while some instance is starting or stopping."""
+    log_panel: bool = True
+    """Show the API call log panel at start."""
+    keys: dict[str, str] = field(default_factory=dict, hash=False)
+    """Binding id -> key, to remap keys (``start = "S"``)."""
+    low_bandwidth: bool = False
+    """Poll less and render less (a slow or metered link)."""
+    bulk_concurrency: int = 8
+    """How many start/stop requests run at once for marked rows."""
+    theme: str = ""
+    """Textual theme name; empty = automatic."""
+
+    def validate(self) -> list[ValidationError]:
+        """Every out-of-range value, each naming its key as written in the file."""
+        errors: list[ValidationError] = []
+        for name in ("poll_interval_s", "fast_poll_interval_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                errors.append(ValidationError(name.removesuffix("_s"), "must be a number of seconds above 0"))
+        if self.bulk_concurrency < 1:
+            errors.append(ValidationError("bulk_concurrency", "must be 1 or more"))
+        for binding, key in self.keys.items():
+            if not key.strip():
+                errors.append(ValidationError(f"keys.{binding}", "the key is empty"))
+        return errors
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole config file: profiles, the default one, and the UI settings."""
+
+    profiles: tuple[Profile, ...] = ()
+    """Every profile, in file order."""
+    default_profile: str = ""
+    """The profile headless commands use without ``--profile``; empty = all enabled ones."""
+    ui: UiSettings = field(default_factory=UiSettings)
+    """How the app looks and polls."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.profiles, tuple):
+            object.__setattr__(self, "profiles", tuple(self.profiles))
+
+    def names(self) -> tuple[str, ...]:
+        """Profile names in file order."""
+        return tuple(p.name for p in self.profiles)
+
+    def profile(self, name: str) -> Profile:
+        """The profile called ``name``; ConfigError naming the known ones when there is none."""
+        for candidate in self.profiles:
+            if candidate.name == name:
+                return candidate
+        known = self.names()
+        close = get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        listed = ", ".join(known) if known else "none configured"
+        raise ConfigError(f"no profile named {name!r} (known: {listed}){hint}")
+
+    def with_profile(self, profile: Profile, *, replacing: str | None = None) -> Config:
+        """This config with ``profile`` added, or replacing the one of the same name in place.
+
+        ``replacing`` renames: the profile called ``replacing`` is replaced at its position, and
+        ``default_profile`` follows the new name.
+        """
+        old = profile.name if replacing is None else replacing
+        names = self.names()
+        if old != profile.name and profile.name in names:
+            raise ConfigError(f"a profile named {profile.name!r} exists already")
+        if old in names:
+            profiles = tuple(profile if p.name == old else p for p in self.profiles)
+        else:
+            profiles = (*self.profiles, profile)
+        default = profile.name if self.default_profile == old else self.default_profile
+        return Config(profiles=profiles, default_profile=default, ui=self.ui)
+
+    def without_profile(self, name: str) -> Config:
+        """This config without the profile ``name`` (and no longer defaulting to it)."""
+        default = "" if self.default_profile == name else self.default_profile
+        profiles = tuple(p for p in self.profiles if p.name != name)
+        return Config(profiles=profiles, default_profile=default, ui=self.ui)
+
+    def with_ui(self, ui: UiSettings) -> Config:
+        """This config with other UI settings."""
+        return Config(profiles=self.profiles, default_profile=self.default_profile, ui=ui)
+
+    def enabled_profiles(self) -> tuple[Profile, ...]:
+        """The profiles to poll, in file order."""
+        return tuple(p for p in self.profiles if p.enabled)

@@ -1,0 +1,34 @@
+"""Plain-text rendering of call records, shared by the CLI's ``-v``, the log panel and the log file."""
+
+from __future__ import annotations
+
+import time
+
+from tui.core.error_codes import describe
+from tui.core.models import ApiCall
+
+
+def format_call(call: ApiCall, *, with_time: bool = True) -> str:
+    """``12:00:01 GET /v1/…/instances 200 35ms [code] req=…`` on one line."""
+    parts: list[str] = []
+    if with_time:
+        parts.append(time.strftime("%H:%M:%S", time.localtime(call.at)))
+    parts += [call.method, call.path, str(call.status) if call.status is not None else "---"]
+    parts.append(f"{call.latency_ms:.0f}ms")
+    if call.error_code:
+        parts.append(call.error_code)
+    if call.message and not call.ok:
+        parts.append(call.message)
+    if call.request_id:
+        parts.append(f"req={call.request_id}")
+    if call.attempt > 1:
+        parts.append(f"attempt={call.attempt}")
+    return " ".join(parts)
+
+
+def explain_call(call: ApiCall) -> str | None:
+    """``meaning — hint`` for a failed call, or None for a success."""
+    if call.ok:
+        return None
+    info = describe(call.error_code, call.status)
+    return f"{info.meaning} {info.hint}"

@@ -1,0 +1,42 @@
+"""What every route handler may use: settings, clock, store, tokens and who the demo user is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.emulator.auth import TokenStore, stable_id
+from tui.emulator.clock import Clock
+from tui.emulator.config import DEMO_DOMAIN, DEMO_USER, EmulatorConfig
+from tui.emulator.state import InstanceStore
+
+
+@dataclass
+class AppContext:
+    """Shared state of one emulator; ``base_url()`` is the URL it listens on (for the IAM catalog)."""
+
+    config: EmulatorConfig
+    clock: Clock
+    store: InstanceStore
+    tokens: TokenStore
+    base_url: Callable[[], str]
+
+    @property
+    def domain_name(self) -> str:
+        """The account (domain) that owns the project: the first IAM user's domain."""
+        return next(iter(self.config.iam_users), (DEMO_DOMAIN, DEMO_USER))[0]
+
+    @property
+    def user_name(self) -> str:
+        """The IAM user shown as the owner of every instance."""
+        return next(iter(self.config.iam_users), (DEMO_DOMAIN, DEMO_USER))[1]
+
+    @property
+    def domain_id(self) -> str:
+        """The account id."""
+        return stable_id("domain", self.domain_name)
+
+    @property
+    def user_id(self) -> str:
+        """The owner's IAM user id."""
+        return stable_id("user", self.user_name)

@@ -1,0 +1,165 @@
+"""The current notebooks API over the same store: list, details, start, stop, lease.
+
+Ids are the bare UUID (the v1 family shows ``DE-<uuid>`` for the same instance). Errors use
+``{"error_code", "error_msg"}``; a missing notebook is HTTP 400 ModelArts.6404.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from tui.api.constants import (
+    LEASE_MAX_HOURS,
+    LEASE_MIN_HOURS,
+    NB_LEASE,
+    NB_MAX_LIMIT,
+    NB_NOTEBOOK,
+    NB_NOTEBOOKS,
+    NB_START,
+    NB_STATUSES,
+    NB_STOP,
+)
+from tui.emulator.context import AppContext
+from tui.emulator.routes_v1 import Invalid, int_param
+from tui.emulator.state import V1_PREFIX, Conflict, InstanceRecord, NotFound, nb_status
+from tui.emulator.views import lease_view, nb_view
+from tui.emulator.wire import FAMILY_NB, Principal, Request, Response, Route, json_response, nb_error, route
+
+NOT_FOUND = ("ModelArts.6404", "The notebook does not exist.")
+LEASE_MIN_MS = LEASE_MIN_HOURS * 3_600_000
+LEASE_MAX_MS = LEASE_MAX_HOURS * 3_600_000
+_SORT_KEYS: dict[str, Callable[[InstanceRecord], object]] = {
+    "create_at": lambda r: r.created,
+    "update_at": lambda r: r.updated,
+    "name": lambda r: r.name,
+    "status": lambda r: nb_status(r.status),
+    "flavor": lambda r: r.flavor,
+}
+NbHandler = Callable[[Request, dict[str, str]], Response]
+
+
+def lease_ms(raw: object, name: str = "duration") -> int:
+    """A lease duration in ms between 1 and 72 hours (400 ModelArts.6361 outside)."""
+    if isinstance(raw, bool):
+        raise Invalid("ModelArts.0101", f"Invalid parameter {name}: must be an integer (ms).")
+    try:
+        value = int(raw)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise Invalid("ModelArts.0101", f"Invalid parameter {name}: must be an integer (ms).") from None
+    if not LEASE_MIN_MS <= value <= LEASE_MAX_MS:
+        raise Invalid(
+            "ModelArts.6361",
+            f"The {name} must be between {LEASE_MIN_MS} and {LEASE_MAX_MS} ms "
+            f"({LEASE_MIN_HOURS} to {LEASE_MAX_HOURS} hours).",
+        )
+    return value
+
+
+def _lease_type(raw: object) -> None:
+    if raw is not None and (not isinstance(raw, str) or raw.lower() not in ("timing", "idle")):
+        raise Invalid("ModelArts.0101", f"Invalid parameter type: {raw!r} (timing or idle).")
+
+
+class NotebooksApi:
+    """Handlers of the ``/v1/{project_id}/notebooks`` paths."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def routes(self) -> list[Route]:
+        """The notebooks routes, each guarded by project-scoped authentication."""
+        return [
+            route("GET", NB_NOTEBOOKS, self._wrap(self.list), FAMILY_NB),
+            route("GET", NB_NOTEBOOKS + "/all", self._wrap(self.list), FAMILY_NB),
+            route("GET", NB_NOTEBOOK, self._wrap(self.show), FAMILY_NB),
+            route("POST", NB_START, self._wrap(self.start), FAMILY_NB),
+            route("POST", NB_STOP, self._wrap(self.stop), FAMILY_NB),
+            route("GET", NB_LEASE, self._wrap(self.get_lease), FAMILY_NB),
+            route("PATCH", NB_LEASE, self._wrap(self.renew_lease), FAMILY_NB),
+        ]
+
+    @staticmethod
+    def _wrap(handler: NbHandler) -> Callable[[Request, dict[str, str], Principal | None], Response]:
+        def run(req: Request, params: dict[str, str], principal: Principal | None) -> Response:
+            # The notebooks family knows only bare UUIDs: a DE- id is simply not found.
+            if params.get("instance_id", "").startswith(V1_PREFIX):
+                return nb_error(*NOT_FOUND)
+            try:
+                return handler(req, params)
+            except (Invalid, Conflict) as error:
+                return nb_error(error.code, error.message)
+            except NotFound:
+                return nb_error(*NOT_FOUND)
+
+        return run
+
+    def list(self, req: Request, params: dict[str, str]) -> Response:
+        """GET notebooks: limit 1–50 (default 10), offset, status, name (fuzzy), sort_dir, sort_key."""
+        limit = int_param(req, "limit", 10)
+        if not 1 <= limit <= NB_MAX_LIMIT:
+            raise Invalid("ModelArts.0101", f"Invalid parameter limit: must be between 1 and {NB_MAX_LIMIT}.")
+        offset = int_param(req, "offset", 0)
+        status = req.param("status")
+        if status and status not in NB_STATUSES:
+            raise Invalid("ModelArts.0101", f"Invalid parameter status: {status}.")
+        sort_dir = (req.param("sort_dir") or "DESC").upper()
+        if sort_dir not in ("ASC", "DESC"):
+            raise Invalid("ModelArts.0101", f"Invalid parameter sort_dir: {req.param('sort_dir')}.")
+        keys = [k.strip() for k in (req.param("sort_key") or "create_at").split(",") if k.strip()]
+        bad = [k for k in keys if k not in _SORT_KEYS]
+        if bad:
+            raise Invalid("ModelArts.0101", f"Invalid parameter sort_key: {bad[0]}.")
+        name = (req.param("name") or "").lower()
+        feature = (req.param("feature") or "NOTEBOOK").upper()
+        records = self.ctx.store.snapshot(req.now)
+        if feature != "NOTEBOOK":
+            records = []
+        if status:
+            records = [r for r in records if nb_status(r.status) == status]
+        if name:
+            records = [r for r in records if name in r.name.lower()]
+        records.sort(key=lambda r: (*(_SORT_KEYS[k](r) for k in keys), r.uid), reverse=sort_dir == "DESC")
+        page = records[offset : offset + limit]
+        body = {
+            "current": offset // limit,
+            "data": [nb_view(r, req.now, self.ctx) for r in page],
+            "pages": math.ceil(len(records) / limit),
+            "size": limit,
+            "total": len(records),
+        }
+        return json_response(body)
+
+    def show(self, req: Request, params: dict[str, str]) -> Response:
+        """GET one notebook."""
+        rec = self.ctx.store.read(params["instance_id"], req.now)
+        return json_response(nb_view(rec, req.now, self.ctx))
+
+    def start(self, req: Request, params: dict[str, str]) -> Response:
+        """POST start (no body): optional query ``duration`` (ms; -1 = no auto-stop) and ``type``."""
+        _lease_type(req.param("type"))
+        raw = req.param("duration")
+        lease_s: float | None = None
+        if raw not in (None, ""):
+            lease_s = 0.0 if raw == "-1" else lease_ms(raw) / 1000
+        self.ctx.store.action(params["instance_id"], "start", req.now, lease_s)
+        return self.show(req, params)
+
+    def stop(self, req: Request, params: dict[str, str]) -> Response:
+        """POST stop (no body)."""
+        self.ctx.store.action(params["instance_id"], "stop", req.now)
+        return self.show(req, params)
+
+    def get_lease(self, req: Request, params: dict[str, str]) -> Response:
+        """GET lease."""
+        rec = self.ctx.store.read(params["instance_id"], req.now)
+        return json_response(lease_view(rec))
+
+    def renew_lease(self, req: Request, params: dict[str, str]) -> Response:
+        """PATCH lease: restart the lease from now; query ``duration`` wins over the body."""
+        body = req.json_object()
+        _lease_type(body.get("type"))
+        raw = req.param("duration")
+        duration = lease_ms(raw) if raw not in (None, "") else lease_ms(body.get("duration"))
+        rec = self.ctx.store.renew_lease(params["instance_id"], req.now, duration / 1000)
+        return json_response(lease_view(rec))

@@ -1,0 +1,401 @@
+"""The instance store and its lifecycle state machine, evaluated lazily on an injectable clock.
+
+State is a function of time: a transitional status records when it ends, and every read first
+"settles" the record up to the clock's now (STARTING -> RUNNING at ``since + transition``, a
+RUNNING instance whose auto-stop time passed -> STOPPING at exactly that time -> STOPPED ...).
+No background thread is needed, and a ``ManualClock`` makes every step deterministic.
+
+Ids: one UUID per instance. The v1 family shows it as ``DE-<uuid>``; the notebooks family as the
+bare ``<uuid>``. The store accepts either form everywhere.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.api.constants import NB_STATUSES, V1_STATUSES
+from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
+from tui.emulator.catalog import FLAVORS, default_profile
+from tui.emulator.clock import Clock
+
+V1_PREFIX = "DE-"
+TRANSITIONAL = frozenset(
+    {"STARTING", "RESTARTING", "STOPPING", "CREATING", "INIT", "SNAPSHOTTING", "DELETING"}
+)
+KNOWN_STATUSES = (
+    frozenset(V1_STATUSES) | frozenset(NB_STATUSES) | {"DELETING", "CREATE_QUEUING", "START_QUEUING"}
+)
+_TO_NB = {
+    "RESTARTING": "STARTING",
+    "START_QUEUING": "STARTING",
+    "CREATE_QUEUING": "CREATING",
+    "UNAVAILABLE": "ERROR",
+    "RESIZING": "STARTING",
+    "RESIZE_FAILED": "ERROR",
+}
+_TO_V1 = {"INIT": "CREATING", "ERROR": "UNAVAILABLE", "DELETE_FAILED": "UNAVAILABLE", "FROZEN": "UNAVAILABLE"}
+_FAILURES = {
+    "START_FAILED": (
+        "ModelArts.6332",
+        "Failed to start the notebook: no resources available for the flavor.",
+    ),
+    "CREATE_FAILED": ("ModelArts.6200", "Failed to create the notebook: no resources available."),
+}
+
+
+def v1_status(status: str) -> str:
+    """A stored status as the v1 family names it."""
+    return _TO_V1.get(status, status)
+
+
+def nb_status(status: str) -> str:
+    """A stored status as the notebooks family names it."""
+    return _TO_NB.get(status, status)
+
+
+class NotFound(LookupError):
+    """No instance with this id."""
+
+
+class Conflict(Exception):
+    """The instance's state does not allow the operation; ``code`` is the ModelArts code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_BUSY_MESSAGE = (
+    "The operation is not allowed because another operation is being performed on the instance "
+    "or the instance is in the target state."
+)
+
+
+def check_action(status: str, action: str) -> None:
+    """Raise the section-0 Conflict when ``action`` is not allowed in ``status``."""
+    if status in ("STARTING", "RESTARTING"):
+        raise Conflict("ModelArts.6306", "The instance is starting.")
+    if status == "STOPPING":
+        raise Conflict("ModelArts.6308", "The instance is stopping.")
+    if action == "start":
+        if status == "RUNNING":
+            raise Conflict("ModelArts.6305", "The instance is already running.")
+        if status not in ("STOPPED", "START_FAILED"):
+            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
+    elif action == "stop":
+        if status == "STOPPED":
+            raise Conflict("ModelArts.6307", "The instance has already been stopped.")
+        if status != "RUNNING":
+            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
+    elif action == "restart":
+        if status != "RUNNING":
+            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
+    elif action == "delete":
+        if status == "RUNNING":
+            raise Conflict("ModelArts.6304", "Please stop the instance before deleting.")
+        if status in TRANSITIONAL:
+            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
+    elif action == "lease" and status != "RUNNING":
+        raise Conflict(
+            "ModelArts.6327", "The instance is not in running. Please refresh the page and start it."
+        )
+
+
+@dataclass(slots=True)
+class InstanceRecord:
+    """One instance as the emulator holds it (times in epoch seconds).
+
+    ``auto_stop_*`` is the configured auto-stop applied at every start; ``lease_*`` is the stop
+    plan of the current run (``stop_at = lease_start + lease_duration_s`` while RUNNING).
+    """
+
+    uid: str
+    name: str
+    flavor: str
+    profile_id: str
+    family: str
+    created: float
+    updated: float
+    status: str
+    since: float
+    description: str = ""
+    ends_at: float | None = None
+    auto_stop_enable: bool = False
+    auto_stop_duration_s: int = 3600
+    auto_stop_prompt: bool = True
+    lease_enable: bool = False
+    lease_start: float | None = None
+    lease_duration_s: float = 3600.0
+    lease_updated: float | None = None
+    next_lease_s: float | None = None
+    fail_start: bool = False
+    fail_create: bool = False
+    storage_type: str = "evs"
+    storage_path: str = "/home/ma-user/work"
+    volume_size: int = 5
+    token: str = ""
+    error_code: str = ""
+    error_message: str = ""
+
+    @property
+    def v1_id(self) -> str:
+        """The id the v1 (demanager) family shows: ``DE-<uuid>``."""
+        return V1_PREFIX + self.uid
+
+    @property
+    def nb_id(self) -> str:
+        """The id the notebooks family shows: the bare UUID."""
+        return self.uid
+
+    @property
+    def id(self) -> str:
+        """The id in the family the instance was created in."""
+        return self.nb_id if self.family == FAMILY_NOTEBOOKS else self.v1_id
+
+    @property
+    def stop_at(self) -> float | None:
+        """When the current run stops by itself, or None (not RUNNING or no auto-stop)."""
+        if self.status != "RUNNING" or not self.lease_enable or self.lease_start is None:
+            return None
+        return self.lease_start + self.lease_duration_s
+
+
+def uid_of(instance_id: str) -> str:
+    """The store key of an id in either family's form."""
+    return instance_id[len(V1_PREFIX) :] if instance_id.startswith(V1_PREFIX) else instance_id
+
+
+class InstanceStore:
+    """Thread-safe instances keyed by UUID; every read settles state up to the clock's now."""
+
+    def __init__(self, clock: Clock, transition_seconds: float, rng: random.Random | None = None) -> None:
+        self.clock = clock
+        self.transition_seconds = transition_seconds
+        self.rng = rng or random.Random(0)
+        self._lock = threading.RLock()
+        self._records: dict[str, InstanceRecord] = {}
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def enter_status(self, rec: InstanceRecord, status: str, at: float) -> None:
+        """Put ``rec`` in ``status`` as of ``at`` (starts the lease on RUNNING); caller holds the lock."""
+        rec.status = status
+        rec.since = at
+        rec.updated = max(rec.updated, at)
+        rec.ends_at = at + self.transition_seconds if status in TRANSITIONAL else None
+        if status == "RUNNING":
+            planned = rec.next_lease_s
+            if planned is None:
+                planned = rec.auto_stop_duration_s if rec.auto_stop_enable else 0
+            rec.next_lease_s = None
+            rec.lease_start = at
+            rec.lease_updated = at
+            rec.lease_enable = planned > 0
+            rec.lease_duration_s = planned if planned > 0 else rec.auto_stop_duration_s
+            rec.error_code = rec.error_message = ""
+        elif status in _FAILURES:
+            rec.error_code, rec.error_message = _FAILURES[status]
+
+    def _settle(self, rec: InstanceRecord, now: float) -> None:
+        for _ in range(16):
+            if rec.ends_at is not None and now >= rec.ends_at:
+                at = rec.ends_at
+                if rec.status in ("STARTING", "RESTARTING"):
+                    self.enter_status(rec, "START_FAILED" if rec.fail_start else "RUNNING", at)
+                elif rec.status in ("CREATING", "INIT"):
+                    self.enter_status(rec, "CREATE_FAILED" if rec.fail_create else "RUNNING", at)
+                elif rec.status == "STOPPING":
+                    self.enter_status(rec, "STOPPED", at)
+                elif rec.status == "SNAPSHOTTING":
+                    self.enter_status(rec, "RUNNING", at)
+                else:  # DELETING
+                    self.enter_status(rec, "DELETED", at)
+                continue
+            stop_at = rec.stop_at
+            if stop_at is not None and now >= stop_at:
+                self.enter_status(rec, "STOPPING", stop_at)
+                continue
+            return
+
+    def _find(self, instance_id: str, now: float) -> InstanceRecord:
+        rec = self._records.get(uid_of(instance_id))
+        if rec is None:
+            raise NotFound(instance_id)
+        self._settle(rec, now)
+        return rec
+
+    # --- reads -----------------------------------------------------------------------------------
+    def get(self, instance_id: str) -> InstanceRecord | None:
+        """A copy of the instance (either id form) as of now, or None."""
+        with self._lock:
+            try:
+                return copy.copy(self._find(instance_id, self.clock()))
+            except NotFound:
+                return None
+
+    def all(self) -> list[InstanceRecord]:
+        """Copies of every instance as of now, in insertion order."""
+        return self.snapshot(self.clock())
+
+    def snapshot(self, now: float) -> list[InstanceRecord]:
+        """Copies of every instance settled up to ``now``."""
+        with self._lock:
+            out = []
+            for rec in self._records.values():
+                self._settle(rec, now)
+                out.append(copy.copy(rec))
+            return out
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, instance_id: object) -> bool:
+        return isinstance(instance_id, str) and uid_of(instance_id) in self._records
+
+    # --- test and seed helpers ---------------------------------------------------------------------
+    def new_uid(self) -> str:
+        """A UUID from the store's seeded generator (same seed, same ids)."""
+        with self._lock:
+            return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def insert(self, rec: InstanceRecord) -> None:
+        """Put a fully built record in (the seed uses this)."""
+        with self._lock:
+            self._records[rec.uid] = rec
+
+    def add(
+        self,
+        name: str,
+        status: str = "STOPPED",
+        family: str = FAMILY_V1,
+        flavor: str = "modelarts.vm.cpu.2u",
+        *,
+        description: str = "",
+        profile_id: str | None = None,
+        auto_stop_s: int | None = None,
+        remain_s: float | None = None,
+        fail_start: bool = False,
+        created: float | None = None,
+        storage: tuple[str, str, int] = ("evs", "/home/ma-user/work", 5),
+    ) -> str:
+        """Add an instance and return its id in ``family``'s form (``DE-<uuid>`` or ``<uuid>``).
+
+        ``auto_stop_s`` enables auto-stop with that duration; for a RUNNING instance
+        ``remain_s`` sets how many seconds are left of it. ``storage`` is (type, path, size GB).
+        """
+        if status not in KNOWN_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        if family not in (FAMILY_V1, FAMILY_NOTEBOOKS):
+            raise ValueError(f"unknown family {family!r}")
+        now = self.clock()
+        with self._lock:
+            rec = InstanceRecord(
+                uid=self.new_uid(),
+                name=name,
+                flavor=flavor,
+                profile_id=profile_id or default_profile(flavor),
+                family=family,
+                created=now if created is None else created,
+                updated=now,
+                status="STOPPED",
+                since=now,
+                description=description,
+                auto_stop_enable=auto_stop_s is not None,
+                auto_stop_duration_s=auto_stop_s or 3600,
+                fail_start=fail_start,
+                storage_type=storage[0],
+                storage_path=storage[1],
+                volume_size=storage[2],
+                token=self.rng.getrandbits(128).to_bytes(16, "big").hex(),
+            )
+            self.enter_status(rec, status, now)
+            if status == "RUNNING" and remain_s is not None and rec.lease_enable:
+                rec.lease_start = now - (rec.lease_duration_s - remain_s)
+            self._records[rec.uid] = rec
+            return rec.id
+
+    def remove(self, instance_id: str) -> bool:
+        """Delete an instance outright; False when it did not exist."""
+        with self._lock:
+            return self._records.pop(uid_of(instance_id), None) is not None
+
+    def set_status(self, instance_id: str, status: str) -> None:
+        """Put an instance in ``status`` now (a transitional one completes after the transition time)."""
+        if status not in KNOWN_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self._lock:
+            now = self.clock()
+            rec = self._find(instance_id, now)
+            self.enter_status(rec, status, now)
+
+    def set_fail_start(self, instance_id: str, fail: bool = True) -> None:
+        """Make every start of this instance end in START_FAILED (or stop doing so)."""
+        self.mutate(instance_id, lambda rec, now: setattr(rec, "fail_start", fail))
+
+    def read(self, instance_id: str, now: float) -> InstanceRecord:
+        """A copy of the instance settled up to ``now``; raises NotFound."""
+        with self._lock:
+            return copy.copy(self._find(instance_id, now))
+
+    def mutate(
+        self, instance_id: str, change: Callable[[InstanceRecord, float], object], now: float | None = None
+    ) -> InstanceRecord:
+        """Run ``change(record, now)`` on the settled live record under the lock; return a copy."""
+        with self._lock:
+            now = self.clock() if now is None else now
+            rec = self._find(instance_id, now)
+            change(rec, now)
+            return copy.copy(rec)
+
+    # --- operations the routes perform (raise NotFound / Conflict) ---------------------------------
+    def action(
+        self, instance_id: str, action: str, now: float, lease_s: float | None = None
+    ) -> tuple[str, str]:
+        """start / stop / restart: returns (previous status, new status) in stored names."""
+        with self._lock:
+            rec = self._find(instance_id, now)
+            check_action(rec.status, action)
+            previous = rec.status
+            if action == "start":
+                rec.next_lease_s = lease_s
+                self.enter_status(rec, "STARTING", now)
+            elif action == "stop":
+                self.enter_status(rec, "STOPPING", now)
+            else:
+                self.enter_status(rec, "RESTARTING", now)
+            return previous, rec.status
+
+    def delete(self, instance_id: str, now: float) -> InstanceRecord:
+        """Remove an instance the state allows to delete; returns its last copy."""
+        with self._lock:
+            rec = self._find(instance_id, now)
+            check_action(rec.status, "delete")
+            del self._records[rec.uid]
+            return copy.copy(rec)
+
+    def renew_lease(self, instance_id: str, now: float, duration_s: float) -> InstanceRecord:
+        """Restart the running lease from now with ``duration_s``."""
+        with self._lock:
+            rec = self._find(instance_id, now)
+            check_action(rec.status, "lease")
+            rec.lease_enable = True
+            rec.lease_start = now
+            rec.lease_duration_s = duration_s
+            rec.lease_updated = now
+            rec.updated = now
+            return copy.copy(rec)
+
+    def name_taken(self, name: str) -> bool:
+        """True when an instance already has this name."""
+        with self._lock:
+            return any(rec.name == name for rec in self._records.values())
+
+
+def flavor_known(flavor: str) -> bool:
+    """True for a flavor the emulator offers."""
+    return flavor in FLAVORS

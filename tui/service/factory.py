@@ -1,0 +1,72 @@
+"""Profile -> authenticated ModelArtsClient: the one place that turns settings into a client."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+
+from tui.api.auth import AkSkAuth, IamPasswordAuth, TokenAuth
+from tui.api.client import ModelArtsClient
+from tui.config.model import Profile
+from tui.core.errors import ValidationError
+from tui.core.models import ApiCall
+
+CallSink = Callable[[ApiCall], None]
+
+
+def build_auth(profile: Profile, clock: Callable[[], float] = time.time) -> httpx.Auth:
+    """The httpx.Auth for the profile's auth method, secrets resolved from fields or env vars."""
+    if profile.auth == "aksk":
+        token = profile.security_token if profile.security_token else None
+        return AkSkAuth(
+            profile.resolved_ak(),
+            profile.resolved_sk(),
+            project_id=profile.project_id or None,
+            security_token=token,
+            clock=clock,
+        )
+    if profile.auth == "token":
+        return TokenAuth(profile.resolved_token())
+    if profile.auth == "password":
+        return IamPasswordAuth(
+            profile.iam_url,
+            profile.domain,
+            profile.user,
+            profile.resolved_password(),
+            project_id=profile.project_id or None,
+            project_name=None if profile.project_id else profile.region,
+            clock=clock,
+        )
+    raise ValidationError("auth", f"unknown auth method {profile.auth!r}")
+
+
+def build_client(
+    profile: Profile,
+    *,
+    on_call: CallSink | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
+    timeout: float = 10.0,
+) -> ModelArtsClient:
+    """A client for one profile; raises ValidationError when the profile cannot work."""
+    problems = profile.validate()
+    if problems:
+        raise problems[0]
+    verify: bool | str = True
+    if profile.insecure:
+        verify = False
+    elif profile.ca_bundle:
+        verify = profile.ca_bundle
+    return ModelArtsClient(
+        profile.modelarts_url,
+        profile.project_id,
+        build_auth(profile, clock),
+        family=profile.api,
+        timeout=timeout,
+        on_call=on_call,
+        transport=transport,
+        verify=verify,
+        clock=clock,
+    )

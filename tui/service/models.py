@@ -1,0 +1,68 @@
+"""What the service hands the UI and the CLI: rows, refresh results, action outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.core.errors import ModelArtsError
+from tui.core.models import Instance
+
+
+def row_key(profile: str, instance_id: str) -> str:
+    """The stable key of one instance of one profile: ``profile/instance_id``."""
+    return f"{profile}/{instance_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One instance of one profile as the table shows it."""
+
+    key: str
+    profile: str
+    instance: Instance
+    alias: str = ""
+    gone: bool = False
+    fetched_at: float | None = None
+    pending: str | None = None
+    read_only: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """The alias when the profile gives one, else the instance's name."""
+        return self.alias or self.instance.name
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileStatus:
+    """How the last refresh of one profile went."""
+
+    name: str
+    ok: bool
+    error: ModelArtsError | None = None
+    last_ok_at: float | None = None
+    count: int = 0
+    skew_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """The snapshot after one refresh, and what changed in it."""
+
+    rows: tuple[Row, ...]
+    changed: frozenset[str]
+    added: frozenset[str]
+    removed: frozenset[str]
+    profiles: tuple[ProfileStatus, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """The result of one action on one row; ``skipped`` means refused locally, nothing sent."""
+
+    key: str
+    action: str
+    ok: bool
+    message: str
+    error: ModelArtsError | None = None
+    skipped: bool = False

@@ -1,0 +1,333 @@
+"""InstanceService: the one owner of the clients and of the current instance snapshot.
+
+The UI and the headless CLI call it; it never raises into them for refreshes and actions:
+every failure comes back as a ProfileStatus or an ActionOutcome carrying a typed error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+
+import httpx
+
+from tui.api.client import ModelArtsClient
+from tui.config.model import Profile
+from tui.core.errors import (
+    InstanceFailedError,
+    ModelArtsError,
+    ValidationError,
+    WaitTimeoutError,
+)
+from tui.core.models import FAMILY_NOTEBOOKS, Instance, Phase
+from tui.service.factory import CallSink, build_client
+from tui.service.models import ActionOutcome, ProfileStatus, RefreshResult, Row, row_key
+
+_TARGETS = {"start": (Phase.STARTING, Phase.RUNNING), "stop": (Phase.STOPPING, Phase.STOPPED)}
+
+
+def describe_error(error: ModelArtsError) -> str:
+    """One line for a status bar or a CLI: the error, then what it means when known."""
+    meaning = f" — {error.meaning}" if error.meaning else ""
+    return f"{error}{meaning}"
+
+
+class InstanceService:
+    """Refresh, start, stop and prolong instances of several profiles."""
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile],
+        *,
+        on_call: CallSink | None = None,
+        clock: Callable[[], float] = time.time,
+        transport: httpx.AsyncBaseTransport | None = None,
+        concurrency: int = 8,
+        timeout: float = 10.0,
+    ) -> None:
+        self._on_call = on_call
+        self._clock = clock
+        self._transport = transport
+        self._timeout = timeout
+        self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self._profiles: dict[str, Profile] = {}
+        self._clients: dict[str, ModelArtsClient] = {}
+        self._rows: dict[str, Row] = {}
+        self._status: dict[str, ProfileStatus] = {}
+        self._retired: list[ModelArtsClient] = []
+        self.set_profiles(profiles)
+
+    # --- profiles and clients ----------------------------------------------------------------
+    @property
+    def profiles(self) -> tuple[Profile, ...]:
+        """The profiles the service works with, enabled or not."""
+        return tuple(self._profiles.values())
+
+    def set_profiles(self, profiles: Sequence[Profile]) -> None:
+        """Take new profiles (after settings were saved); rows of removed profiles go away."""
+        new = {p.name: p for p in profiles}
+        for name, client in list(self._clients.items()):
+            if new.get(name) != self._profiles.get(name):
+                self._retired.append(self._clients.pop(name))
+        self._profiles = new
+        self._rows = {k: r for k, r in self._rows.items() if r.profile in new and new[r.profile].enabled}
+        self._status = {k: s for k, s in self._status.items() if k in new}
+
+    def _client(self, name: str) -> ModelArtsClient:
+        client = self._clients.get(name)
+        if client is None:
+            client = build_client(
+                self._profiles[name],
+                on_call=self._on_call,
+                transport=self._transport,
+                clock=self._clock,
+                timeout=self._timeout,
+            )
+            self._clients[name] = client
+        return client
+
+    async def aclose(self) -> None:
+        """Close every client this service opened."""
+        clients = [*self._clients.values(), *self._retired]
+        self._clients.clear()
+        self._retired.clear()
+        for client in clients:
+            await client.aclose()
+
+    # --- snapshot ----------------------------------------------------------------------------
+    @property
+    def rows(self) -> Mapping[str, Row]:
+        """The current snapshot, in table order."""
+        return self._rows
+
+    @property
+    def statuses(self) -> tuple[ProfileStatus, ...]:
+        """How the last refresh of each profile went."""
+        return tuple(self._status.values())
+
+    def any_transitional(self) -> bool:
+        """True while any row is moving (the UI polls faster then)."""
+        return any(r.instance.phase.transitional and not r.gone for r in self._rows.values())
+
+    async def refresh(self) -> RefreshResult:
+        """One list call per enabled profile; failures keep the old rows and mark the profile."""
+        enabled = [p for p in self._profiles.values() if p.enabled]
+        results = await asyncio.gather(*(self._list(p) for p in enabled))
+        before = self._rows
+        rows: dict[str, Row] = {}
+        now = self._clock()
+        for profile, result in zip(enabled, results, strict=True):
+            old = {k: r for k, r in before.items() if r.profile == profile.name}
+            if isinstance(result, ModelArtsError):
+                rows.update(old)
+                prev = self._status.get(profile.name)
+                self._status[profile.name] = ProfileStatus(
+                    profile.name, False, result, prev.last_ok_at if prev else None, len(old),
+                    self._skew(profile.name),
+                )
+                continue
+            rows.update(self._merge(profile, result, old, now))
+            self._status[profile.name] = ProfileStatus(
+                profile.name, True, None, now, len(result), self._skew(profile.name)
+            )
+        changed = frozenset(k for k, r in rows.items() if before.get(k) != r)
+        added = frozenset(rows.keys() - before.keys())
+        removed = frozenset(before.keys() - rows.keys())
+        self._rows = rows
+        statuses = tuple(self._status[p.name] for p in enabled)
+        return RefreshResult(tuple(rows.values()), changed, added, removed, statuses, now)
+
+    def _skew(self, name: str) -> float | None:
+        client = self._clients.get(name)
+        return client.clock_skew_s if client is not None else None
+
+    async def _list(self, profile: Profile) -> list[Instance] | ModelArtsError:
+        try:
+            return await self._client(profile.name).list_instances()
+        except ModelArtsError as error:
+            return error
+
+    def _merge(
+        self, profile: Profile, listed: list[Instance], old: dict[str, Row], now: float
+    ) -> dict[str, Row]:
+        wanted = {ref.id for ref in profile.instances}
+        rows: dict[str, Row] = {}
+        for instance in listed:
+            if wanted and instance.id not in wanted:
+                continue
+            key = row_key(profile.name, instance.id)
+            prev = old.get(key)
+            rows[key] = Row(
+                key,
+                profile.name,
+                instance,
+                profile.alias_for(instance.id),
+                gone=False,
+                fetched_at=now,
+                pending=prev.pending if prev else None,
+                read_only=profile.read_only,
+            )
+        for key, prev in old.items():
+            if key not in rows:
+                rows[key] = replace(prev, gone=True, pending=None)
+        return rows
+
+    # --- actions -----------------------------------------------------------------------------
+    def check_action(self, key: str, action: str) -> str | None:
+        """Why ``action`` on ``key`` is refused locally, or None when it may be sent."""
+        row = self._rows.get(key)
+        if row is None:
+            return None
+        profile = self._profiles.get(row.profile)
+        if profile is None:
+            return f"profile {row.profile!r} is no longer configured"
+        if row.read_only:
+            return f"profile {row.profile!r} is read-only"
+        if row.gone:
+            return f"{row.display_name} is gone (no longer listed)"
+        if row.pending:
+            return f"{row.display_name}: {row.pending} already in flight"
+        phase, status = row.instance.phase, row.instance.status
+        if action == "start":
+            if phase is Phase.RUNNING:
+                return f"{row.display_name} is already {status}"
+            if phase.transitional:
+                return f"{row.display_name} is {status}; wait until it settles"
+        elif action in ("stop", "prolong"):
+            if phase is not Phase.RUNNING:
+                return f"{row.display_name} is {status}, not RUNNING"
+            if action == "prolong" and profile.api != FAMILY_NOTEBOOKS:
+                return f"{row.display_name}: prolong needs the notebooks API (profile {profile.name!r})"
+        return None
+
+    async def start(self, keys: Iterable[str]) -> list[ActionOutcome]:
+        """Start every key; refused ones come back skipped, nothing sent for them."""
+        return await self._act("start", keys, lambda c, i: c.start(i))
+
+    async def stop(self, keys: Iterable[str]) -> list[ActionOutcome]:
+        """Stop every key; refused ones come back skipped, nothing sent for them."""
+        return await self._act("stop", keys, lambda c, i: c.stop(i))
+
+    async def prolong(self, keys: Iterable[str], hours: float) -> list[ActionOutcome]:
+        """Renew the auto-stop lease of every key by ``hours`` (notebooks family)."""
+        return await self._act("prolong", keys, lambda c, i: c.renew_lease(i, hours))
+
+    async def _act(
+        self, action: str, keys: Iterable[str], call: Callable[[ModelArtsClient, str], Awaitable[object]]
+    ) -> list[ActionOutcome]:
+        keys = list(dict.fromkeys(keys))
+        return list(await asyncio.gather(*(self._act_one(action, k, call) for k in keys)))
+
+    async def _act_one(
+        self, action: str, key: str, call: Callable[[ModelArtsClient, str], Awaitable[object]]
+    ) -> ActionOutcome:
+        profile_name, _, instance_id = key.partition("/")
+        if profile_name not in self._profiles:
+            return ActionOutcome(key, action, False, f"unknown profile {profile_name!r}", skipped=True)
+        reason = self.check_action(key, action)
+        if reason:
+            return ActionOutcome(key, action, False, reason, skipped=True)
+        row = self._rows.get(key)
+        if row is not None:
+            self._rows[key] = replace(row, pending=action)
+        try:
+            async with self._semaphore:
+                client = self._client(profile_name)
+                if row is None:
+                    instance = await client.get_instance(instance_id)
+                    self._rows[key] = self._row_for(profile_name, instance, pending=action)
+                    reason = self.check_action_state(key, action)
+                    if reason:
+                        return ActionOutcome(key, action, False, reason, skipped=True)
+                result = await call(client, instance_id)
+        except ModelArtsError as error:
+            return ActionOutcome(key, action, False, describe_error(error), error=error)
+        finally:
+            current = self._rows.get(key)
+            if current is not None:
+                self._rows[key] = replace(current, pending=None)
+        status = getattr(result, "current_status", "") or ""
+        current = self._rows.get(key)
+        if status and current is not None:
+            self._rows[key] = replace(current, instance=replace(current.instance, status=status))
+        name = current.display_name if current else instance_id
+        verb = {"start": "starting", "stop": "stopping", "prolong": "prolonged"}[action]
+        return ActionOutcome(key, action, True, f"{name}: {verb}" + (f" ({status})" if status else ""))
+
+    def check_action_state(self, key: str, action: str) -> str | None:
+        """``check_action`` ignoring the in-flight marker (used right after a fresh read)."""
+        row = self._rows.get(key)
+        if row is None:
+            return None
+        self._rows[key] = replace(row, pending=None)
+        try:
+            return self.check_action(key, action)
+        finally:
+            self._rows[key] = replace(self._rows[key], pending=row.pending)
+
+    def _row_for(self, profile_name: str, instance: Instance, pending: str | None = None) -> Row:
+        profile = self._profiles[profile_name]
+        return Row(
+            row_key(profile_name, instance.id),
+            profile_name,
+            instance,
+            profile.alias_for(instance.id),
+            fetched_at=self._clock(),
+            pending=pending,
+            read_only=profile.read_only,
+        )
+
+    # --- reads -------------------------------------------------------------------------------
+    async def details(self, key: str) -> Instance:
+        """The whole instance, fresh from the service; raises ModelArtsError."""
+        profile_name, _, instance_id = key.partition("/")
+        if profile_name not in self._profiles:
+            raise ValidationError("profile", f"unknown profile {profile_name!r}")
+        instance = await self._client(profile_name).get_instance(instance_id)
+        row = self._rows.get(key)
+        if row is not None:
+            self._rows[key] = replace(row, instance=instance, gone=False)
+        return instance
+
+    async def wait_for(
+        self,
+        key: str,
+        action: str,
+        *,
+        timeout: float,
+        interval: float = 2.0,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> Instance:
+        """Poll details until the action's final state; WaitTimeoutError or InstanceFailedError."""
+        final = _TARGETS[action][1]
+        deadline = self._clock() + timeout
+        while True:
+            instance = await self.details(key)
+            if instance.phase is final:
+                return instance
+            if instance.phase is Phase.FAILED:
+                raise InstanceFailedError(f"{instance.name} ended in {instance.status}")
+            if self._clock() >= deadline:
+                raise WaitTimeoutError(
+                    f"{instance.name} is {instance.status} after {timeout:g}s, not {final.name}"
+                )
+            await sleep(interval)
+
+    async def test_connection(self, profile: Profile) -> ActionOutcome:
+        """One list call with a throwaway client for ``profile``; never raises."""
+        key = f"{profile.name}/"
+        try:
+            client = build_client(
+                profile, on_call=self._on_call, transport=self._transport, clock=self._clock,
+                timeout=self._timeout,
+            )
+        except ModelArtsError as error:
+            return ActionOutcome(key, "test", False, describe_error(error), error=error)
+        try:
+            async with client:
+                listed = await client.list_instances()
+        except ModelArtsError as error:
+            return ActionOutcome(key, "test", False, describe_error(error), error=error)
+        return ActionOutcome(key, "test", True, f"connected: {len(listed)} instances listed")

@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets and styles. Talks only to ``tui.service``; never to the network."""

@@ -1,0 +1,198 @@
+"""The Textual app and ``make_app``, the one factory the CLI, the tests and the screenshots use."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+from textual.command import Provider
+from textual.screen import Screen
+from textual.worker import Worker
+
+from tui.config.model import Config
+from tui.core.models import ApiCall
+from tui.service import InstanceService
+from tui.ui.bindings import APP_BINDINGS, unknown_ids
+from tui.ui.commands import ActionCommands
+from tui.ui.logfile import CallLogFile, open_call_log
+from tui.ui.messages import CallRecorded
+from tui.ui.screens.main import MainScreen
+
+STYLES = Path(__file__).parent / "styles"
+LOW_BANDWIDTH_TICK_S = 15.0
+FEW_COLOURS = ("standard", "windows")
+"""Rich colour systems of 8/16-colour terminals: the app then uses the terminal's own palette."""
+
+
+class ModelArtsApp(App[int]):
+    """ModelArts notebook instances of every configured profile, in one live table."""
+
+    TITLE = "modelarts-tui"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        STYLES / "app.tcss",
+        STYLES / "main.tcss",
+        STYLES / "dialogs.tcss",
+        STYLES / "settings.tcss",
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ActionCommands}
+
+    def __init__(
+        self,
+        config: Config,
+        config_path: Path,
+        *,
+        service: InstanceService | None = None,
+        clock: Callable[[], float] = time.time,
+        demo: bool = False,
+        low_bandwidth: bool = False,
+        first_run: bool = False,
+        log_dir: Path | None = None,
+        stable_log: bool = False,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        """The config as last loaded or saved."""
+        self.config_path = config_path
+        self.clock = clock
+        self.demo = demo
+        self.low_bandwidth = low_bandwidth
+        self.first_run = first_run or not config.profiles
+        self.call_log: CallLogFile | None
+        self.call_log, self._log_problem = open_call_log(log_dir)
+        self._owns_service = service is None
+        self.service = service or InstanceService(config.profiles, on_call=self.record_call, clock=clock)
+        self._keymap_problems = unknown_ids(config.ui.keys)
+        self.set_keymap({k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems})
+        if low_bandwidth:
+            self.animation_level = "none"
+        self.main_screen = MainScreen(
+            self.service,
+            clock=clock,
+            poll_interval_s=config.ui.poll_interval_s,
+            tick_s=LOW_BANDWIDTH_TICK_S if low_bandwidth else 1.0,
+            notify_minutes=_notify_minutes(config),
+            demo=demo,
+            stable_log=stable_log,
+        )
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        theme = getattr(self.config.ui, "theme", "") or ""
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif self.console.color_system in FEW_COLOURS or self.console.color_system is None:
+            self.theme = "ansi-dark"
+        if self._log_problem:
+            self.main_screen.note(self._log_problem, error=True)
+        if self._keymap_problems:
+            self.main_screen.note(
+                f"config ui.keys: unknown binding ids {', '.join(self._keymap_problems)} (see ? for ids)",
+                error=True,
+            )
+        if self.first_run:
+            self.open_settings(first_run=True)
+
+    async def on_unmount(self) -> None:
+        if self._owns_service:
+            await self.service.aclose()
+        if self.call_log is not None:
+            self.call_log.close()
+
+    # --- calls and errors -----------------------------------------------------------------------
+    def record_call(self, call: ApiCall) -> None:
+        """The service's ``on_call``: the log file now, the log panel through a message."""
+        if self.call_log is not None:
+            with contextlib.suppress(OSError):
+                self.call_log.write(call)
+        self.main_screen.post_message(CallRecorded(call))
+
+    def report_worker_error(self, worker: Worker[Any]) -> None:
+        """The backstop for a worker that raised: a log line, the log file, one notification."""
+        error = worker.error
+        text = f"unexpected error in {worker.name or worker.group}: {type(error).__name__}: {error}"
+        self.main_screen.note(text, error=True)
+        if self.call_log is not None:
+            self.call_log.write_text(text)
+        self.notify(text, title="Internal error", severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR:
+            self.report_worker_error(event.worker)
+
+    # --- screens --------------------------------------------------------------------------------
+    def open_settings(self, first_run: bool = False) -> None:
+        """Push the settings screen; polling pauses until it closes."""
+        from tui.ui.screens.settings import SettingsScreen
+
+        self.main_screen.paused = True
+        self.push_screen(
+            SettingsScreen(self.config, self.config_path, self.service, first_run=first_run),
+            self._settings_closed,
+        )
+
+    def _settings_closed(self, saved: Config | None) -> None:
+        self.main_screen.paused = False
+        if saved is None:
+            return
+        self.config = saved
+        self.service.set_profiles(saved.profiles)
+        self.main_screen.poll_interval_s = saved.ui.poll_interval_s
+        self.main_screen.notify_minutes = _notify_minutes(saved)
+        self.main_screen.profiles_changed()
+        self.main_screen.note(f"settings saved to {self.config_path}")
+        self.main_screen.action_refresh_now()
+
+    def action_open_help(self) -> None:
+        from tui.ui.screens.help import HelpModal
+
+        self.push_screen(HelpModal(self._keymap))
+
+
+def _notify_minutes(config: Config) -> dict[str, int]:
+    return {p.name: int(getattr(p, "notify_minutes", 0) or 0) for p in _enabled(config.profiles)}
+
+
+def _enabled(profiles: Iterable[Any]) -> list[Any]:
+    return [p for p in profiles if getattr(p, "enabled", True)]
+
+
+def make_app(
+    config: Config,
+    config_path: Path,
+    *,
+    service: InstanceService | None = None,
+    clock: Callable[[], float] = time.time,
+    demo: bool = False,
+    low_bandwidth: bool = False,
+    first_run: bool = False,
+    log_dir: Path | None = None,
+    stable_log: bool = False,
+) -> ModelArtsApp:
+    """The app for ``config``: used by ``modelarts-tui``, ``--demo``, the tests and the screenshots.
+
+    ``service`` is built from the config when not given (its ``on_call`` feeds the log panel);
+    ``clock`` drives ages, countdowns and log times; ``log_dir`` defaults to the XDG state folder;
+    ``stable_log`` hides request ids and latencies in the log panel (snapshots and screenshots).
+    """
+    return ModelArtsApp(
+        config,
+        config_path,
+        service=service,
+        clock=clock,
+        demo=demo,
+        low_bandwidth=low_bandwidth,
+        first_run=first_run,
+        log_dir=log_dir,
+        stable_log=stable_log,
+    )

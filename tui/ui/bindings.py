@@ -1,0 +1,96 @@
+"""Every key binding of the app, each with an id, a description and a group.
+
+Users remap keys by id in the config (``[ui.keys] start = "S"``); the help screen and the command
+palette read the same tables, so what they list is what the keys do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from textual.binding import Binding
+
+# Groups are listed here, not in Binding.group: the footer would fold a group's keys into one label.
+INSTANCES = "Instances"
+VIEW = "View"
+APP = "App"
+
+MAIN_BINDINGS: list[Binding] = [
+    Binding("s", "start_selected", "Start", id="start",
+            tooltip="Start marked rows, else the cursor row"),
+    Binding("x", "stop_selected", "Stop", id="stop",
+            tooltip="Stop marked rows, else the cursor row (asks first)"),
+    Binding("p", "prolong_selected", "Prolong", id="prolong",
+            tooltip="Renew the auto-stop lease by 1-72 h (notebooks API)"),
+    Binding("space", "toggle_mark", "Mark", id="mark", key_display="space",
+            tooltip="Mark/unmark the cursor row; actions use the marks"),
+    Binding("enter", "open_details", "Details", id="details", show=False,
+            tooltip="The whole instance as the service returns it"),
+    Binding("r", "refresh_now", "Refresh", id="refresh", tooltip="Poll the service now"),
+    Binding("slash", "open_filter", "Filter", id="filter", key_display="/",
+            tooltip="Match name, alias, id, status or profile"),
+    Binding("escape", "clear_view", "Clear", id="clear", show=False,
+            tooltip="Unmark all rows, then clear the filter"),
+    Binding("l", "toggle_log", "Log", id="log", show=False,
+            tooltip="Show or hide the API call log"),
+    Binding("e", "open_settings", "Settings", id="settings",
+            tooltip="Profiles, credentials and regions"),
+    Binding("q", "quit", "Quit", id="quit", tooltip="Leave the app"),
+]
+"""Bindings of the main screen (the instance table)."""
+
+APP_BINDINGS: list[Binding] = [
+    Binding("question_mark", "open_help", "Help", id="help", key_display="?",
+            tooltip="This list of keys"),
+    Binding("ctrl+q", "quit", "Quit", id="quit-now", show=False, priority=True,
+            tooltip="Leave the app from anywhere"),
+    Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False, priority=True,
+            tooltip="Search every action; switch profile"),
+]
+"""Bindings active on every screen."""
+
+TABLE_KEYS: list[Binding] = [
+    Binding("j", "cursor_down", "Down", show=False, id="down"),
+    Binding("k", "cursor_up", "Up", show=False, id="up"),
+    Binding("g", "scroll_top", "Top", show=False, id="top"),
+    Binding("G", "scroll_bottom", "Bottom", show=False, id="bottom"),
+]
+"""Extra cursor keys on the table (vi style), remappable like the others."""
+
+_GROUP_OF = {
+    "start": INSTANCES, "stop": INSTANCES, "prolong": INSTANCES, "mark": INSTANCES, "details": INSTANCES,
+    "refresh": VIEW, "filter": VIEW, "clear": VIEW, "log": VIEW,
+}
+
+
+def _group(group: str) -> list[Binding]:
+    return [b for b in (*MAIN_BINDINGS, *APP_BINDINGS) if _GROUP_OF.get(b.id or "", APP) == group]
+
+
+ALL_GROUPS: Sequence[tuple[str, Sequence[Binding]]] = tuple((g, _group(g)) for g in (INSTANCES, VIEW, APP))
+"""What the help screen lists, in order."""
+
+BINDING_IDS = frozenset(
+    b.id for b in (*MAIN_BINDINGS, *APP_BINDINGS, *TABLE_KEYS) if b.id is not None
+)
+"""Every id a user may remap in ``ui.keys``."""
+
+
+def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
+    """Ids in a user keymap that name no binding (reported, not silently ignored)."""
+    return sorted(k for k in keymap if k not in BINDING_IDS)
+
+
+_DISPLAY = {
+    "question_mark": "?", "slash": "/", "space": "space", "enter": "enter", "escape": "esc",
+    "ctrl+q": "^q", "ctrl+p": "^p",
+}
+
+
+def key_label(binding: Binding, keymap: Mapping[str, str]) -> str:
+    """The key a user presses for ``binding`` after remapping, as shown in help."""
+    key = keymap.get(binding.id or "", None)
+    if key is None:
+        return binding.key_display or _DISPLAY.get(binding.key, binding.key)
+    first = key.split(",")[0].strip()
+    return _DISPLAY.get(first, first)

@@ -1,0 +1,80 @@
+"""Messages between workers, screens and the app.
+
+Intents end in ``Requested``; events are past tense. They carry ``core``/``service`` values,
+never HTTP objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from tui.core.errors import ModelArtsError
+from tui.core.models import ApiCall, Instance
+from tui.service import ActionOutcome, RefreshResult
+
+
+class RefreshRequested(Message):
+    """Poll the service now (the ``r`` key, the poll timer, a saved setting)."""
+
+
+class InstancesRefreshed(Message):
+    """A refresh finished; ``result`` is the new snapshot and what changed."""
+
+    def __init__(self, result: RefreshResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class ActionRequested(Message):
+    """Run ``action`` (start, stop, prolong) on ``keys``; ``hours`` for prolong."""
+
+    def __init__(self, action: str, keys: Sequence[str], hours: int | None = None) -> None:
+        super().__init__()
+        self.action = action
+        self.keys = tuple(keys)
+        self.hours = hours
+
+
+class ActionsFinished(Message):
+    """An action worker finished; one outcome per key, refused ones ``skipped``."""
+
+    def __init__(self, action: str, outcomes: Sequence[ActionOutcome]) -> None:
+        super().__init__()
+        self.action = action
+        self.outcomes = tuple(outcomes)
+
+
+class CallRecorded(Message):
+    """The client made one HTTP request (already redacted)."""
+
+    def __init__(self, call: ApiCall) -> None:
+        super().__init__()
+        self.call = call
+
+
+class DetailsLoaded(Message):
+    """A fresh read of one instance for the details screen."""
+
+    def __init__(self, key: str, instance: Instance) -> None:
+        super().__init__()
+        self.key = key
+        self.instance = instance
+
+
+class DetailsFailed(Message):
+    """Reading one instance failed."""
+
+    def __init__(self, key: str, error: ModelArtsError) -> None:
+        super().__init__()
+        self.key = key
+        self.error = error
+
+
+class ConnectionTested(Message):
+    """The settings screen's connection test finished."""
+
+    def __init__(self, outcome: ActionOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome

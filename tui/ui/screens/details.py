@@ -1,0 +1,91 @@
+"""One instance in full: the raw status and the whole JSON the service returned."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any, ClassVar
+
+from rich.json import JSON
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.core.errors import ModelArtsError
+from tui.core.models import Instance
+from tui.service import InstanceService, Row
+from tui.ui.cells import status_text
+from tui.ui.messages import DetailsFailed, DetailsLoaded
+
+
+def instance_json(instance: Instance) -> str:
+    """The raw JSON of the instance (the parsed fields when the raw answer is missing)."""
+    data: dict[str, Any] = instance.raw or {
+        k: v for k, v in asdict(instance).items() if k not in ("raw", "extra")
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+class DetailsScreen(Screen[None]):
+    """Shows the cached row at once, then a fresh read from the service."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="details-close"),
+        Binding("r", "reload", "Reload", id="details-reload"),
+    ]
+
+    def __init__(self, row: Row, service: InstanceService) -> None:
+        super().__init__()
+        self._row = row
+        self._service = service
+        self._error = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="details-head")
+        with VerticalScroll(id="details-body"):
+            yield Static(id="details-json")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._show(self._row.instance, note="from the last poll; reading…")
+        self.query_one("#details-body").focus()
+        self.action_reload()
+
+    def _show(self, instance: Instance, note: str = "") -> None:
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(self._row.display_name, style="bold")
+        if self._row.alias:
+            head.append(f" ({instance.name})")
+        head.append(f"  {self._row.profile}/{instance.id}\n")
+        head.append("status: ")
+        head.append(status_text(instance), style="bold")
+        head.append(f"  raw {instance.status!r}, phase {instance.phase.value}")
+        if note:
+            head.append(f"  — {note}", style="dim")
+        self.query_one("#details-head", Static).update(head)
+        self.query_one("#details-json", Static).update(JSON(instance_json(instance)))
+
+    @work(exclusive=True, group="details", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            instance = await self._service.details(self._row.key)
+        except ModelArtsError as error:
+            self.post_message(DetailsFailed(self._row.key, error))
+            return
+        self.post_message(DetailsLoaded(self._row.key, instance))
+
+    def on_details_loaded(self, message: DetailsLoaded) -> None:
+        self._show(message.instance)
+
+    def on_details_failed(self, message: DetailsFailed) -> None:
+        self._show(self._row.instance, note=f"read failed: {message.error}")
+
+    def action_reload(self) -> None:
+        self._load()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

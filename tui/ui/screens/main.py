@@ -1,0 +1,416 @@
+"""The main screen: the instance table, the filter, the API log and the status bar.
+
+Keys post intents; workers await the service and post results; handlers only update widgets.
+Polling: one steady tick recounts countdowns (repainting only changed cells) and starts a refresh
+when one is due and none is in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from tui.core.models import Phase
+from tui.service import ActionOutcome, InstanceService, ProfileStatus, Row
+from tui.ui.bindings import MAIN_BINDINGS
+from tui.ui.cells import duration_text, status_text
+from tui.ui.messages import (
+    ActionRequested,
+    ActionsFinished,
+    CallRecorded,
+    InstancesRefreshed,
+    RefreshRequested,
+)
+from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.instance_table import InstanceTable
+from tui.ui.widgets.log_panel import LogPanel
+from tui.ui.widgets.status_bar import StatusBar, StatusView
+
+FAST_POLL_S = 2.0
+_VERBS = {"start": "Start", "stop": "Stop", "prolong": "Prolong"}
+
+
+class MainScreen(Screen[None]):
+    """Every instance of every enabled profile, live."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
+    AUTO_FOCUS = "#instance-table"
+
+    def __init__(
+        self,
+        service: InstanceService,
+        *,
+        clock: Callable[[], float] = time.time,
+        poll_interval_s: float = 10.0,
+        tick_s: float = 1.0,
+        notify_minutes: Mapping[str, int] | None = None,
+        demo: bool = False,
+        stable_log: bool = False,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self._clock = clock
+        self.poll_interval_s = poll_interval_s
+        self._tick_s = tick_s
+        self.notify_minutes: dict[str, int] = dict(notify_minutes or {})
+        self._demo = demo
+        self._stable_log = stable_log
+        self._statuses: tuple[ProfileStatus, ...] = ()
+        self._loaded = False
+        self._inflight: dict[str, str] = {}
+        """Keys with an action we sent and have no answer for yet: key -> action."""
+        self._action_keys: dict[Worker[None], tuple[str, ...]] = {}
+        self._refresh_worker: Worker[None] | None = None
+        self._last_poll = float("-inf")
+        self._notified: set[tuple[str, int]] = set()
+        self.paused = False
+        """True while polling is paused (settings open)."""
+
+    # --- layout ---------------------------------------------------------------------------------
+    @property
+    def table(self) -> InstanceTable:
+        return self.query_one(InstanceTable)
+
+    @property
+    def log_panel(self) -> LogPanel:
+        return self.query_one(LogPanel)
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def compose(self) -> ComposeResult:
+        yield FieldInput(
+            placeholder="filter: name, alias, id, status, profile · enter keep · esc clear",
+            id="filter-input",
+            compact=True,
+        )
+        yield InstanceTable(id="instance-table", clock=self._clock)
+        yield LogPanel(id="log-panel", clock=self._clock, stable_log=self._stable_log)
+        yield StatusBar(id="status-bar")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-input").display = False
+        self.log_panel.border_title = "API log"
+        self.profiles_changed()
+        self.set_interval(self._tick_s, self._tick, name="tick")
+        self._start_refresh()
+
+    # --- polling --------------------------------------------------------------------------------
+    @property
+    def refreshing(self) -> bool:
+        """True while a refresh worker is running."""
+        return self._refresh_worker is not None and not self._refresh_worker.is_finished
+
+    def poll_interval(self) -> float:
+        """Seconds until the next poll: fast while anything moves."""
+        moving = self._inflight or any(
+            r.instance.phase.transitional and not r.gone for r in self.service.rows.values()
+        )
+        return min(FAST_POLL_S, self.poll_interval_s) if moving else self.poll_interval_s
+
+    def _tick(self) -> None:
+        self.table.tick()
+        self._warn_auto_stop()
+        self._show_status()
+        if self.paused or self.refreshing:
+            return
+        if time.monotonic() - self._last_poll >= self.poll_interval():
+            self._start_refresh()
+
+    def _start_refresh(self) -> None:
+        if self.refreshing:
+            return
+        self._last_poll = time.monotonic()
+        self._refresh_worker = self._refresh()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def _refresh(self) -> None:
+        result = await self.service.refresh()
+        self.post_message(InstancesRefreshed(result))
+
+    def on_refresh_requested(self, message: RefreshRequested) -> None:
+        self._start_refresh()
+
+    def on_instances_refreshed(self, message: InstancesRefreshed) -> None:
+        self._loaded = True
+        self._statuses = message.result.profiles
+        stale = {s.name for s in self._statuses if not s.ok}
+        self.table.set_rows((self._overlay(r) for r in message.result.rows), stale)
+        self._warn_auto_stop()
+        self._show_status()
+
+    def _overlay(self, row: Row) -> Row:
+        action = self._inflight.get(row.key)
+        return replace(row, pending=action) if action and not row.pending else row
+
+    def profiles_changed(self) -> None:
+        """The service got new profiles: relayout for one or several, refresh now."""
+        enabled = [p for p in self.service.profiles if p.enabled]
+        self.table.set_multi_profile(len(enabled) > 1)
+        names = {p.name for p in enabled}
+        if self.table.scope is not None and self.table.scope not in names:
+            self.table.set_scope(None)
+        self.table.set_rows(self.service.rows.values())
+        self._show_status()
+
+    def _show_status(self) -> None:
+        poll = "paused" if self.paused else f"poll {self.poll_interval():g}s"
+        table = self.table
+        self.status_bar.show(
+            StatusView(
+                profiles=self._statuses,
+                now=self._clock(),
+                loaded=self._loaded,
+                shown=table.visible_count,
+                total=len(table.rows_by_key()),
+                marked=len(table.marked),
+                needle=table.filter_text,
+                scope=table.scope,
+                poll=poll,
+                demo=self._demo,
+            )
+        )
+
+    def _warn_auto_stop(self) -> None:
+        now_ms = int(self._clock() * 1000)
+        for row in self.service.rows.values():
+            minutes = self.notify_minutes.get(row.profile, 0)
+            auto = row.instance.auto_stop
+            if not minutes or row.gone or auto is None or row.instance.phase is not Phase.RUNNING:
+                continue
+            left = auto.remaining_s(now_ms)
+            if left is None or left <= 0 or left > minutes * 60 or auto.stop_at_ms is None:
+                continue
+            mark = (row.key, auto.stop_at_ms)
+            if mark not in self._notified:
+                self._notified.add(mark)
+                self.notify(
+                    f"{row.display_name} stops automatically in {duration_text(left)}. "
+                    "Press p to prolong (notebooks API).",
+                    title="Auto-stop soon",
+                    severity="warning",
+                    timeout=15,
+                )
+
+    # --- the log --------------------------------------------------------------------------------
+    def on_call_recorded(self, message: CallRecorded) -> None:
+        self.log_panel.add_call(message.call)
+
+    def note(self, text: str, *, error: bool = False) -> None:
+        """A line in the log panel that is not an API call."""
+        self.log_panel.add_note(text, error=error)
+
+    # --- actions on rows ------------------------------------------------------------------------
+    def _label(self, key: str) -> str:
+        row = self.table.row_for(key) or self.service.rows.get(key)
+        if row is None:
+            return key
+        return f"{status_text(row.instance):<14} {row.display_name}  ({row.profile})"
+
+    def _split(self, action: str, keys: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Keys the action may go to, and refusal reasons for the others (nothing is sent for those)."""
+        allowed: list[str] = []
+        refused: list[str] = []
+        for key in keys:
+            if key in self._inflight:
+                row = self.service.rows.get(key)
+                name = row.display_name if row else key
+                refused.append(f"{name}: {self._inflight[key]} already in flight")
+                continue
+            reason = self.service.check_action(key, action)
+            if reason:
+                refused.append(reason)
+            else:
+                allowed.append(key)
+        return allowed, refused
+
+    def _refuse(self, action: str, refused: list[str]) -> None:
+        if not refused:
+            return
+        for reason in refused:
+            self.note(f"{action} refused: {reason}")
+        more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
+        self.notify(f"{refused[0]}{more}", title=f"{_VERBS[action]}: nothing sent", severity="warning")
+
+    def _selection(self) -> list[str]:
+        keys = self.table.selected()
+        if not keys:
+            self.notify("No instance here yet.", severity="warning")
+        return keys
+
+    def action_start_selected(self) -> None:
+        keys = self._selection()
+        allowed, refused = self._split("start", keys)
+        self._refuse("start", refused)
+        if allowed:
+            self.post_message(ActionRequested("start", allowed))
+
+    def action_stop_selected(self) -> None:
+        from tui.ui.screens.confirm import ConfirmModal
+
+        allowed, refused = self._split("stop", self._selection())
+        self._refuse("stop", refused)
+        if not allowed:
+            return
+        noun = "this instance" if len(allowed) == 1 else f"{len(allowed)} instances"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post_message(ActionRequested("stop", allowed))
+
+        self.app.push_screen(
+            ConfirmModal(f"Stop {noun}?", [self._label(k) for k in allowed], "Stop"), answered
+        )
+
+    def action_prolong_selected(self) -> None:
+        from tui.ui.screens.prolong import ProlongModal
+
+        allowed, refused = self._split("prolong", self._selection())
+        self._refuse("prolong", refused)
+        if not allowed:
+            return
+
+        def answered(hours: int | None) -> None:
+            if hours:
+                self.post_message(ActionRequested("prolong", allowed, hours))
+
+        self.app.push_screen(ProlongModal([self._label(k) for k in allowed]), answered)
+
+    def on_action_requested(self, message: ActionRequested) -> None:
+        allowed, refused = self._split(message.action, message.keys)
+        self._refuse(message.action, refused)
+        if not allowed:
+            return
+        for key in allowed:
+            self._inflight[key] = message.action
+            row = self.service.rows.get(key)
+            if row is not None:
+                self.table.update_row(self._overlay(row))
+        worker = self._act(message.action, tuple(allowed), message.hours)
+        self._action_keys[worker] = tuple(allowed)
+        self._show_status()
+
+    @work(group="actions", exit_on_error=False)
+    async def _act(self, action: str, keys: tuple[str, ...], hours: int | None) -> None:
+        outcomes: list[ActionOutcome]
+        if action == "start":
+            outcomes = await self.service.start(keys)
+        elif action == "stop":
+            outcomes = await self.service.stop(keys)
+        else:
+            outcomes = await self.service.prolong(keys, float(hours or 1))
+        self.post_message(ActionsFinished(action, outcomes))
+
+    def on_actions_finished(self, message: ActionsFinished) -> None:
+        done = [o for o in message.outcomes if o.ok]
+        failed = [o for o in message.outcomes if not o.ok]
+        for outcome in message.outcomes:
+            self._inflight.pop(outcome.key, None)
+            row = self.service.rows.get(outcome.key)
+            if row is not None:
+                self.table.update_row(self._overlay(row))
+            self.note(outcome.message, error=not outcome.ok)
+        verb = _VERBS[message.action]
+        if done:
+            names = ", ".join(o.message.split(":")[0] for o in done[:3])
+            more = f" and {len(done) - 3} more" if len(done) > 3 else ""
+            self.notify(f"{names}{more}", title=f"{verb}: sent")
+        if failed:
+            self.notify(
+                "\n".join(o.message for o in failed[:3]),
+                title=f"{verb} failed" if not all(o.skipped for o in failed) else f"{verb}: nothing sent",
+                severity="error" if any(not o.skipped for o in failed) else "warning",
+                timeout=8,
+            )
+        self._last_poll = time.monotonic() - self.poll_interval_s + FAST_POLL_S
+        self._show_status()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Backstop: a worker that raised is logged; its rows stop showing a request in flight."""
+        if event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        keys = self._action_keys.pop(event.worker, ())
+        for key in keys:
+            self._inflight.pop(key, None)
+            row = self.service.rows.get(key)
+            if row is not None:
+                self.table.update_row(row)
+        if event.state is WorkerState.ERROR:
+            report = getattr(self.app, "report_worker_error", None)
+            if report is not None:
+                report(event.worker)
+
+    # --- view -----------------------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        key = self.table.cursor_key
+        if key is None:
+            return
+        self.table.toggle_mark(key)
+        self.table.action_cursor_down()
+        self._show_status()
+
+    def action_refresh_now(self) -> None:
+        self.post_message(RefreshRequested())
+
+    def action_open_filter(self) -> None:
+        field = self.query_one("#filter-input", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value.strip())
+        self._show_status()
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.table.focus()
+
+    def action_clear_view(self) -> None:
+        field = self.query_one("#filter-input", Input)
+        if field.has_focus or (not self.table.marked and self.table.filter_text):
+            field.value = ""
+            field.display = False
+            self.table.set_filter("")
+            self.table.focus()
+        elif self.table.clear_marks():
+            pass
+        self._show_status()
+
+    def action_toggle_log(self) -> None:
+        panel = self.log_panel
+        panel.display = not panel.display
+
+    def action_open_details(self) -> None:
+        from tui.ui.screens.details import DetailsScreen
+
+        key = self.table.cursor_key
+        row = self.table.row_for(key) if key else None
+        if row is not None:
+            self.app.push_screen(DetailsScreen(row, self.service))
+
+    def action_open_settings(self) -> None:
+        opener = getattr(self.app, "open_settings", None)
+        if opener is not None:
+            opener()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def set_scope(self, profile: str | None) -> None:
+        """Show one profile (the palette's "switch profile"), or all."""
+        self.table.set_scope(profile)
+        self._show_status()

@@ -1,0 +1,411 @@
+"""Settings: the profiles (add, edit, delete), each validated as you type; test, save or cancel.
+
+Edits live in drafts until Save, which writes the whole config through ``tui.config.store``
+(atomic, mode 0600); Cancel or Escape discards them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
+from textual.worker import Worker, WorkerState
+
+from tui.api.constants import CLOUD_LABELS, CLOUDS, REGIONS
+from tui.config.model import (
+    API_FAMILIES,
+    AUTH_AKSK,
+    AUTH_PASSWORD,
+    AUTH_TOKEN,
+    Config,
+    Profile,
+)
+from tui.core.errors import ModelArtsError
+from tui.core.secret import Secret
+from tui.service import InstanceService
+from tui.ui.messages import ConnectionTested
+from tui.ui.widgets.inputs import FieldInput
+
+AUTH_LABELS = {AUTH_AKSK: "AK/SK", AUTH_PASSWORD: "IAM password", AUTH_TOKEN: "IAM token"}
+API_LABELS = {"devenv-v1": "DevEnviron v1 (devenv-v1)", "notebooks": "Notebooks (notebooks)"}
+TEXT_FIELDS = ("name", "project_id", "endpoint", "iam_endpoint", "ak", "domain", "user")
+SECRET_INPUTS = ("sk", "security_token", "password", "token")
+AUTH_FIELDS = {
+    AUTH_AKSK: ("ak", "sk", "security_token"),
+    AUTH_PASSWORD: ("domain", "user", "password"),
+    AUTH_TOKEN: ("token",),
+}
+LABELS = {
+    "name": "Name",
+    "cloud": "Cloud",
+    "region": "Region",
+    "project_id": "Project id",
+    "endpoint": "Endpoint",
+    "iam_endpoint": "IAM endpoint",
+    "api": "API family",
+    "auth": "Sign-in",
+    "ak": "AK",
+    "sk": "SK",
+    "security_token": "Sec. token",
+    "domain": "Domain",
+    "user": "User",
+    "password": "Password",
+    "token": "Token",
+    "notify_minutes": "Warn (min)",
+    "prolong_hours": "Prolong (h)",
+    "flags": "",
+}
+PLACEHOLDERS = {
+    "name": "letters, digits, _ . -",
+    "project_id": "32 hex characters (IAM > My Credentials > Projects)",
+    "endpoint": "empty = derived from cloud and region",
+    "iam_endpoint": "empty = derived from cloud and region",
+    "ak": "access key id",
+    "sk": "secret access key",
+    "security_token": "only for a temporary AK/SK pair",
+    "domain": "account (domain) name",
+    "user": "IAM user name",
+    "password": "IAM user password",
+    "token": "a project-scoped X-Auth-Token",
+    "notify_minutes": "0 = never",
+    "prolong_hours": "1-72",
+}
+FIRST_RUN = (
+    "Welcome. Fill in one profile: the cloud and region, the project id, and how to sign in "
+    "(an AK/SK pair from IAM > My Credentials > Access Keys is simplest). "
+    "Test connection (ctrl+t), then Save (ctrl+s)."
+)
+
+
+def _new_name(taken: set[str]) -> str:
+    for n in range(1, 100):
+        name = "default" if n == 1 else f"profile{n}"
+        if name not in taken:
+            return name
+    return "profile"
+
+
+def _region_options(cloud: str, current: str) -> list[tuple[str, str]]:
+    regions = list(REGIONS.get(cloud, ()))
+    if current and current not in regions:
+        regions.insert(0, current)
+    return [(r, r) for r in regions]
+
+
+class SettingsScreen(Screen["Config | None"]):
+    """Returns the saved Config, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="settings-save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="settings-cancel"),
+        Binding("ctrl+t", "test_connection", "Test", id="settings-test", priority=True),
+        Binding("ctrl+r", "toggle_reveal", "Reveal secrets", id="settings-reveal", priority=True),
+        Binding("ctrl+n", "add_profile", "New profile", id="settings-add", priority=True),
+        Binding("delete", "delete_profile", "Delete profile", id="settings-delete"),
+    ]
+
+    def __init__(
+        self, config: Config, path: Path, service: InstanceService, *, first_run: bool = False
+    ) -> None:
+        super().__init__()
+        self._config = config
+        self._path = path
+        self._service = service
+        self._first_run = first_run
+        self._drafts: list[Profile] = list(config.profiles)
+        if not self._drafts:
+            self._drafts.append(Profile(name=_new_name(set())))
+        self._index = 0
+        self._revealed = False
+
+    # --- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Label(Text(f"Settings — {self._path}"), id="settings-title")
+        if self._first_run:
+            yield Static(FIRST_RUN, id="settings-welcome")
+        with Horizontal(id="settings-main"):
+            with Vertical(id="profile-pane"):
+                yield Label("Profiles", classes="pane-title")
+                yield OptionList(id="profile-list")
+                with Horizontal(classes="pane-buttons"):
+                    yield Button("Add", id="profile-add", compact=True)
+                    yield Button("Delete", id="profile-delete", compact=True)
+            with VerticalScroll(id="profile-form"):
+                yield from self._row("name", FieldInput(id="f-name", compact=True))
+                yield from self._row(
+                    "cloud",
+                    Select([(CLOUD_LABELS[c], c) for c in CLOUDS], id="f-cloud", allow_blank=False, compact=True),
+                )
+                yield from self._row("region", Select([], id="f-region", allow_blank=True, compact=True))
+                yield from self._row("project_id", FieldInput(id="f-project_id", compact=True))
+                yield from self._row("endpoint", FieldInput(id="f-endpoint", compact=True))
+                yield from self._row("iam_endpoint", FieldInput(id="f-iam_endpoint", compact=True))
+                yield from self._row(
+                    "api", Select([(API_LABELS.get(a, a), a) for a in API_FAMILIES], id="f-api",
+                                  allow_blank=False, compact=True),
+                )
+                yield from self._row(
+                    "auth", Select([(AUTH_LABELS[a], a) for a in AUTH_LABELS], id="f-auth",
+                                   allow_blank=False, compact=True),
+                )
+                for name in ("ak", "domain", "user"):
+                    yield from self._row(name, FieldInput(id=f"f-{name}", compact=True))
+                for name in SECRET_INPUTS:
+                    yield from self._row(name, FieldInput(id=f"f-{name}", password=True, compact=True))
+                yield from self._row("notify_minutes", FieldInput(id="f-notify_minutes", type="integer", compact=True))
+                yield from self._row("prolong_hours", FieldInput(id="f-prolong_hours", type="number", compact=True))
+                with Horizontal(classes="field-row", id="row-flags"):
+                    yield Label("", classes="field-label")
+                    yield Checkbox("Enabled", id="f-enabled", compact=True)
+                    yield Checkbox("Read-only", id="f-read_only", compact=True)
+        yield Static("", id="settings-result")
+        with Horizontal(id="settings-buttons"):
+            yield Button("Test connection", id="settings-test", compact=True)
+            yield Button("Save", id="settings-save", variant="primary", compact=True)
+            yield Button("Cancel", id="settings-cancel", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def _row(self, name: str, widget: Widget) -> ComposeResult:
+        with Horizontal(classes="field-row", id=f"row-{name}"):
+            yield Label(LABELS[name], classes="field-label")
+            if isinstance(widget, Input):
+                widget.placeholder = PLACEHOLDERS.get(name, "")
+            yield widget
+        yield Label("", id=f"e-{name}", classes="field-error")
+
+    def on_mount(self) -> None:
+        self._fill_list()
+        self._load(0)
+        self.query_one("#f-name" if self._first_run else "#profile-list").focus()
+
+    # --- drafts <-> form ------------------------------------------------------------------------
+    def _fill_list(self) -> None:
+        options = self.query_one("#profile-list", OptionList)
+        options.clear_options()
+        options.add_options([self._list_label(p) for p in self._drafts])
+        options.highlighted = self._index
+
+    def _list_label(self, profile: Profile) -> str:
+        flags = "" if profile.enabled else " (off)"
+        flags += " ro" if profile.read_only else ""
+        bad = "✗ " if profile.validate() else "  "
+        return f"{bad}{profile.name or '(unnamed)'}{flags}"
+
+    def _load(self, index: int) -> None:
+        """Show draft ``index`` in the form."""
+        self._index = index
+        p = self._drafts[index]
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            for name in TEXT_FIELDS:
+                self.query_one(f"#f-{name}", Input).value = str(getattr(p, name))
+            for name in SECRET_INPUTS:
+                self.query_one(f"#f-{name}", Input).value = getattr(p, name).reveal()
+            self.query_one("#f-notify_minutes", Input).value = str(p.notify_minutes)
+            self.query_one("#f-prolong_hours", Input).value = f"{p.prolong_hours:g}"
+            self.query_one("#f-cloud", Select).value = p.cloud if p.cloud in CLOUDS else CLOUDS[0]
+            region = self.query_one("#f-region", Select)
+            region.set_options(_region_options(p.cloud, p.region))
+            region.value = p.region if p.region else Select.NULL
+            self.query_one("#f-api", Select).value = p.api
+            self.query_one("#f-auth", Select).value = p.auth
+            self.query_one("#f-enabled", Checkbox).value = p.enabled
+            self.query_one("#f-read_only", Checkbox).value = p.read_only
+        self._show_auth_fields(p.auth)
+        self._validate(p)
+
+    def _read(self) -> Profile:
+        """The draft as the form shows it now."""
+        base = self._drafts[self._index]
+        values: dict[str, Any] = {n: self.query_one(f"#f-{n}", Input).value.strip() for n in TEXT_FIELDS}
+        for name in SECRET_INPUTS:
+            values[name] = Secret(self.query_one(f"#f-{name}", Input).value.strip())
+        for name in ("cloud", "region", "api", "auth"):
+            value = self.query_one(f"#f-{name}", Select).value
+            values[name] = "" if value is Select.NULL else str(value)
+        values["enabled"] = self.query_one("#f-enabled", Checkbox).value
+        values["read_only"] = self.query_one("#f-read_only", Checkbox).value
+        try:
+            values["notify_minutes"] = int(self.query_one("#f-notify_minutes", Input).value or 0)
+        except ValueError:
+            values["notify_minutes"] = -1
+        try:
+            values["prolong_hours"] = float(self.query_one("#f-prolong_hours", Input).value or 0)
+        except ValueError:
+            values["prolong_hours"] = 0.0
+        return replace(base, **values)
+
+    def _commit(self) -> Profile:
+        profile = self._read()
+        self._drafts[self._index] = profile
+        options = self.query_one("#profile-list", OptionList)
+        options.replace_option_prompt_at_index(self._index, self._list_label(profile))
+        return profile
+
+    def _show_auth_fields(self, auth: str) -> None:
+        shown = AUTH_FIELDS.get(auth, ())
+        for fields in AUTH_FIELDS.values():
+            for name in fields:
+                self.query_one(f"#row-{name}").display = name in shown
+                self.query_one(f"#e-{name}").display = name in shown
+
+    def _validate(self, profile: Profile) -> bool:
+        """Show each problem under its field; True when there is none."""
+        problems: dict[str, str] = {}
+        for error in profile.validate():
+            field = error.field.removesuffix("_env")
+            problems.setdefault(field, str(error).split(": ", 1)[-1])
+        taken = [p.name for i, p in enumerate(self._drafts) if i != self._index]
+        if profile.name in taken:
+            problems.setdefault("name", f"another profile is called {profile.name!r}")
+        for label in self.query(".field-error"):
+            field = (label.id or "").removeprefix("e-")
+            text = problems.get(field, "")
+            if isinstance(label, Label):
+                label.update(Text(f"↳ {text}") if text else "")
+            label.set_class(bool(text), "-shown")
+        return not problems
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _field_changed(self) -> None:
+        self._validate(self._commit())
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "f-cloud" and event.value is not Select.NULL:
+            region = self.query_one("#f-region", Select)
+            current = region.value if region.value is not Select.NULL else ""
+            options = REGIONS.get(str(event.value), ())
+            with self.prevent(Select.Changed):
+                region.set_options([(r, r) for r in options])
+                if current in options:
+                    region.value = current
+                elif options:
+                    region.value = options[0]
+        if event.select.id == "f-auth" and event.value is not Select.NULL:
+            self._show_auth_fields(str(event.value))
+        self._validate(self._commit())
+
+    @on(OptionList.OptionHighlighted, "#profile-list")
+    def _profile_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self._index and 0 <= event.option_index < len(self._drafts):
+            self._commit()
+            self._load(event.option_index)
+
+    # --- actions --------------------------------------------------------------------------------
+    def action_add_profile(self) -> None:
+        self._commit()
+        current = self._drafts[self._index]
+        fresh = Profile(
+            name=_new_name({p.name for p in self._drafts}), cloud=current.cloud, region=current.region,
+            api=current.api,
+        )
+        self._drafts.append(fresh)
+        self._index = len(self._drafts) - 1
+        self._fill_list()
+        self._load(self._index)
+        self.query_one("#f-name").focus()
+
+    def action_delete_profile(self) -> None:
+        if not self._drafts:
+            return
+        gone = self._drafts.pop(self._index)
+        if not self._drafts:
+            self._drafts.append(Profile(name=_new_name(set())))
+        self._index = min(self._index, len(self._drafts) - 1)
+        self._fill_list()
+        self._load(self._index)
+        self._result(f"deleted {gone.name!r} (Cancel to undo; Save to keep)", ok=None)
+
+    def action_toggle_reveal(self) -> None:
+        self._revealed = not self._revealed
+        for name in SECRET_INPUTS:
+            self.query_one(f"#f-{name}", Input).password = not self._revealed
+        self._result("secrets shown: ctrl+r hides them" if self._revealed else "secrets hidden", ok=None)
+
+    def action_test_connection(self) -> None:
+        profile = self._commit()
+        if not self._validate(profile):
+            self._result("fix the fields marked ↳ first", ok=False)
+            return
+        self._result(f"testing {profile.name}…", ok=None)
+        self._test(profile)
+
+    @work(exclusive=True, group="settings-test", exit_on_error=False)
+    async def _test(self, profile: Profile) -> None:
+        outcome = await self._service.test_connection(profile)
+        self.post_message(ConnectionTested(outcome))
+
+    def on_connection_tested(self, message: ConnectionTested) -> None:
+        outcome = message.outcome
+        text = outcome.message
+        error = outcome.error
+        if error is not None and error.hint:
+            text += f" — {error.hint}"
+        self._result(text, ok=outcome.ok)
+
+    def action_save(self) -> None:
+        self._commit()
+        names: set[str] = set()
+        for index, profile in enumerate(self._drafts):
+            problems = profile.validate()
+            if profile.name in names or problems:
+                self._load(index)
+                self.query_one("#profile-list", OptionList).highlighted = index
+                self._result(f"not saved: profile {profile.name!r} has problems (marked ↳)", ok=False)
+                return
+            names.add(profile.name)
+        default = self._config.default_profile if self._config.default_profile in names else ""
+        config = Config(profiles=tuple(self._drafts), default_profile=default, ui=self._config.ui)
+        try:
+            from tui.config.store import save_config
+
+            save_config(config, self._path)
+        except (ModelArtsError, OSError) as error:
+            self._result(f"not saved: {error}", ok=False)
+            return
+        self.dismiss(config)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_profile":
+            return self.focused is not None and self.focused.id == "profile-list"
+        return True
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "profile-add": self.action_add_profile,
+            "profile-delete": self.action_delete_profile,
+            "settings-test": self.action_test_connection,
+            "settings-save": self.action_save,
+            "settings-cancel": self.action_cancel,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    def _result(self, text: str, *, ok: bool | None) -> None:
+        mark = {True: "✓ ", False: "✗ ", None: "· "}[ok]
+        result = self.query_one("#settings-result", Static)
+        result.update(Text(f"{mark}{text}"))
+        result.set_class(ok is False, "-error")
+        result.set_class(ok is True, "-ok")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._result(f"connection test failed unexpectedly: {event.worker.error}", ok=False)
+            report = getattr(self.app, "report_worker_error", None)
+            if report is not None:
+                report(event.worker)

@@ -1,0 +1,288 @@
+"""The instance table: one row per instance of every enabled profile, updated in place.
+
+Render only: the screen hands it service ``Row`` values and the current time; the table turns
+them into cells, keeps marks, the filter and the cursor, and never calls the service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+from tui.service import Row
+from tui.ui import cells
+from tui.ui.bindings import TABLE_KEYS
+
+Clock = Callable[[], float]
+
+
+def matches(row: Row, needle: str) -> bool:
+    """True when the filter text is in the name, alias, id, status or profile (any case)."""
+    if not needle:
+        return True
+    needle = needle.lower()
+    inst = row.instance
+    hay = (inst.name, row.alias, inst.id, inst.status, row.profile, "gone" if row.gone else "")
+    return any(needle in h.lower() for h in hay if h)
+
+
+class InstanceTable(DataTable[Text]):
+    """All instances, one row each, keyed ``profile/instance_id``."""
+
+    # The table's own enter binding is dropped so ``details`` can be remapped by id.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"),
+        *TABLE_KEYS,
+    ]
+    inherit_bindings = False
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "instance-table--running",
+        "instance-table--stopped",
+        "instance-table--moving",
+        "instance-table--failed",
+        "instance-table--gone",
+        "instance-table--unknown",
+        "instance-table--warning",
+        "instance-table--mark",
+        "instance-table--stale",
+    }
+
+    def __init__(self, *, clock: Clock = time.time, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable")
+        self._clock = clock
+        self._rows: dict[str, Row] = {}
+        """Every row the service reported, in service order (shown or filtered out)."""
+        self._shown: dict[str, dict[str, tuple[str, str]]] = {}
+        """What each visible cell shows now: (text, style name), to skip unchanged updates."""
+        self._marks: set[str] = set()
+        self._stale: set[str] = set()
+        self._needle = ""
+        self._scope: str | None = None
+        self._multi = False
+        self._layout: tuple[cells.ColumnSpec, ...] = ()
+
+    # --- what the screen asks -------------------------------------------------------------------
+    @property
+    def filter_text(self) -> str:
+        """The current filter ("" when none)."""
+        return self._needle
+
+    @property
+    def scope(self) -> str | None:
+        """The one profile shown, or None for all."""
+        return self._scope
+
+    @property
+    def marked(self) -> list[str]:
+        """Marked keys that are visible, in table order."""
+        return [k for k in self._visible_order() if k in self._marks]
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, or None on an empty table."""
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+
+    def selected(self) -> list[str]:
+        """What an action applies to: the visible marked rows, else the cursor row."""
+        marked = self.marked
+        if marked:
+            return marked
+        key = self.cursor_key
+        return [key] if key else []
+
+    def row_for(self, key: str) -> Row | None:
+        """The last row shown for ``key``."""
+        return self._rows.get(key)
+
+    @property
+    def visible_count(self) -> int:
+        """How many rows pass the filter and scope."""
+        return self.row_count
+
+    # --- what the screen drives -----------------------------------------------------------------
+    def set_rows(self, rows: Iterable[Row], stale_profiles: Iterable[str] = ()) -> None:
+        """Take a new snapshot: update changed cells in place, append new rows, drop vanished ones."""
+        self._rows = {r.key: r for r in rows}
+        self._stale = set(stale_profiles)
+        self._marks &= self._rows.keys()
+        for key in [k for k in self._shown if k not in self._rows or not self._visible(self._rows[k])]:
+            self._remove(key)
+        for row in self._rows.values():
+            if not self._visible(row):
+                continue
+            if row.key in self._shown:
+                self._update(row)
+            else:
+                self._add(row)
+
+    def update_row(self, row: Row) -> None:
+        """Show a single changed row (an action went out or came back)."""
+        self._rows[row.key] = row
+        if row.key in self._shown:
+            self._update(row)
+
+    def tick(self) -> None:
+        """Recount countdowns, ages and stale markers; touches only cells whose text changed."""
+        for key in list(self._shown):
+            self._update(self._rows[key], only=("status", "autostop", "age"))
+
+    def toggle_mark(self, key: str) -> bool:
+        """Mark or unmark ``key``; True when it is now marked."""
+        if key in self._marks:
+            self._marks.discard(key)
+        else:
+            self._marks.add(key)
+        if key in self._shown:
+            self._update(self._rows[key], only=("mark",))
+        return key in self._marks
+
+    def clear_marks(self) -> int:
+        """Unmark every row; returns how many were marked."""
+        count = len(self._marks)
+        keys, self._marks = self._marks, set()
+        for key in keys:
+            if key in self._shown:
+                self._update(self._rows[key], only=("mark",))
+        return count
+
+    def set_filter(self, needle: str) -> None:
+        """Show only rows matching ``needle``; the cursor stays on its row when it still shows."""
+        if needle != self._needle:
+            self._needle = needle
+            self._rebuild()
+
+    def set_scope(self, profile: str | None) -> None:
+        """Show one profile's rows, or all (None)."""
+        if profile != self._scope:
+            self._scope = profile
+            self._rebuild()
+
+    def set_multi_profile(self, multi: bool) -> None:
+        """Show the profile column (several profiles) or not."""
+        if multi != self._multi:
+            self._multi = multi
+            self._relayout(force=True)
+
+    # --- events ---------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self._relayout()
+
+    def on_mount(self) -> None:
+        self._relayout(force=True)
+
+    # --- internals ------------------------------------------------------------------------------
+    def _visible(self, row: Row) -> bool:
+        if self._scope is not None and row.profile != self._scope:
+            return False
+        return matches(row, self._needle)
+
+    def _visible_order(self) -> list[str]:
+        return [r.key.value for r in self.ordered_rows if r.key.value is not None]
+
+    def _relayout(self, force: bool = False) -> None:
+        width = self.size.width or self.app.size.width
+        layout = cells.columns_for(width, profiles=self._multi)
+        if layout == self._layout and not force:
+            return
+        self._layout = layout
+        cursor = self.cursor_key
+        self.clear(columns=True)
+        self._shown.clear()
+        for spec in layout:
+            self.add_column(Text(spec.label, style="bold"), width=spec.width, key=spec.key)
+        self._fill(cursor)
+
+    def _rebuild(self) -> None:
+        cursor = self.cursor_key
+        self.clear()
+        self._shown.clear()
+        self._fill(cursor)
+
+    def _fill(self, cursor: str | None) -> None:
+        for row in self._rows.values():
+            if self._visible(row):
+                self._add(row)
+        if cursor and cursor in self._shown:
+            self.move_cursor(row=self.get_row_index(cursor), animate=False)
+
+    def _add(self, row: Row) -> None:
+        values = self._cells(row)
+        self._shown[row.key] = values
+        self.add_row(*(self._styled(*values[c.key]) for c in self._layout), key=row.key)
+
+    def _remove(self, key: str) -> None:
+        self._shown.pop(key, None)
+        with contextlib.suppress(RowDoesNotExist):
+            self.remove_row(key)
+
+    def _update(self, row: Row, only: Sequence[str] | None = None) -> None:
+        shown = self._shown[row.key]
+        values = self._cells(row, only)
+        for column, value in values.items():
+            if shown.get(column) != value:
+                shown[column] = value
+                self.update_cell(row.key, column, self._styled(*value))
+
+    def _cells(self, row: Row, only: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
+        """Plain text and style name of each cell of ``row`` (or only the named columns)."""
+        now = self._clock()
+        now_ms = int(now * 1000)
+        inst = row.instance
+        widths = {c.key: c.width for c in self._layout}
+        base = "gone" if row.gone else ""
+        out: dict[str, tuple[str, str]] = {}
+        for key, width in widths.items():
+            if only is not None and key not in only:
+                continue
+            if key == "mark":
+                out[key] = ("▌", "mark") if row.key in self._marks else (" ", "")
+            elif key == "profile":
+                out[key] = (cells.fit(row.profile, width), base)
+            elif key == "name":
+                out[key] = (cells.fit(row.display_name, width), base)
+            elif key == "id":
+                out[key] = (cells.short_id(inst.id, width), base)
+            elif key == "status":
+                text = cells.status_text(inst, pending=row.pending, gone=row.gone)
+                if row.profile in self._stale and not row.gone:
+                    stale = cells.stale_text(row.fetched_at, now)
+                    text = f"{text} {stale}" if stale else text
+                out[key] = (cells.fit(text, width), cells.status_kind(inst, pending=row.pending, gone=row.gone))
+            elif key == "flavor":
+                out[key] = (cells.fit(cells.flavor_text(inst, full=width >= 20), width), base)
+            elif key == "image":
+                out[key] = (cells.fit(inst.image or "—", width), base)
+            elif key == "autostop":
+                text, warn = ("—", False) if row.gone else cells.countdown_text(inst, now_ms)
+                out[key] = (text, "warning" if warn else base)
+            elif key == "age":
+                out[key] = (cells.age_text(inst.created_ms, now_ms), base)
+        return out
+
+    def _styled(self, text: str, style_name: str) -> Text:
+        style = self._style(style_name) if style_name else Style()
+        return Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")
+
+    def _style(self, name: str) -> Style:
+        try:
+            return self.get_component_rich_style(f"instance-table--{name}", partial=True)
+        except KeyError:
+            return Style()
+
+    def rows_by_key(self) -> Mapping[str, Row]:
+        """Every row the table knows, shown or not."""
+        return self._rows
