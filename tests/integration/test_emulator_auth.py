@@ -41,7 +41,10 @@ def test_wrong_sk_is_refused(emu_api: EmuClient) -> None:
 
 
 def test_unknown_ak_is_refused(emu_api: EmuClient) -> None:
-    _refused(emu_api.signed("GET", emu_api.v1(), query="de_type=Notebook", ak="NOSUCHAK000000000000"), "ak not exist")
+    _refused(
+        emu_api.signed("GET", emu_api.v1(), query="de_type=Notebook", ak="NOSUCHAK000000000000"),
+        "ak not exist",
+    )
 
 
 @pytest.mark.parametrize("offset_s", [-20 * 60, 20 * 60])
@@ -59,7 +62,9 @@ def test_a_date_fourteen_minutes_off_is_still_accepted(emu_api: EmuClient) -> No
 @pytest.mark.parametrize(("date", "reason"), [("yesterday", "invalid x-sdk-date"), ("", "x-sdk-date")])
 def test_a_bad_or_missing_date_is_refused(emu_api: EmuClient, date: str, reason: str) -> None:
     url = emu_api.emu.url + emu_api.v1() + "?de_type=Notebook"
-    signature = sign_full("GET", url, {"Content-Type": "application/json"}, None, DEMO_AK, DEMO_SK, date or "x")
+    signature = sign_full(
+        "GET", url, {"Content-Type": "application/json"}, None, DEMO_AK, DEMO_SK, date or "x"
+    )
     headers = {"Content-Type": "application/json", "Authorization": signature.authorization}
     if date:
         headers["X-Sdk-Date"] = date
@@ -70,9 +75,13 @@ def test_a_tampered_body_is_refused_and_nothing_happens(emu_api: EmuClient, emul
     instance_id = emulator.store.add("guarded", "STOPPED")
     url = emu_api.emu.url + emu_api.v1(f"/{instance_id}/action")
     date = emu_api.date()
-    signed = sign_full("POST", url, {"Content-Type": "application/json"}, b'{"action": "stop"}', DEMO_AK, DEMO_SK, date)
+    signed = sign_full(
+        "POST", url, {"Content-Type": "application/json"}, b'{"action": "stop"}', DEMO_AK, DEMO_SK, date
+    )
     headers = {"Content-Type": "application/json", "X-Sdk-Date": date, "Authorization": signed.authorization}
-    _refused(emu_api.http.post(url, headers=headers, content=b'{"action": "start"}'), "verify aksk signature fail")
+    _refused(
+        emu_api.http.post(url, headers=headers, content=b'{"action": "start"}'), "verify aksk signature fail"
+    )
     record = emulator.store.get(instance_id)
     assert record is not None and record.status == "STOPPED"
 
@@ -82,7 +91,9 @@ def test_a_tampered_query_is_refused(emu_api: EmuClient) -> None:
     date = emu_api.date()
     signed = sign_full("GET", base + "?de_type=Notebook&limit=1", {}, None, DEMO_AK, DEMO_SK, date)
     headers = {"X-Sdk-Date": date, "Authorization": signed.authorization}
-    _refused(emu_api.http.get(base + "?de_type=Notebook&limit=2", headers=headers), "verify aksk signature fail")
+    _refused(
+        emu_api.http.get(base + "?de_type=Notebook&limit=2", headers=headers), "verify aksk signature fail"
+    )
 
 
 def test_a_request_without_credentials_is_refused(emu_api: EmuClient) -> None:
@@ -103,11 +114,14 @@ def test_an_issued_token_works_the_openstack_way_and_expires(
 
 
 def test_an_unknown_token_is_refused(emu_api: EmuClient) -> None:
-    _refused(emu_api.with_token("GET", emu_api.v1(), "MIIbogus", query="de_type=Notebook"), "decrypt token fail")
+    _refused(
+        emu_api.with_token("GET", emu_api.v1(), "MIIbogus", query="de_type=Notebook"), "decrypt token fail"
+    )
 
 
 def test_the_configured_pre_issued_token_never_expires(clock: ManualClock) -> None:
-    with Emulator(EmulatorConfig(clock=clock, token=DEMO_TOKEN, instances=2)) as emu, httpx.Client() as http:
+    config = EmulatorConfig(clock=clock, token=DEMO_TOKEN, instances=2)
+    with Emulator(config) as emu, httpx.Client(verify=False) as http:
         url = f"{emu.url}/v1/{DEMO_PROJECT_ID}/demanager/instances?de_type=Notebook"
         clock.advance(10 * 86400)
         response = http.get(url, headers={"X-Auth-Token": DEMO_TOKEN})

@@ -47,7 +47,9 @@ def test_filters_and_sorting(emu_api: EmuClient) -> None:
     fuzzy = emu_api.signed("GET", emu_api.nb(), query="name=GPU").json()
     assert [n["name"] for n in fuzzy["data"]] == ["cv-lab-gpu"]
     running = emu_api.signed("GET", emu_api.nb(), query="status=RUNNING&limit=50").json()
-    assert running["total"] == len(running["data"]) > 0 and {n["status"] for n in running["data"]} == {"RUNNING"}
+    assert running["total"] == len(running["data"]) > 0 and {n["status"] for n in running["data"]} == {
+        "RUNNING"
+    }
     by_name = emu_api.signed("GET", emu_api.nb(), query="sort_key=name&sort_dir=ASC&limit=50").json()
     names = [n["name"] for n in by_name["data"]]
     assert names == sorted(names)
@@ -56,7 +58,9 @@ def test_filters_and_sorting(emu_api: EmuClient) -> None:
 
 
 def test_notebook_shape_and_the_same_instance_in_both_families(emu_api: EmuClient) -> None:
-    v1 = next(i for i in emu_api.instances() if i["status"] == "RUNNING" and "remain_time" in i["spec"]["auto_stop"])
+    v1 = next(
+        i for i in emu_api.instances() if i["status"] == "RUNNING" and "remain_time" in i["spec"]["auto_stop"]
+    )
     nb = _show(emu_api, v1["id"].removeprefix("DE-"))
     assert nb["id"] == v1["id"].removeprefix("DE-") and nb["name"] == v1["name"]
     assert nb["status"] == "RUNNING" and nb["flavor"] == v1["flavor"]
@@ -149,14 +153,22 @@ def test_start_with_a_duration_out_of_range_is_refused(emu_api: EmuClient, emula
     assert record is not None and record.status == "STOPPED"
 
 
-def test_renewing_restarts_the_lease_from_now(emu_api: EmuClient, emulator: Emulator, clock: ManualClock) -> None:
+def test_renewing_restarts_the_lease_from_now(
+    emu_api: EmuClient, emulator: Emulator, clock: ManualClock
+) -> None:
     nb_id = emulator.store.add("renew-me", "RUNNING", family=FAMILY_NOTEBOOKS, auto_stop_s=3600, remain_s=300)
     clock.advance(200)
     now_ms = round(clock() * 1000)
-    renewed = emu_api.signed("PATCH", emu_api.nb(f"/{nb_id}/lease"), body={"duration": 3 * HOUR_MS, "type": "timing"})
+    renewed = emu_api.signed(
+        "PATCH", emu_api.nb(f"/{nb_id}/lease"), body={"duration": 3 * HOUR_MS, "type": "timing"}
+    )
     assert renewed.status_code == 200
     assert renewed.json() == {
-        "create_at": now_ms, "duration": 3 * HOUR_MS, "enable": True, "type": "TIMING", "update_at": now_ms,
+        "create_at": now_ms,
+        "duration": 3 * HOUR_MS,
+        "enable": True,
+        "type": "TIMING",
+        "update_at": now_ms,
     }
     v1 = emu_api.signed("GET", emu_api.v1(f"/DE-{nb_id}")).json()
     assert v1["spec"]["auto_stop"]["stop_timestamp"] == now_ms + 3 * HOUR_MS
@@ -190,5 +202,7 @@ def test_only_a_running_instance_can_be_prolonged(
     emu_api: EmuClient, emulator: Emulator, status: str, code: str
 ) -> None:
     nb_id = emulator.store.add("cold", status, family=FAMILY_NOTEBOOKS)
-    response = emu_api.signed("PATCH", emu_api.nb(f"/{nb_id}/lease"), body={"duration": HOUR_MS, "type": "timing"})
+    response = emu_api.signed(
+        "PATCH", emu_api.nb(f"/{nb_id}/lease"), body={"duration": HOUR_MS, "type": "timing"}
+    )
     assert _error(response) == (400, code)

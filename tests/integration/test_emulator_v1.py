@@ -27,7 +27,11 @@ def test_list_returns_every_seeded_instance_with_the_documented_shape(emu_api: E
     body = response.json()
     assert response.status_code == 200
     assert body["total_count"] == 12 and len(body["instances"]) == 12
-    running = next(i for i in body["instances"] if i["status"] == "RUNNING" and "stop_timestamp" in i["spec"]["auto_stop"])
+    running = next(
+        i
+        for i in body["instances"]
+        if i["status"] == "RUNNING" and "stop_timestamp" in i["spec"]["auto_stop"]
+    )
     assert running["id"].startswith("DE-")
     assert running["creation_timestamp"].isdigit() and len(running["creation_timestamp"]) == 13
     assert running["latest_update_timestamp"].isdigit()
@@ -44,7 +48,10 @@ def test_list_returns_every_seeded_instance_with_the_documented_shape(emu_api: E
     assert running["ai_project"] == {"id": "default-ai-project"}
     stopped = next(i for i in body["instances"] if i["status"] == "STOPPED")
     assert stopped["spec"]["annotations"]["url"] == ""
-    assert "stop_timestamp" not in stopped["spec"]["auto_stop"] and "remain_time" not in stopped["spec"]["auto_stop"]
+    assert (
+        "stop_timestamp" not in stopped["spec"]["auto_stop"]
+        and "remain_time" not in stopped["spec"]["auto_stop"]
+    )
 
 
 def test_seed_has_the_mix_a_user_should_see(emu_api: EmuClient) -> None:
@@ -52,11 +59,16 @@ def test_seed_has_the_mix_a_user_should_see(emu_api: EmuClient) -> None:
     statuses = [i["status"] for i in instances]
     assert {"RUNNING", "STOPPED", "STARTING", "STOPPING", "START_FAILED", "CREATING"} <= set(statuses)
     assert statuses.count("RUNNING") + statuses.count("STOPPED") >= 7
-    remaining = [i["spec"]["auto_stop"]["remain_time"] for i in instances if "remain_time" in i["spec"]["auto_stop"]]
+    remaining = [
+        i["spec"]["auto_stop"]["remain_time"] for i in instances if "remain_time" in i["spec"]["auto_stop"]
+    ]
     assert any(r < 15 * 60 for r in remaining) and any(r > 3600 for r in remaining)
     assert {i["flavor"] for i in instances} == {
-        "modelarts.vm.cpu.2u", "modelarts.vm.cpu.8u", "modelarts.vm.gpu.v100",
-        "modelarts.bm.gpu.v100NV32", "modelarts.kat1.xlarge",
+        "modelarts.vm.cpu.2u",
+        "modelarts.vm.cpu.8u",
+        "modelarts.vm.gpu.v100",
+        "modelarts.bm.gpu.v100NV32",
+        "modelarts.kat1.xlarge",
     }
     assert all(i["creation_timestamp"] < str(int(emu_api.clock() * 1000)) for i in instances)
 
@@ -81,7 +93,9 @@ def test_status_filter_and_sorting(emu_api: EmuClient) -> None:
     assert {i["status"] for i in both} == {"RUNNING", "STOPPED"}
     names = [i["name"] for i in emu_api.instances("de_type=Notebook&sortby=name&order=desc")]
     assert names == sorted(names, reverse=True)
-    created = [int(i["creation_timestamp"]) for i in emu_api.instances("de_type=Notebook&sortby=creation_timestamp")]
+    created = [
+        int(i["creation_timestamp"]) for i in emu_api.instances("de_type=Notebook&sortby=creation_timestamp")
+    ]
     assert created == sorted(created)
 
 
@@ -112,7 +126,9 @@ def test_details_of_one_instance_and_of_a_missing_one(emu_api: EmuClient) -> Non
 def test_start_goes_starting_then_running_with_auto_stop_from_the_start_time(
     emu_api: EmuClient, emulator: Emulator, clock: ManualClock
 ) -> None:
-    target = next(i for i in emu_api.instances() if i["status"] == "STOPPED" and i["spec"]["auto_stop"]["enable"])
+    target = next(
+        i for i in emu_api.instances() if i["status"] == "STOPPED" and i["spec"]["auto_stop"]["enable"]
+    )
     response = emu_api.signed("POST", emu_api.v1(f"/{target['id']}/action"), body={"action": "start"})
     assert response.status_code == 200
     assert response.json() == {"current_status": "STARTING", "previous_state": "STOPPED"}
@@ -139,7 +155,9 @@ def test_stop_goes_stopping_then_stopped(emu_api: EmuClient, clock: ManualClock)
     assert int(stopped["latest_update_timestamp"]) == int(clock() * 1000)
 
 
-def test_auto_stop_stops_a_running_instance_when_its_time_passes(emu_api: EmuClient, clock: ManualClock) -> None:
+def test_auto_stop_stops_a_running_instance_when_its_time_passes(
+    emu_api: EmuClient, clock: ManualClock
+) -> None:
     target = min(
         (i for i in emu_api.instances() if "remain_time" in i["spec"]["auto_stop"]),
         key=lambda i: i["spec"]["auto_stop"]["remain_time"],
@@ -154,9 +172,13 @@ def test_auto_stop_stops_a_running_instance_when_its_time_passes(emu_api: EmuCli
     assert emu_api.signed("GET", emu_api.v1(f"/{target['id']}")).json()["status"] == "STOPPED"
 
 
-def test_a_start_marked_to_fail_ends_in_start_failed(emu_api: EmuClient, emulator: Emulator, clock: ManualClock) -> None:
+def test_a_start_marked_to_fail_ends_in_start_failed(
+    emu_api: EmuClient, emulator: Emulator, clock: ManualClock
+) -> None:
     new_id = emulator.store.add("doomed", "STOPPED", fail_start=True)
-    assert emu_api.signed("POST", emu_api.v1(f"/{new_id}/action"), body={"action": "start"}).status_code == 200
+    assert (
+        emu_api.signed("POST", emu_api.v1(f"/{new_id}/action"), body={"action": "start"}).status_code == 200
+    )
     clock.advance(5)
     failed = emu_api.signed("GET", emu_api.v1(f"/{new_id}")).json()
     assert failed["status"] == "START_FAILED"
@@ -211,7 +233,10 @@ def test_create_answers_creating_then_the_instance_runs(emu_api: EmuClient, cloc
         "description": "",
         "profile_id": "Multi-Engine 1.0 (python3)-gpu",
         "flavor": "modelarts.bm.gpu.v100NV32",
-        "spec": {"storage": {"type": "evs", "location": {"volume_size": 5}}, "auto_stop": {"enable": True, "duration": 3600}},
+        "spec": {
+            "storage": {"type": "evs", "location": {"volume_size": 5}},
+            "auto_stop": {"enable": True, "duration": 3600},
+        },
         "workspace": {"id": "0"},
     }
     created = emu_api.signed("POST", emu_api.v1(), body=body)
@@ -239,7 +264,10 @@ def test_create_answers_creating_then_the_instance_runs(emu_api: EmuClient, cloc
         ({"spec": {"storage": {"type": "obs", "location": {"path": "/bucket/"}}}}, "ModelArts.6358"),
         ({"spec": {"storage": {"type": "evs", "location": {"volume_size": 1}}}}, "ModelArts.6331"),
         ({"spec": {"storage": {"type": "evs"}, "auto_stop": {"enable": True}}}, "ModelArts.6348"),
-        ({"spec": {"storage": {"type": "evs"}, "auto_stop": {"enable": True, "duration": 60}}}, "ModelArts.6349"),
+        (
+            {"spec": {"storage": {"type": "evs"}, "auto_stop": {"enable": True, "duration": 60}}},
+            "ModelArts.6349",
+        ),
         ({"description": "a<b"}, "ModelArts.6334"),
         ({"name": "bad name!"}, "ModelArts.6334"),
     ],
@@ -257,20 +285,26 @@ def test_create_validation_codes(emu_api: EmuClient, change: dict[str, Any], cod
 def test_update_description_and_auto_stop_in_both_spellings(emu_api: EmuClient, emulator: Emulator) -> None:
     instance_id = emulator.store.add("editable", "STOPPED")
     documented = emu_api.signed(
-        "PUT", emu_api.v1(f"/{instance_id}"),
+        "PUT",
+        emu_api.v1(f"/{instance_id}"),
         body={"description": "This is for test.", "spec": {"auto_stop": {"enable": True, "duration": 7200}}},
     )
     assert documented.status_code == 200
     assert documented.json()["description"] == "This is for test."
     assert documented.json()["spec"]["auto_stop"] == {"enable": True, "duration": 7200, "prompt": True}
     otc = emu_api.signed(
-        "PUT", emu_api.v1(f"/{instance_id}"),
+        "PUT",
+        emu_api.v1(f"/{instance_id}"),
         body={"auto_stop": {"enable": True, "prompt": False, "duration": 3600}, "description": "otc"},
     )
     assert otc.json()["spec"]["auto_stop"] == {"enable": True, "duration": 3600, "prompt": False}
-    too_long = emu_api.signed("PUT", emu_api.v1(f"/{instance_id}"), body={"auto_stop": {"enable": True, "duration": 90000}})
+    too_long = emu_api.signed(
+        "PUT", emu_api.v1(f"/{instance_id}"), body={"auto_stop": {"enable": True, "duration": 90000}}
+    )
     assert _error(too_long) == (400, "ModelArts.6349")
-    too_short = emu_api.signed("PUT", emu_api.v1(f"/{instance_id}"), body={"spec": {"auto_stop": {"enable": True, "duration": 3599}}})
+    too_short = emu_api.signed(
+        "PUT", emu_api.v1(f"/{instance_id}"), body={"spec": {"auto_stop": {"enable": True, "duration": 3599}}}
+    )
     assert _error(too_short) == (400, "ModelArts.6349")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -46,8 +47,13 @@ def make_client(
     **kwargs: Any,
 ) -> ModelArtsClient:
     return ModelArtsClient(
-        "http://127.0.0.1:8443", project_id, auth, transport=httpx.MockTransport(handler),
-        on_call=calls.append if calls is not None else None, sleep=no_sleep, **kwargs,
+        "http://127.0.0.1:8443",
+        project_id,
+        auth,
+        transport=httpx.MockTransport(handler),
+        on_call=calls.append if calls is not None else None,
+        sleep=no_sleep,
+        **kwargs,
     )
 
 
@@ -56,7 +62,13 @@ def verify(request: httpx.Request, sk: str = SK) -> bool:
     assert parsed is not None
     headers = [(k.decode(), v.decode()) for k, v in request.headers.raw]
     return signer.verify(
-        request.method, request.url.path, request.url.query.decode(), headers, request.content, sk, parsed,
+        request.method,
+        request.url.path,
+        request.url.query.decode(),
+        headers,
+        request.content,
+        sk,
+        parsed,
         request.headers["X-Sdk-Date"],
     )
 
@@ -107,8 +119,9 @@ async def test_aksk_tampered_body_fails_verification() -> None:
     parsed = signer.parse_authorization(request.headers["Authorization"])
     assert parsed is not None
     headers = [(k.decode(), v.decode()) for k, v in request.headers.raw]
-    assert not signer.verify("POST", request.url.path, "", headers, b'{"action":"stop"}', SK, parsed,
-                             request.headers["X-Sdk-Date"])
+    assert not signer.verify(
+        "POST", request.url.path, "", headers, b'{"action":"stop"}', SK, parsed, request.headers["X-Sdk-Date"]
+    )
 
 
 async def test_aksk_query_on_the_wire_is_the_signed_canonical_query() -> None:
@@ -205,12 +218,15 @@ class FakeCloud:
             self.token_paths.append(str(request.url))
             self.token_bodies.append(json.loads(request.content))
             assert request.headers["Content-Type"].startswith("application/json")
+            assert request.extensions.get("timeout"), "a token request must have timeouts too"
             if self.iam_answer is not None:
                 return self.iam_answer
             token = f"MIIToken-{len(self.issued) + 1:04d}"
             self.issued.append(token)
             self.valid.add(token)
-            expires = datetime.fromtimestamp(self.clock() + self.ttl, tz=UTC).isoformat().replace("+00:00", "Z")
+            expires = (
+                datetime.fromtimestamp(self.clock() + self.ttl, tz=UTC).isoformat().replace("+00:00", "Z")
+            )
             return httpx.Response(
                 201,
                 headers={"X-Subject-Token": token},
@@ -219,16 +235,20 @@ class FakeCloud:
         token = request.headers.get("X-Auth-Token", "")
         self.modelarts_tokens.append(token)
         if token not in self.valid or self.refuse_all:
-            return httpx.Response(401, json={"error_code": "APIGW.0301", "error_msg": "Incorrect token",
-                                             "request_id": "rq-1"})
+            return httpx.Response(
+                401, json={"error_code": "APIGW.0301", "error_msg": "Incorrect token", "request_id": "rq-1"}
+            )
         return httpx.Response(200, json=INSTANCE)
 
 
-def iam_client(cloud: FakeCloud, calls: list[ApiCall] | None = None, project_id: str = PID,
-               **auth_kwargs: Any) -> ModelArtsClient:
+def iam_client(
+    cloud: FakeCloud, calls: list[ApiCall] | None = None, project_id: str = PID, **auth_kwargs: Any
+) -> ModelArtsClient:
     kwargs: dict[str, Any] = {"project_id": PID} if project_id else {"project_name": "eu-de"}
     kwargs.update(auth_kwargs)
-    auth = IamPasswordAuth("http://127.0.0.1:8443/v3", "dom", "usr", Secret(PASSWORD), clock=cloud.clock, **kwargs)
+    auth = IamPasswordAuth(
+        "http://127.0.0.1:8443/v3", "dom", "usr", Secret(PASSWORD), clock=cloud.clock, **kwargs
+    )
     return make_client(cloud.handler, auth, calls, project_id=project_id)
 
 
@@ -242,8 +262,10 @@ async def test_iam_token_request_body_and_cache() -> None:
     assert cloud.modelarts_tokens == ["MIIToken-0001", "MIIToken-0001"]
     assert cloud.token_bodies[0] == {
         "auth": {
-            "identity": {"methods": ["password"],
-                         "password": {"user": {"name": "usr", "password": PASSWORD, "domain": {"name": "dom"}}}},
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": "usr", "password": PASSWORD, "domain": {"name": "dom"}}},
+            },
             "scope": {"project": {"id": PID}},
         }
     }
@@ -254,6 +276,13 @@ async def test_iam_token_request_body_and_cache() -> None:
         ("GET", f"/v1/{PID}/demanager/instances/{IID}", 200),
     ]
     assert PASSWORD not in repr(calls) and "MIIToken" not in repr(calls)
+
+
+async def test_concurrent_calls_share_one_token_request() -> None:
+    cloud = FakeCloud(Clock())
+    async with iam_client(cloud) as client:
+        await asyncio.gather(*(client.get_instance(IID) for _ in range(8)))
+    assert cloud.issued == ["MIIToken-0001"] and len(cloud.modelarts_tokens) == 8
 
 
 async def test_iam_token_renewed_shortly_before_expiry() -> None:
@@ -316,8 +345,9 @@ async def test_iam_fresh_token_refused_is_not_refetched() -> None:
         cloud.valid.clear()
         return response
 
-    auth = IamPasswordAuth("http://127.0.0.1:8443", "dom", "usr", Secret(PASSWORD), project_id=PID,
-                           clock=cloud.clock)
+    auth = IamPasswordAuth(
+        "http://127.0.0.1:8443", "dom", "usr", Secret(PASSWORD), project_id=PID, clock=cloud.clock
+    )
     async with make_client(handler, auth) as client:
         with pytest.raises(AuthError):
             await client.get_instance(IID)
@@ -327,12 +357,31 @@ async def test_iam_fresh_token_refused_is_not_refetched() -> None:
 @pytest.mark.parametrize(
     ("status", "body", "error_type", "fragment"),
     [
-        (401, {"error": {"code": 401, "title": "Unauthorized", "message": "The username or password is wrong."}},
-         AuthError, "The username or password is wrong."),
-        (400, {"error": {"code": 400, "title": "Bad Request", "message": "project eu-xx not found"}},
-         AuthError, "project eu-xx not found"),
+        (
+            401,
+            {
+                "error": {
+                    "code": 401,
+                    "title": "Unauthorized",
+                    "message": "The username or password is wrong.",
+                }
+            },
+            AuthError,
+            "The username or password is wrong.",
+        ),
+        (
+            400,
+            {"error": {"code": 400, "title": "Bad Request", "message": "project eu-xx not found"}},
+            AuthError,
+            "project eu-xx not found",
+        ),
         (403, {"error_code": "IAM.0061", "error_msg": "user locked"}, AuthError, "user locked"),
-        (503, {"error": {"code": 503, "title": "Service Unavailable", "message": "later"}}, ServerError, "later"),
+        (
+            503,
+            {"error": {"code": 503, "title": "Service Unavailable", "message": "later"}},
+            ServerError,
+            "later",
+        ),
     ],
 )
 async def test_failed_token_request_names_iam(
@@ -376,7 +425,8 @@ def test_iam_auth_validates_its_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    "given", ["https://iam.x", "https://iam.x/", "https://iam.x/v3", "https://iam.x/v3/", " https://iam.x/v3 "]
+    "given",
+    ["https://iam.x", "https://iam.x/", "https://iam.x/v3", "https://iam.x/v3/", " https://iam.x/v3 "],
 )
 def test_iam_base(given: str) -> None:
     assert iam_base(given) == "https://iam.x"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,10 @@ PID = "0123456789abcdef0123456789abcdef"
 SECRET = "S3cr3t-Value-Nobody-Sees"
 
 
-def aksk(**changes: object) -> Profile:
-    return dataclasses.replace(Profile("p", project_id=PID, ak="AKIDEXAMPLE42", sk=Secret("sk-value")), **changes)
+def aksk(**changes: Any) -> Profile:
+    return dataclasses.replace(
+        Profile("p", project_id=PID, ak="AKIDEXAMPLE42", sk=Secret("sk-value")), **changes
+    )
 
 
 # --- endpoints ---------------------------------------------------------------------------------
@@ -86,8 +89,12 @@ def test_plain_strings_given_for_credentials_become_secrets() -> None:
 
 def test_repr_and_str_never_show_a_secret() -> None:
     p = Profile(
-        "p", ak="AKIDEXAMPLE42", sk=Secret(SECRET), security_token=Secret(SECRET + "t"),
-        password=Secret(SECRET + "p"), token=Secret(SECRET + "k"),
+        "p",
+        ak="AKIDEXAMPLE42",
+        sk=Secret(SECRET),
+        security_token=Secret(SECRET + "t"),
+        password=Secret(SECRET + "p"),
+        token=Secret(SECRET + "k"),
     )
     config = Config(profiles=(p,), default_profile="p")
     for text in (repr(p), str(p), f"{p}", repr(config), str(config), repr([config])):
@@ -143,7 +150,7 @@ def test_a_complete_profile_is_valid() -> None:
         ({"instances": (InstanceRef("DE-12345678"), InstanceRef("DE-12345678"))}, "instances[1].id"),
     ],
 )
-def test_each_problem_names_its_field(changes: dict[str, object], field: str) -> None:
+def test_each_problem_names_its_field(changes: dict[str, Any], field: str) -> None:
     errors = aksk(**changes).validate()
     assert [e.field for e in errors] == [field]
     assert str(errors[0]).startswith(f"{field}: ")
@@ -178,8 +185,15 @@ def test_values_are_frozen_and_edited_with_replace() -> None:
 
 def test_ui_settings_validation() -> None:
     assert UiSettings().validate() == []
-    bad = UiSettings(poll_interval_s=0, fast_poll_interval_s=float("inf"), bulk_concurrency=0, keys={"start": " "})
-    assert [e.field for e in bad.validate()] == ["poll_interval", "fast_poll_interval", "bulk_concurrency", "keys.start"]
+    bad = UiSettings(
+        poll_interval_s=0, fast_poll_interval_s=float("inf"), bulk_concurrency=0, keys={"start": " "}
+    )
+    assert [e.field for e in bad.validate()] == [
+        "poll_interval",
+        "fast_poll_interval",
+        "bulk_concurrency",
+        "keys.start",
+    ]
 
 
 # --- Config helpers ----------------------------------------------------------------------------

@@ -55,9 +55,15 @@ class Harness:
             self.sleeps.append(seconds)
 
         self.client = ModelArtsClient(
-            f"https://{HOST}", PID, TokenAuth(Secret(TOKEN)), family=family,
-            transport=httpx.MockTransport(record), on_call=self.calls.append, sleep=sleep,
-            clock=lambda: 1_750_000_000.0, **kwargs,
+            f"https://{HOST}",
+            PID,
+            TokenAuth(Secret(TOKEN)),
+            family=family,
+            transport=httpx.MockTransport(record),
+            on_call=self.calls.append,
+            sleep=sleep,
+            clock=lambda: 1_750_000_000.0,
+            **kwargs,
         )
 
     def methods(self) -> list[str]:
@@ -73,8 +79,9 @@ def v1_error(status: int, code: str, message: str, **headers: str) -> httpx.Resp
 
 
 def gw_error(status: int, code: str, message: str, **headers: str) -> httpx.Response:
-    return httpx.Response(status, json={"error_code": code, "error_msg": message, "request_id": "gw-req-1"},
-                          headers=headers)
+    return httpx.Response(
+        status, json={"error_code": code, "error_msg": message, "request_id": "gw-req-1"}, headers=headers
+    )
 
 
 # --- HTTP error answers --------------------------------------------------------------------------
@@ -83,7 +90,11 @@ def gw_error(status: int, code: str, message: str, **headers: str) -> httpx.Resp
     [
         (v1_error(400, "ModelArts.6309", "The instance does not exist."), NotFoundError, "ModelArts.6309"),
         (gw_error(400, "ModelArts.6404", "notebook not found"), NotFoundError, "ModelArts.6404"),
-        (v1_error(400, "ModelArts.6305", "The instance is already running."), StateConflictError, "ModelArts.6305"),
+        (
+            v1_error(400, "ModelArts.6305", "The instance is already running."),
+            StateConflictError,
+            "ModelArts.6305",
+        ),
         (v1_error(400, "ModelArts.6306", "The instance is starting."), StateConflictError, "ModelArts.6306"),
         (v1_error(400, "ModelArts.6307", "stopped"), StateConflictError, "ModelArts.6307"),
         (v1_error(400, "ModelArts.6308", "stopping"), StateConflictError, "ModelArts.6308"),
@@ -93,9 +104,16 @@ def gw_error(status: int, code: str, message: str, **headers: str) -> httpx.Resp
         (gw_error(429, "APIGW.0308", "throttled", **{"Retry-After": "3"}), ThrottledError, "APIGW.0308"),
         (v1_error(500, "ModelArts.6102", "internal"), ServerError, "ModelArts.6102"),
         (gw_error(404, "APIGW.0101", "The API does not exist"), ApiError, "APIGW.0101"),
-        (httpx.Response(400, json={"error": {"code": 400, "title": "Bad", "message": "keystone-ish"}}), ApiError, ""),
-        (httpx.Response(400, json={"code": "ModelArts.0104", "message": "Parameter error"}), ApiError,
-         "ModelArts.0104"),
+        (
+            httpx.Response(400, json={"error": {"code": 400, "title": "Bad", "message": "keystone-ish"}}),
+            ApiError,
+            "",
+        ),
+        (
+            httpx.Response(400, json={"code": "ModelArts.0104", "message": "Parameter error"}),
+            ApiError,
+            "ModelArts.0104",
+        ),
     ],
 )
 async def test_error_answers_map_to_typed_errors(
@@ -146,8 +164,10 @@ async def test_throttled_error_carries_retry_after() -> None:
     ],
 )
 async def test_answers_that_are_not_the_api_json(status: int, body: bytes) -> None:
-    h = Harness(lambda _: httpx.Response(status, content=body, headers={"Location": "https://login.example/"}),
-                max_retries=0)
+    h = Harness(
+        lambda _: httpx.Response(status, content=body, headers={"Location": "https://login.example/"}),
+        max_retries=0,
+    )
     async with h.client:
         with pytest.raises(ResponseError) as caught:
             await h.client.get_instance(IID)
@@ -168,7 +188,9 @@ def _raise(exc: Exception) -> Handler:
 
 def _tls_failure() -> httpx.ConnectError:
     error = httpx.ConnectError("handshake failed")
-    error.__cause__ = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed certificate")
+    error.__cause__ = ssl.SSLCertVerificationError(
+        1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed certificate"
+    )
     return error
 
 
@@ -179,12 +201,18 @@ def _tls_failure() -> httpx.ConnectError:
         (httpx.ConnectTimeout("timed out"), RequestTimeoutError, 1),
         (httpx.ReadTimeout("timed out"), RequestTimeoutError, 1),
         (_tls_failure(), TLSError, 1),
-        (httpx.RemoteProtocolError("Server disconnected without sending a response."), ConnectionDroppedError, 4),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            ConnectionDroppedError,
+            4,
+        ),
         (httpx.ReadError("[Errno 104] Connection reset by peer"), ConnectionDroppedError, 4),
         (ConnectionResetError(104, "Connection reset by peer"), ConnectionDroppedError, 4),
     ],
 )
-async def test_transport_failures_become_typed_errors(exc: Exception, error_type: type, attempts: int) -> None:
+async def test_transport_failures_become_typed_errors(
+    exc: Exception, error_type: type, attempts: int
+) -> None:
     h = Harness(_raise(exc))
     async with h.client:
         with pytest.raises(error_type) as caught:
@@ -213,8 +241,12 @@ def _sequence(*responses: httpx.Response | Exception) -> Handler:
 
 
 async def test_get_retries_429_honouring_retry_after() -> None:
-    h = Harness(_sequence(gw_error(429, "APIGW.0308", "slow", **{"Retry-After": "7"}),
-                          httpx.Response(200, json=instance("RUNNING"))))
+    h = Harness(
+        _sequence(
+            gw_error(429, "APIGW.0308", "slow", **{"Retry-After": "7"}),
+            httpx.Response(200, json=instance("RUNNING")),
+        )
+    )
     async with h.client:
         got = await h.client.get_instance(IID)
     assert got.status == "RUNNING"
@@ -223,9 +255,13 @@ async def test_get_retries_429_honouring_retry_after() -> None:
 
 
 async def test_retry_after_is_capped_and_http_dates_are_read() -> None:
-    h = Harness(_sequence(gw_error(429, "APIGW.0308", "slow", **{"Retry-After": "3600"}),
-                          gw_error(429, "APIGW.0308", "slow", **{"Retry-After": "Sun, 15 Jun 2025 15:06:50 GMT"}),
-                          httpx.Response(200, json=instance("RUNNING"))))
+    h = Harness(
+        _sequence(
+            gw_error(429, "APIGW.0308", "slow", **{"Retry-After": "3600"}),
+            gw_error(429, "APIGW.0308", "slow", **{"Retry-After": "Sun, 15 Jun 2025 15:06:50 GMT"}),
+            httpx.Response(200, json=instance("RUNNING")),
+        )
+    )
     async with h.client:
         await h.client.get_instance(IID)
     assert h.sleeps == [30.0, 10.0]
@@ -250,7 +286,9 @@ async def test_get_does_not_retry_500_or_4xx() -> None:
 
 
 async def test_get_retries_a_dropped_connection() -> None:
-    h = Harness(_sequence(httpx.RemoteProtocolError("peer closed"), httpx.Response(200, json=instance("STOPPED"))))
+    h = Harness(
+        _sequence(httpx.RemoteProtocolError("peer closed"), httpx.Response(200, json=instance("STOPPED")))
+    )
     async with h.client:
         assert (await h.client.get_instance(IID)).status == "STOPPED"
     assert [c.status for c in h.calls] == [None, 200]
@@ -326,7 +364,9 @@ async def test_start_throttled_too_often_gives_up() -> None:
 
 
 async def test_state_conflict_is_not_reread() -> None:
-    h = Harness(_action_server([v1_error(400, "ModelArts.6305", "The instance is already running.")], ["RUNNING"]))
+    h = Harness(
+        _action_server([v1_error(400, "ModelArts.6305", "The instance is already running.")], ["RUNNING"])
+    )
     async with h.client:
         with pytest.raises(StateConflictError) as caught:
             await h.client.start(IID)
@@ -355,8 +395,9 @@ async def test_notebooks_start_stop_and_lease() -> None:
         if path.endswith("/lease") and request.method == "PATCH":
             return httpx.Response(204)
         if path.endswith("/lease"):
-            return httpx.Response(200, json={"create_at": 1750000000000, "duration": 7200000, "type": "TIMING",
-                                             "enable": True})
+            return httpx.Response(
+                200, json={"create_at": 1750000000000, "duration": 7200000, "type": "TIMING", "enable": True}
+            )
         return httpx.Response(200, json=instance("STOPPED", NB_ID))
 
     h = Harness(handler, family=FAMILY_NOTEBOOKS)
@@ -381,7 +422,9 @@ def _never(request: httpx.Request) -> httpx.Response:
     raise AssertionError(f"no request expected, got {request.method} {request.url}")
 
 
-@pytest.mark.parametrize("bad", ["", "short", "../../etc/passwd", "DE-1 OR 1=1", "a" * 65, "DE-%2F..", None, 7])
+@pytest.mark.parametrize(
+    "bad", ["", "short", "../../etc/passwd", "DE-1 OR 1=1", "a" * 65, "DE-%2F..", None, 7]
+)
 async def test_bad_instance_ids_send_nothing(bad: Any) -> None:
     h = Harness(_never)
     async with h.client:
@@ -414,7 +457,9 @@ async def test_bad_instance_ids_send_nothing(bad: Any) -> None:
         (FAMILY_V1, lambda c: c.list_instances(order="up"), "order"),
     ],
 )
-async def test_refused_inputs_send_nothing(family: str, call: Callable[[ModelArtsClient], Any], field: str) -> None:
+async def test_refused_inputs_send_nothing(
+    family: str, call: Callable[[ModelArtsClient], Any], field: str
+) -> None:
     h = Harness(_never, family=family)
     async with h.client:
         with pytest.raises(ValidationError) as caught:
@@ -428,7 +473,8 @@ async def test_v1_update_body() -> None:
     async with h.client:
         await h.client.update(IID, description="for tests", auto_stop_enable=True, auto_stop_duration_s=7200)
     assert json.loads(h.requests[0].content) == {
-        "description": "for tests", "spec": {"auto_stop": {"enable": True, "duration": 7200}}
+        "description": "for tests",
+        "spec": {"auto_stop": {"enable": True, "duration": 7200}},
     }
 
 
@@ -444,7 +490,11 @@ async def test_v1_update_body() -> None:
     ],
 )
 def test_client_settings_are_checked(kwargs: dict[str, Any], field: str) -> None:
-    settings: dict[str, Any] = {"endpoint": "https://m.test", "project_id": PID, "auth": TokenAuth(Secret("t-1234"))}
+    settings: dict[str, Any] = {
+        "endpoint": "https://m.test",
+        "project_id": PID,
+        "auth": TokenAuth(Secret("t-1234")),
+    }
     settings.update(kwargs)
     with pytest.raises(ValidationError) as caught:
         ModelArtsClient(**settings)
@@ -467,8 +517,11 @@ async def test_records_and_errors_never_carry_the_token() -> None:
 
 
 async def test_clock_skew_from_server_date() -> None:
-    h = Harness(lambda _: httpx.Response(200, json=instance("RUNNING"),
-                                         headers={"Date": "Sun, 15 Jun 2025 15:08:40 GMT"}))
+    h = Harness(
+        lambda _: httpx.Response(
+            200, json=instance("RUNNING"), headers={"Date": "Sun, 15 Jun 2025 15:08:40 GMT"}
+        )
+    )
     assert h.client.clock_skew_s is None
     async with h.client:
         await h.client.get_instance(IID)
@@ -480,8 +533,13 @@ async def test_a_broken_call_sink_does_not_break_the_call() -> None:
     def sink(call: ApiCall) -> None:
         raise RuntimeError("log panel crashed")
 
-    client = ModelArtsClient("https://m.test", PID, TokenAuth(Secret("t-1234")), on_call=sink,
-                             transport=httpx.MockTransport(lambda _: httpx.Response(200, json=instance("RUNNING"))))
+    client = ModelArtsClient(
+        "https://m.test",
+        PID,
+        TokenAuth(Secret("t-1234")),
+        on_call=sink,
+        transport=httpx.MockTransport(lambda _: httpx.Response(200, json=instance("RUNNING"))),
+    )
     async with client:
         assert (await client.get_instance(IID)).status == "RUNNING"
 

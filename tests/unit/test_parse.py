@@ -43,21 +43,42 @@ V1_RUNNING: dict[str, Any] = {
     "creation_timestamp": "1594887749962",
     "latest_update_timestamp": "1594887749962",
     "flavor": "modelarts.bm.gpu.v100NV32",
-    "flavor_details": {"name": "modelarts.bm.gpu.v100NV32", "status": "onSale", "type": "GPU",
-                       "params": {"CPU": 8, "GPU": 1, "gpu_type": "v100NV32", "memory": "64GiB"}},
+    "flavor_details": {
+        "name": "modelarts.bm.gpu.v100NV32",
+        "status": "onSale",
+        "type": "GPU",
+        "params": {"CPU": 8, "GPU": 1, "gpu_type": "v100NV32", "memory": "64GiB"},
+    },
     "profile": {
-        "id": "Multi-Engine 1.0 (python3)-gpu", "name": "Multi-Engine 1.0 (python3)-gpu", "de_type": "Notebook",
+        "id": "Multi-Engine 1.0 (python3)-gpu",
+        "name": "Multi-Engine 1.0 (python3)-gpu",
+        "de_type": "Notebook",
         "flavor_type": "GPU",
-        "provision": {"type": "Docker", "spec": {"engine": "CCE", "params": {
-            "namespace": "atelier", "image_name": "mul-kernel-gpu-cuda-cp36", "image_tag": "2.0.5-B003",
-            "annotations": None}}},
+        "provision": {
+            "type": "Docker",
+            "spec": {
+                "engine": "CCE",
+                "params": {
+                    "namespace": "atelier",
+                    "image_name": "mul-kernel-gpu-cuda-cp36",
+                    "image_tag": "2.0.5-B003",
+                    "annotations": None,
+                },
+            },
+        },
     },
     "spec": {
         "annotations": {"target_domain": "https://xxx", "url": "https://xxx:32000/notebook/user/DE-7d5"},
-        "auto_stop": {"enable": True, "duration": 3600, "prompt": True, "remain_time": 3450,
-                      "stop_timestamp": 1594891408723},
+        "auto_stop": {
+            "enable": True,
+            "duration": 3600,
+            "prompt": True,
+            "remain_time": 3450,
+            "stop_timestamp": 1594891408723,
+        },
         "storage": {"type": "evs", "location": {"path": "/home/ma-user/work", "volume_size": 5}},
-        "extend_params": None, "failed_reasons": None,
+        "extend_params": None,
+        "failed_reasons": None,
     },
     "user": {"id": "15dda26361214ca2a5953917d2f48ffb", "name": "ops_dev_env"},
     "workspace": {"id": "0"},
@@ -72,10 +93,19 @@ NOTEBOOK: dict[str, Any] = {
     "flavor": "modelarts.vm.cpu.2u",
     "create_at": 1750000000000,
     "update_at": 1750000100000,
-    "image": {"id": "e1a07296-22a8-4f05-8bc8-e936c8e54202", "name": "pytorch1.8-cuda10.2", "tag": "v1",
-              "type": "BUILD_IN"},
-    "lease": {"create_at": 1750000000000, "duration": 3600000, "enable": True, "type": "TIMING",
-              "update_at": 1750000000000},
+    "image": {
+        "id": "e1a07296-22a8-4f05-8bc8-e936c8e54202",
+        "name": "pytorch1.8-cuda10.2",
+        "tag": "v1",
+        "type": "BUILD_IN",
+    },
+    "lease": {
+        "create_at": 1750000000000,
+        "duration": 3600000,
+        "enable": True,
+        "type": "TIMING",
+        "update_at": 1750000000000,
+    },
     "url": "https://nb.example/lab",
     "token": "notebook-access-token",
     "workspace_id": "0",
@@ -106,24 +136,34 @@ def test_v1_minimal_instance() -> None:
 
 
 def test_v1_flavor_type_and_image_fallbacks() -> None:
-    inst = parse_v1_instance({"id": "x", "profile": {"name": "Multi-Engine 2.0 (python3)", "flavor_type": "CPU"}})
+    inst = parse_v1_instance(
+        {"id": "x", "profile": {"name": "Multi-Engine 2.0 (python3)", "flavor_type": "CPU"}}
+    )
     assert inst.flavor_type == "CPU" and inst.image == "Multi-Engine 2.0 (python3)"
 
 
 def test_v1_auto_stop_without_stop_timestamp_and_top_level_variant() -> None:
     stopped = parse_v1_instance({"id": "x", "spec": {"auto_stop": {"enable": "true", "duration": "7200"}}})
     assert stopped.auto_stop is not None
-    assert stopped.auto_stop.enabled and stopped.auto_stop.duration_s == 7200 and stopped.auto_stop.stop_at_ms is None
+    assert (
+        stopped.auto_stop.enabled
+        and stopped.auto_stop.duration_s == 7200
+        and stopped.auto_stop.stop_at_ms is None
+    )
     top = parse_v1_instance({"id": "x", "auto_stop": {"enable": False}})
     assert top.auto_stop is not None and not top.auto_stop.enabled
 
 
 def test_v1_stop_timestamp_in_seconds_is_detected() -> None:
-    inst = parse_v1_instance({"id": "x", "spec": {"auto_stop": {"enable": True, "stop_timestamp": 1594891408}}})
+    inst = parse_v1_instance(
+        {"id": "x", "spec": {"auto_stop": {"enable": True, "stop_timestamp": 1594891408}}}
+    )
     assert inst.auto_stop is not None and inst.auto_stop.stop_at_ms == 1594891408000
 
 
-@pytest.mark.parametrize("bad", [None, [], "text", 3, {"name": "no id"}, {"id": ""}, {"id": None}, {"id": {}}])
+@pytest.mark.parametrize(
+    "bad", [None, [], "text", 3, {"name": "no id"}, {"id": ""}, {"id": None}, {"id": {}}]
+)
 def test_not_an_instance_is_a_response_error(bad: Any) -> None:
     with pytest.raises(ResponseError):
         parse_v1_instance(bad, "h/v1/p/demanager/instances/x")
@@ -139,8 +179,17 @@ def test_response_error_names_the_endpoint() -> None:
 
 
 def test_odd_field_types_never_raise() -> None:
-    inst = parse_v1_instance({"id": 42, "name": ["x"], "status": None, "spec": "broken", "profile": 5,
-                              "flavor_details": [], "creation_timestamp": {"x": 1}})
+    inst = parse_v1_instance(
+        {
+            "id": 42,
+            "name": ["x"],
+            "status": None,
+            "spec": "broken",
+            "profile": 5,
+            "flavor_details": [],
+            "creation_timestamp": {"x": 1},
+        }
+    )
     assert inst.id == "42" and inst.name == "" and inst.status == "" and inst.phase is Phase.UNKNOWN
 
 
@@ -159,6 +208,13 @@ def test_notebook_maps_to_the_same_model() -> None:
     assert stop.lease_created_ms == 1750000000000
     assert stop.remaining_s(1750000000000 + 600_000) == 3000
     assert "token" in inst.extra and "workspace_id" in inst.extra
+
+
+def test_notebook_lease_plans_a_stop_only_while_running() -> None:
+    stopped = parse_notebook({**NOTEBOOK, "status": "STOPPED"})
+    assert stopped.auto_stop is not None
+    assert stopped.auto_stop.stop_at_ms is None and stopped.auto_stop.duration_s == 3600
+    assert stopped.auto_stop.remaining_s(1750000000000) is None
 
 
 def test_notebook_raw_status_is_kept() -> None:
@@ -257,22 +313,46 @@ def test_decode_json_refuses_html_with_a_summary() -> None:
 
 
 def test_summarize_body() -> None:
-    assert summarize_body(b"<!DOCTYPE html><html><body>Oops &amp; sorry</body></html>") == "HTML page: Oops & sorry"
+    assert (
+        summarize_body(b"<!DOCTYPE html><html><body>Oops &amp; sorry</body></html>")
+        == "HTML page: Oops & sorry"
+    )
     assert summarize_body(b"x" * 500).endswith("…")
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ({"error_code": "ModelArts.6309", "error_message": "The instance does not exist."},
-         ErrorBody("ModelArts.6309", "The instance does not exist.")),
-        ({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information", "request_id": "r1"},
-         ErrorBody("APIGW.0301", "Incorrect IAM authentication information", "r1")),
-        ({"error": {"code": 401, "title": "Unauthorized", "message": "The username or password is wrong."}},
-         ErrorBody("", "The username or password is wrong.", "", "Unauthorized")),
-        ({"error": {"code": "IAM.0062", "title": "Unauthorized", "message": "wrong password"}},
-         ErrorBody("IAM.0062", "wrong password", "", "Unauthorized")),
-        ({"code": "ModelArts.0104", "message": "Parameter error"}, ErrorBody("ModelArts.0104", "Parameter error")),
+        (
+            {"error_code": "ModelArts.6309", "error_message": "The instance does not exist."},
+            ErrorBody("ModelArts.6309", "The instance does not exist."),
+        ),
+        (
+            {
+                "error_code": "APIGW.0301",
+                "error_msg": "Incorrect IAM authentication information",
+                "request_id": "r1",
+            },
+            ErrorBody("APIGW.0301", "Incorrect IAM authentication information", "r1"),
+        ),
+        (
+            {
+                "error": {
+                    "code": 401,
+                    "title": "Unauthorized",
+                    "message": "The username or password is wrong.",
+                }
+            },
+            ErrorBody("", "The username or password is wrong.", "", "Unauthorized"),
+        ),
+        (
+            {"error": {"code": "IAM.0062", "title": "Unauthorized", "message": "wrong password"}},
+            ErrorBody("IAM.0062", "wrong password", "", "Unauthorized"),
+        ),
+        (
+            {"code": "ModelArts.0104", "message": "Parameter error"},
+            ErrorBody("ModelArts.0104", "Parameter error"),
+        ),
         ({"errorCode": "ModelArts.6101", "errorMsg": "busy"}, ErrorBody("ModelArts.6101", "busy")),
         ({"error_code": "ModelArts.0101"}, ErrorBody("ModelArts.0101", "")),
         ({"details": {"error_code": "X.1", "error_msg": "nested"}}, ErrorBody("X.1", "nested")),
@@ -309,8 +389,14 @@ def _client(handler: Any, family: str = FAMILY_V1) -> ModelArtsClient:
     async def no_sleep(_: float) -> None:
         return None
 
-    return ModelArtsClient("https://modelarts.test", PID, TokenAuth(Secret("tok-parse-test")), family=family,
-                           transport=httpx.MockTransport(handler), sleep=no_sleep)
+    return ModelArtsClient(
+        "https://modelarts.test",
+        PID,
+        TokenAuth(Secret("tok-parse-test")),
+        family=family,
+        transport=httpx.MockTransport(handler),
+        sleep=no_sleep,
+    )
 
 
 async def test_v1_list_asks_for_all_and_follows_total_count() -> None:
@@ -320,7 +406,7 @@ async def test_v1_list_asks_for_all_and_follows_total_count() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         queries.append(request.url.query.decode())
         offset = int(request.url.params.get("offset", "0"))
-        return httpx.Response(200, json={"instances": everything[offset:offset + 2], "total_count": 5})
+        return httpx.Response(200, json={"instances": everything[offset : offset + 2], "total_count": 5})
 
     async with _client(handler) as client:
         listed = await client.list_instances(status="stopped", sort="name", order="DESC")
@@ -353,13 +439,12 @@ async def test_notebooks_list_pages_by_50() -> None:
         queries.append(request.url.query.decode())
         limit = int(request.url.params["limit"])
         offset = int(request.url.params["offset"])
-        data = everything[offset:offset + limit]
-        return httpx.Response(200, json={"current": offset // limit, "data": data, "pages": 3, "size": limit,
-                                         "total": 120})
+        data = everything[offset : offset + limit]
+        return httpx.Response(
+            200, json={"current": offset // limit, "data": data, "pages": 3, "size": limit, "total": 120}
+        )
 
     async with _client(handler, FAMILY_NOTEBOOKS) as client:
         listed = await client.list_instances(sort="creation_timestamp", order="asc")
     assert len(listed) == 120 and all(i.family == FAMILY_NOTEBOOKS for i in listed)
-    assert queries == [
-        f"limit=50&offset={o}&sort_dir=ASC&sort_key=create_at" for o in (0, 50, 100)
-    ]
+    assert queries == [f"limit=50&offset={o}&sort_dir=ASC&sort_key=create_at" for o in (0, 50, 100)]

@@ -68,7 +68,9 @@ def test_redact_path_without_query() -> None:
     assert redact_path("/v1/p/demanager/instances") == "/v1/p/demanager/instances"
 
 
-@pytest.mark.parametrize("name", ["sk", "SK", "password", "X-Auth-Token", "access_token", "secret_key", "token"])
+@pytest.mark.parametrize(
+    "name", ["sk", "SK", "password", "X-Auth-Token", "access_token", "secret_key", "token"]
+)
 def test_secret_keys(name: str) -> None:
     assert is_secret_key(name)
 
@@ -82,7 +84,9 @@ def test_plain_keys(name: str) -> None:
     prefix=st.text(max_size=40),
     suffix=st.text(max_size=40),
     secret=st.text(
-        alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="*"), min_size=8, max_size=40
+        alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="*"),
+        min_size=8,
+        max_size=40,
     ),
 )
 def test_a_known_secret_never_survives(prefix: str, suffix: str, secret: str) -> None:

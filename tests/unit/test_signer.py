@@ -50,7 +50,13 @@ def test_vector_file_has_unique_names() -> None:
 def test_signer_reproduces_vector(vector: dict[str, Any]) -> None:
     given, expected = vector["input"], vector["expected"]
     result = signer.sign_full(
-        given["method"], given["url"], _headers(vector), _body(vector), given["ak"], given["sk"], given["date"]
+        given["method"],
+        given["url"],
+        _headers(vector),
+        _body(vector),
+        given["ak"],
+        given["sk"],
+        given["date"],
     )
     assert result.canonical_request == expected["canonical_request"]
     assert result.authorization == expected["authorization"]
@@ -68,8 +74,12 @@ def test_verifier_accepts_vector_as_sent(vector: dict[str, Any]) -> None:
     parsed = signer.parse_authorization(expected["headers_sent"]["Authorization"])
     assert parsed is not None
     path, _, query = expected["wire_path_and_query"].partition("?")
-    assert signer.verify(given["method"], path, query, sent, _body(vector), given["sk"], parsed, given["date"])
-    assert not signer.verify(given["method"], path, query, sent, b"tampered", given["sk"], parsed, given["date"])
+    assert signer.verify(
+        given["method"], path, query, sent, _body(vector), given["sk"], parsed, given["date"]
+    )
+    assert not signer.verify(
+        given["method"], path, query, sent, b"tampered", given["sk"], parsed, given["date"]
+    )
 
 
 # AkSkAuth always sends Content-Type (as the SDK does), so it reproduces the vectors that carry one.

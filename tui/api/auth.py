@@ -38,8 +38,16 @@ IAM_JSON_TYPE = "application/json;charset=utf8"
 
 # Not signed, as the official SDK does not sign them: a proxy may rewrite hop-by-hop headers.
 _UNSIGNED = frozenset(
-    {"host", "x-sdk-date", "authorization", "accept", "accept-encoding", "connection", "content-length",
-     "transfer-encoding"}
+    {
+        "host",
+        "x-sdk-date",
+        "authorization",
+        "accept",
+        "accept-encoding",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+    }
 )
 
 EXT_TOKEN_REFRESHED = "modelarts.token_refreshed"
@@ -104,8 +112,11 @@ class AkSkAuth(httpx.Auth):
             request.headers["Content-Type"] = JSON_TYPE
         request.headers.pop("Authorization", None)
         date = self.sdk_date()
-        to_sign = [(k.decode("latin-1"), v.decode("utf-8")) for k, v in request.headers.raw
-                   if k.decode("latin-1").lower() not in _UNSIGNED]
+        to_sign = [
+            (k.decode("latin-1"), v.decode("utf-8"))
+            for k, v in request.headers.raw
+            if k.decode("latin-1").lower() not in _UNSIGNED
+        ]
         # Sign the Host the server sees: httpx's Host header (the netloc, port kept unless default).
         host = request.headers.get("host") or request.url.netloc.decode("ascii")
         url = f"{request.url.scheme}://{host}{request.url.raw_path.decode('ascii')}"
@@ -192,15 +203,20 @@ class IamPasswordAuth(httpx.Auth):
         self.project_name = project_name or None
         self._clock = clock
         self._token: _CachedToken | None = None
+        self._retired: list[Secret] = []  # replaced tokens: an answer may still echo one
         self._lock: asyncio.Lock | None = None
 
     def __repr__(self) -> str:
-        scope = f"project_id={self.project_id!r}" if self.project_id else f"project_name={self.project_name!r}"
-        return f"IamPasswordAuth(iam={self.iam_endpoint!r}, domain={self.domain!r}, user={self.user!r}, {scope})"
+        scope = (
+            f"project_id={self.project_id!r}" if self.project_id else f"project_name={self.project_name!r}"
+        )
+        return (
+            f"IamPasswordAuth(iam={self.iam_endpoint!r}, domain={self.domain!r}, user={self.user!r}, {scope})"
+        )
 
     def secret_values(self) -> tuple[str, ...]:
         """Every value redaction must mask (the password and the current token)."""
-        values = [self._password.reveal()]
+        values = [self._password.reveal(), *(old.reveal() for old in self._retired)]
         if self._token is not None:
             values.append(self._token.value.reveal())
         return tuple(values)
@@ -224,6 +240,8 @@ class IamPasswordAuth(httpx.Auth):
 
     def invalidate(self) -> None:
         """Forget the cached token (the next request fetches a new one)."""
+        if self._token is not None:
+            self._retired = [*self._retired[-3:], self._token.value]
         self._token = None
 
     def token_request(self) -> httpx.Request:
@@ -274,13 +292,17 @@ class IamPasswordAuth(httpx.Auth):
         value = response.headers.get(H_SUBJECT_TOKEN, "").strip()
         if not value:
             raise AuthError(
-                response.status_code, "", f"IAM at {endpoint} answered without an {H_SUBJECT_TOKEN} header",
+                response.status_code,
+                "",
+                f"IAM at {endpoint} answered without an {H_SUBJECT_TOKEN} header",
                 endpoint=endpoint,
             )
         now = self._clock()
         expires_at = now + DEFAULT_TOKEN_TTL_S
         try:
-            token_obj = as_object(as_object(response.json(), "token answer", endpoint).get("token"), "token", endpoint)
+            token_obj = as_object(
+                as_object(response.json(), "token answer", endpoint).get("token"), "token", endpoint
+            )
         except (ValueError, ResponseError):
             token_obj = {}
         expires_ms = epoch_ms(token_obj.get("expires_at"))
@@ -291,6 +313,7 @@ class IamPasswordAuth(httpx.Auth):
             self.project_id = project["id"]
         margin = min(REFRESH_MARGIN_S, max(0.0, (expires_at - now) * 0.1))
         token = _CachedToken(Secret(value), expires_at, expires_at - margin)
+        self.invalidate()
         self._token = token
         return token
 

@@ -89,7 +89,9 @@ class ModelArtsClient:
         if project_id and not _PROJECT_ID_CHARS.match(project_id):
             raise ValidationError("project_id", f"not a valid project id: {_short(project_id)}")
         if not project_id and not isinstance(auth, IamPasswordAuth):
-            raise ValidationError("project_id", "a project id is needed (only IAM password auth can look it up)")
+            raise ValidationError(
+                "project_id", "a project id is needed (only IAM password auth can look it up)"
+            )
         self.family = family
         self.project_id = project_id
         self._auth = auth
@@ -112,7 +114,9 @@ class ModelArtsClient:
         self._project_lock = asyncio.Lock()
 
     def __repr__(self) -> str:
-        return f"ModelArtsClient({self._session.base!r}, project_id={self.project_id!r}, family={self.family!r})"
+        return (
+            f"ModelArtsClient({self._session.base!r}, project_id={self.project_id!r}, family={self.family!r})"
+        )
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def __aenter__(self) -> ModelArtsClient:
@@ -175,7 +179,9 @@ class ModelArtsClient:
         if status is not None:
             status = str(status).strip().upper()
             if status not in api.statuses:
-                raise ValidationError("status", f"unknown status {_short(status)} ({', '.join(api.statuses)})")
+                raise ValidationError(
+                    "status", f"unknown status {_short(status)} ({', '.join(api.statuses)})"
+                )
         if sort is not None:
             keys = c.V1_SORT_KEYS if self._v1 else NotebooksApi.sort_keys
             if sort not in keys:
@@ -209,9 +215,13 @@ class ModelArtsClient:
                 raise ValidationError(field, "only the notebooks API takes a start duration or lease type")
         else:
             if duration_ms is not None and (
-                isinstance(duration_ms, bool) or not isinstance(duration_ms, int) or (duration_ms <= 0 and duration_ms != -1)
+                isinstance(duration_ms, bool)
+                or not isinstance(duration_ms, int)
+                or (duration_ms <= 0 and duration_ms != -1)
             ):
-                raise ValidationError("duration_ms", f"a positive number of milliseconds (or -1), not {_short(duration_ms)}")
+                raise ValidationError(
+                    "duration_ms", f"a positive number of milliseconds (or -1), not {_short(duration_ms)}"
+                )
             if lease_type is not None:
                 lease_type = str(lease_type).strip().lower()
                 if lease_type not in LEASE_TYPES:
@@ -278,7 +288,9 @@ class ModelArtsClient:
         if auto_stop_enable is not None or auto_stop_duration_s is not None:
             if self._nb is not None:
                 field = "auto_stop_enable" if auto_stop_enable is not None else "auto_stop_duration_s"
-                raise ValidationError(field, "the notebooks API sets auto-stop through the lease (renew_lease)")
+                raise ValidationError(
+                    field, "the notebooks API sets auto-stop through the lease (renew_lease)"
+                )
             auto: dict[str, Any] = {}
             if auto_stop_enable is not None:
                 auto["enable"] = bool(auto_stop_enable)
@@ -315,7 +327,9 @@ class ModelArtsClient:
         if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours != hours:
             raise ValidationError("hours", f"a number of hours, not {_short(hours)}")
         if not c.LEASE_MIN_HOURS <= hours <= c.LEASE_MAX_HOURS:
-            raise ValidationError("hours", f"between {c.LEASE_MIN_HOURS} and {c.LEASE_MAX_HOURS}, not {hours:g}")
+            raise ValidationError(
+                "hours", f"between {c.LEASE_MIN_HOURS} and {c.LEASE_MAX_HOURS}, not {hours:g}"
+            )
         await self._ready()
         return await nb.renew_lease(instance_id, int(round(hours * 3_600_000)))
 
@@ -324,7 +338,9 @@ def _check_description(description: object) -> str:
     if not isinstance(description, str):
         raise ValidationError("description", f"must be text, not {_short(description)}")
     if len(description) > DESCRIPTION_MAX:
-        raise ValidationError("description", f"at most {DESCRIPTION_MAX} characters ({len(description)} given)")
+        raise ValidationError(
+            "description", f"at most {DESCRIPTION_MAX} characters ({len(description)} given)"
+        )
     bad = sorted(_DESCRIPTION_FORBIDDEN & set(description))
     if bad:
         raise ValidationError("description", f"must not contain {' '.join(bad)}")
@@ -339,4 +355,3 @@ def _check_auto_stop_duration(seconds: object) -> int:
             "auto_stop_duration_s", f"between {AUTO_STOP_MIN_S} and {AUTO_STOP_MAX_S} seconds, not {seconds}"
         )
     return seconds
-

@@ -36,7 +36,13 @@ class V1Api:
     async def list(self, status: str | None, sort: str | None, order: str | None) -> list[Instance]:
         """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came."""
         path = self._path(c.V1_INSTANCES)
-        params: dict[str, Any] = {"de_type": c.DE_TYPE, "limit": 0, "status": status, "sortby": sort, "order": order}
+        params: dict[str, Any] = {
+            "de_type": c.DE_TYPE,
+            "limit": 0,
+            "status": status,
+            "sortby": sort,
+            "order": order,
+        }
         found: dict[str, Instance] = {}
         offset = 0
         for _ in range(MAX_PAGES):

@@ -30,6 +30,8 @@ from tui.core.models import (
     Instance,
     InstancePage,
     Lease,
+    Phase,
+    phase_of,
 )
 
 _SECONDS_LIMIT = 100_000_000_000
@@ -70,7 +72,9 @@ _NB_KNOWN = frozenset(
 def decode_json(body: bytes, *, endpoint: str = "", status: int | None = None) -> Any:
     """The JSON value of a body; ResponseError (with a short summary of the body) when it is not JSON."""
     if not body.strip():
-        raise ResponseError(f"{endpoint}: empty answer where JSON was expected", status=status, endpoint=endpoint)
+        raise ResponseError(
+            f"{endpoint}: empty answer where JSON was expected", status=status, endpoint=endpoint
+        )
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -243,12 +247,15 @@ def _nb_image(image: Any) -> str:
     return _str(image.get("swr_path")) or _str(image.get("id"))
 
 
-def _nb_auto_stop(lease: Any) -> AutoStop | None:
+def _nb_auto_stop(lease: Any, running: bool) -> AutoStop | None:
+    """The lease as AutoStop; like v1's stop_timestamp, a planned stop exists only while running."""
     if not isinstance(lease, dict):
         return None
     created = epoch_ms(lease.get("create_at"))
     duration_ms = to_int(lease.get("duration"))
-    stop_at = created + duration_ms if created is not None and duration_ms is not None and duration_ms > 0 else None
+    stop_at = None
+    if running and created is not None and duration_ms is not None and duration_ms > 0:
+        stop_at = created + duration_ms
     return AutoStop(
         enabled=to_bool(lease.get("enable"), default=duration_ms is not None and duration_ms > 0),
         duration_s=duration_ms // 1000 if duration_ms is not None and duration_ms > 0 else None,
@@ -272,7 +279,7 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         image=_nb_image(obj.get("image")),
         created_ms=epoch_ms(obj.get("create_at")),
         updated_ms=epoch_ms(obj.get("update_at")),
-        auto_stop=_nb_auto_stop(obj.get("lease")),
+        auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(_str(obj.get("status"))) is Phase.RUNNING),
         url=_str(obj.get("url")),
         family=FAMILY_NOTEBOOKS,
         raw=obj,
@@ -340,7 +347,9 @@ def parse_v1_action(data: Any, instance_id: str, action: str, endpoint: str = ""
     """``{"current_status": ..., "previous_state": ...}`` (``previous_status`` accepted too)."""
     obj = as_object(data, "action result", endpoint)
     previous = obj.get("previous_state", obj.get("previous_status"))
-    return ActionResult(instance_id, action, _str(obj.get("current_status", obj.get("status"))), _str(previous))
+    return ActionResult(
+        instance_id, action, _str(obj.get("current_status", obj.get("status"))), _str(previous)
+    )
 
 
 def parse_lease(data: Any, endpoint: str = "") -> Lease:
@@ -418,5 +427,7 @@ def parse_error_body(body: bytes | Any) -> ErrorBody | None:
         code = found.code
         if code.isdigit():  # keystone puts the HTTP status in "code"; the title says more
             code = ""
-        return ErrorBody(code, found.message or found.title, found.request_id or _str(data.get("request_id")), found.title)
+        return ErrorBody(
+            code, found.message or found.title, found.request_id or _str(data.get("request_id")), found.title
+        )
     return _error_from_object(data)

@@ -129,7 +129,9 @@ def endpoint_of(request: httpx.Request) -> str:
     return request.url.netloc.decode("ascii", "replace") + request.url.path
 
 
-def transport_error(exc: BaseException, endpoint: str, timeout: float, secrets: Iterable[str] = ()) -> TransportError:
+def transport_error(
+    exc: BaseException, endpoint: str, timeout: float, secrets: Iterable[str] = ()
+) -> TransportError:
     """The typed error for an exception raised while no whole HTTP answer arrived."""
     detail = redact(str(exc) or type(exc).__name__, secrets)
     if any(isinstance(e, ssl.SSLError) for e in _chain(exc)) or "CERTIFICATE_VERIFY_FAILED" in detail:
@@ -137,8 +139,17 @@ def transport_error(exc: BaseException, endpoint: str, timeout: float, secrets: 
     if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
         phase = "connection" if isinstance(exc, httpx.ConnectTimeout) else "answer"
         return RequestTimeoutError(f"no {phase} from {endpoint} within {timeout:g}s", endpoint=endpoint)
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, ConnectionResetError,
-                        BrokenPipeError, ConnectionAbortedError)):
+    if isinstance(
+        exc,
+        (
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+            ConnectionResetError,
+            BrokenPipeError,
+            ConnectionAbortedError,
+        ),
+    ):
         return ConnectionDroppedError(
             f"connection to {endpoint} dropped before a whole answer arrived: {detail}", endpoint=endpoint
         )
@@ -248,7 +259,9 @@ class HttpSession:
         try:
             await response.aread()
         except Exception as exc:
-            self.record_failure(request, transport_error(exc, endpoint_of(request), self.timeout, self.secrets()))
+            self.record_failure(
+                request, transport_error(exc, endpoint_of(request), self.timeout, self.secrets())
+            )
             raise
         date = response.headers.get("Date")
         if date:
@@ -317,14 +330,16 @@ class HttpSession:
             where = response.headers.get("Location", "")
             return ResponseError(
                 redact(f"{endpoint}: unexpected redirect (HTTP {status}) to {where or '?'}", secrets),
-                status=status, endpoint=endpoint,
+                status=status,
+                endpoint=endpoint,
             )
         found = parse_error_body(response.content)
         if found is None or not (found.code or found.message):
             kind = summarize_body(response.content) or "empty body"
             error = ResponseError(
                 redact(f"HTTP {status} from {endpoint}, not the API's JSON error ({kind})", secrets),
-                status=status, endpoint=endpoint,
+                status=status,
+                endpoint=endpoint,
             )
             info = describe(None, status)
             error.meaning, error.hint = info.meaning, info.hint

@@ -115,7 +115,8 @@ class _Reader:
         choices = f.metadata.get("choices")
         if choices and value not in choices:
             self.fail(
-                where, f"{label}: {key!r} must be one of {', '.join(choices)}, not {value!r}{_suggest(value, choices)}"
+                where,
+                f"{label}: {key!r} must be one of {', '.join(choices)}, not {value!r}{_suggest(value, choices)}",
             )
         return Secret(value) if kind == "Secret" else value
 
@@ -134,7 +135,9 @@ class _Reader:
         ui = self.ui(self.table(data.get("ui", {}), ("ui",), "[ui]"))
         raw = data.get("profiles", [])
         if not isinstance(raw, list):
-            self.fail(("profiles",), f"'profiles' must be an array of tables ([[profiles]]), not {_kind(raw)}")
+            self.fail(
+                ("profiles",), f"'profiles' must be an array of tables ([[profiles]]), not {_kind(raw)}"
+            )
         profiles: list[Profile] = []
         first: dict[str, int] = {}
         for index, item in enumerate(raw):
@@ -190,21 +193,23 @@ class _Reader:
             if key == "instances":
                 kwargs["instances"] = self.instances(value, (*where, "instances"), label)
             else:
-                kwargs[PROFILE_KEYS[key].name] = self.scalar(value, PROFILE_KEYS[key], key, (*where, key), label)
+                kwargs[PROFILE_KEYS[key].name] = self.scalar(
+                    value, PROFILE_KEYS[key], key, (*where, key), label
+                )
         if not kwargs["name"]:
             self.fail((*where, "name"), f"{label}: 'name' is empty")
         return Profile(**kwargs)
 
     def instances(self, value: Any, where: KeyPath, label: str) -> tuple[InstanceRef, ...]:
         if not isinstance(value, list):
-            self.fail(where, f"{label}: 'instances' must be an array of tables ([[profiles.instances]]), "
-                             f"not {_kind(value)}")
+            self.fail(
+                where,
+                f"{label}: 'instances' must be an array of tables ([[profiles.instances]]), "
+                f"not {_kind(value)}",
+            )
         refs: list[InstanceRef] = []
-        misplaced = {
-            k: f" (keys after [[profiles.instances]] belong to that instance: move {k!r} above the "
-               "profile's first [[profiles.instances]])"
-            for k in PROFILE_KEYS
-        }
+        move = " (keys after [[profiles.instances]] belong to that instance: move {!r} above the profile's first one)"
+        misplaced = {k: move.format(k) for k in PROFILE_KEYS}
         for index, item in enumerate(value):
             here = (*where, index)
             if isinstance(item, str):
@@ -214,7 +219,10 @@ class _Reader:
             self.check_keys(self.table(item, here, what), here, INSTANCE_KEYS, what, misplaced)
             if "id" not in item:
                 self.fail(here, f"{what} has no 'id'")
-            kwargs = {INSTANCE_KEYS[k].name: self.scalar(v, INSTANCE_KEYS[k], k, (*here, k), what) for k, v in item.items()}
+            kwargs = {
+                INSTANCE_KEYS[k].name: self.scalar(v, INSTANCE_KEYS[k], k, (*here, k), what)
+                for k, v in item.items()
+            }
             refs.append(InstanceRef(**kwargs))
         return tuple(refs)
 
@@ -241,6 +249,8 @@ def parse_config(text: str, path: str | os.PathLike[str] = "") -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(error, text, where) from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path=where, line=1) from None
     return _Reader(text, where).config(data)
 
 
@@ -260,7 +270,9 @@ def _is_default(f: Field[Any], value: Any) -> bool:
     return False
 
 
-def _table(obj: Any, *, mask: bool, always: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def _table(
+    obj: Any, *, mask: bool, always: tuple[str, ...] = (), skip: tuple[str, ...] = ()
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(obj):
         value = getattr(obj, f.name)
@@ -283,5 +295,7 @@ def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
         body = _table(profile, mask=mask_secrets, always=ALWAYS_WRITTEN, skip=("instances",))
         chunks.append("[[profiles]]\n" + tomli_w.dumps(body))
         for ref in profile.instances:
-            chunks.append("[[profiles.instances]]\n" + tomli_w.dumps(_table(ref, mask=mask_secrets, always=("id",))))
+            chunks.append(
+                "[[profiles.instances]]\n" + tomli_w.dumps(_table(ref, mask=mask_secrets, always=("id",)))
+            )
     return "\n".join(chunks)

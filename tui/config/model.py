@@ -240,11 +240,16 @@ class Profile:
                     "set endpoint to use another",
                 )
         if self.project_id and not PROJECT_ID_RE.match(self.project_id):
-            bad("project_id", "must be 32 lower-case hex characters (IAM > My Credentials > Projects), or empty")
+            bad(
+                "project_id",
+                "must be 32 lower-case hex characters (IAM > My Credentials > Projects), or empty",
+            )
         for name in ("endpoint", "iam_endpoint"):
             value = getattr(self, name)
             if value and not _is_url(value):
-                bad(name, f"{value!r} is not an http(s) URL such as https://modelarts.eu-de.otc.t-systems.com")
+                bad(
+                    name, f"{value!r} is not an http(s) URL such as https://modelarts.eu-de.otc.t-systems.com"
+                )
         for name in ENV_FIELDS.values():
             value = getattr(self, name)
             if value and not ENV_NAME_RE.match(value):
@@ -260,7 +265,9 @@ class Profile:
             self._need(bad, "password", "the IAM password")
         elif self.auth == AUTH_TOKEN:
             self._need(bad, "token", "an IAM token")
-        if not (math.isfinite(self.prolong_hours) and LEASE_MIN_HOURS <= self.prolong_hours <= LEASE_MAX_HOURS):
+        if not (
+            math.isfinite(self.prolong_hours) and LEASE_MIN_HOURS <= self.prolong_hours <= LEASE_MAX_HOURS
+        ):
             bad("prolong_hours", f"must be {LEASE_MIN_HOURS} to {LEASE_MAX_HOURS} hours")
         if self.notify_minutes < 0:
             bad("notify_minutes", "must be 0 (never) or more minutes")

@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import Any
 
 from tui.emulator.config import (
     DEMO_AK,
@@ -84,9 +85,11 @@ def run(args: argparse.Namespace) -> int:
     def on_term(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = None
+    previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, on_term)
+        # Ctrl-C and SIGTERM only set the event, so no KeyboardInterrupt can land mid-startup or mid-stop.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, on_term)
     try:
         with Emulator(config) as emulator:
             print(f"listening on {emulator.url}", flush=True)
@@ -96,14 +99,14 @@ def run(args: argparse.Namespace) -> int:
             try:
                 while not stop.wait(0.2):
                     pass
-            except KeyboardInterrupt:
+            except KeyboardInterrupt:  # run from a thread other than main: no handler installed
                 pass
     except OSError as error:
         print(f"modelarts-tui emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     print("emulator stopped", flush=True)
     return 0
 

@@ -140,7 +140,7 @@ def seed_store(store: InstanceStore, count: int, start: float) -> None:
             since = start - (plan.auto_stop_s - plan.remain_s)
         else:
             since = start - rng.uniform(600, max(600.0, min(30 * 86400, start - created)))
-        rec.created = min(rec.created, since - 60)
+        rec.created = since if plan.status == "CREATING" else min(rec.created, since - 60)
         rec.since = rec.updated = since
         store.insert(rec)
         store.enter_status(rec, plan.status, since)

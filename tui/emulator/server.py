@@ -59,6 +59,7 @@ def _utf8(value: str) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stall
     timeout = 30
     server: _Server
 
@@ -143,7 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
 
 
 class _Server(ThreadingHTTPServer):
@@ -207,22 +208,24 @@ class Emulator:
         self.requests: list[RecordedRequest] = []
         self._requests_lock = threading.Lock()
         self.tokens = TokenStore(self.clock)
-        self._ctx = AppContext(config, self.clock, self.store, self.tokens, lambda: self.url)
+        self.context = AppContext(config, self.clock, self.store, self.tokens, lambda: self.url)
         if config.token:
             self.tokens.add_static(
                 config.token,
                 config.project_id,
                 config.project_name,
-                self._ctx.user_name,
-                self._ctx.domain_name,
+                self.context.user_name,
+                self.context.domain_name,
             )
         self.authenticator = Authenticator(
-            {config.ak: config.sk}, self.tokens, self._ctx.user_name or DEMO_USER, config.project_id
+            {config.ak: config.sk}, self.tokens, self.context.user_name or DEMO_USER, config.project_id
         )
         self._stopping = threading.Event()
-        routes = V1Api(self._ctx).routes() + NotebooksApi(self._ctx).routes() + IamApi(self._ctx).routes()
+        routes = (
+            V1Api(self.context).routes() + NotebooksApi(self.context).routes() + IamApi(self.context).routes()
+        )
         self.app = App(
-            self._ctx, routes, self.authenticator, FaultInjector(self.faults, config.seed), self._stopping
+            self.context, routes, self.authenticator, FaultInjector(self.faults, config.seed), self._stopping
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -243,7 +246,7 @@ class Emulator:
         self._stopping.clear()
         self._server = _Server((self.config.host, self.config.port), self)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="emulator"
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True, name="emulator"
         )
         self._thread.start()
         return self
@@ -280,8 +283,8 @@ class Emulator:
         info = self.tokens.issue(
             project_id=project_id or cfg.project_id,
             project_name=cfg.project_name,
-            user=self._ctx.user_name,
-            domain=self._ctx.domain_name,
+            user=self.context.user_name,
+            domain=self.context.domain_name,
             ttl_s=cfg.token_ttl_s if ttl_s is None else ttl_s,
         )
         return info.token

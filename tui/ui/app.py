@@ -122,7 +122,7 @@ class ModelArtsApp(App[int]):
         self.main_screen.note(text, error=True)
         if self.call_log is not None:
             self.call_log.write_text(text)
-        self.notify(text, title="Internal error", severity="error", timeout=10)
+        self.notify(text, title="Internal error", severity="error", timeout=10, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         from textual.worker import WorkerState

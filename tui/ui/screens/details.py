@@ -48,7 +48,7 @@ class DetailsScreen(Screen[None]):
         yield Static(id="details-head")
         with VerticalScroll(id="details-body"):
             yield Static(id="details-json")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show(self._row.instance, note="from the last poll; reading…")
@@ -63,7 +63,7 @@ class DetailsScreen(Screen[None]):
         head.append(f"  {self._row.profile}/{instance.id}\n")
         head.append("status: ")
         head.append(status_text(instance), style="bold")
-        head.append(f"  raw {instance.status!r}, phase {instance.phase.value}")
+        head.append(f"   raw status {instance.status}, phase {instance.phase.value}")
         if note:
             head.append(f"  — {note}", style="dim")
         self.query_one("#details-head", Static).update(head)

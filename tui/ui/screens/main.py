@@ -74,6 +74,9 @@ class MainScreen(Screen[None]):
         self._notified: set[tuple[str, int]] = set()
         self.paused = False
         """True while polling is paused (settings open)."""
+        self._early_notes: list[tuple[str, bool]] = []
+        self._filter_origin: str | None = None
+        """The cursor row before the filter opened: Escape in the filter goes back to it."""
 
     # --- layout ---------------------------------------------------------------------------------
     @property
@@ -102,6 +105,9 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter-input").display = False
         self.log_panel.border_title = "API log"
+        for text, error in self._early_notes:
+            self.log_panel.add_note(text, error=error)
+        self._early_notes.clear()
         self.profiles_changed()
         self.set_interval(self._tick_s, self._tick, name="tick")
         self._start_refresh()
@@ -201,6 +207,7 @@ class MainScreen(Screen[None]):
                     title="Auto-stop soon",
                     severity="warning",
                     timeout=15,
+                    markup=False,
                 )
 
     # --- the log --------------------------------------------------------------------------------
@@ -208,7 +215,10 @@ class MainScreen(Screen[None]):
         self.log_panel.add_call(message.call)
 
     def note(self, text: str, *, error: bool = False) -> None:
-        """A line in the log panel that is not an API call."""
+        """A line in the log panel that is not an API call (kept until the panel exists)."""
+        if not self.is_mounted:
+            self._early_notes.append((text, error))
+            return
         self.log_panel.add_note(text, error=error)
 
     # --- actions on rows ------------------------------------------------------------------------
@@ -241,12 +251,12 @@ class MainScreen(Screen[None]):
         for reason in refused:
             self.note(f"{action} refused: {reason}")
         more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
-        self.notify(f"{refused[0]}{more}", title=f"{_VERBS[action]}: nothing sent", severity="warning")
+        self.notify(f"{refused[0]}{more}", title=f"{_VERBS[action]}: nothing sent", severity="warning", markup=False)
 
     def _selection(self) -> list[str]:
         keys = self.table.selected()
         if not keys:
-            self.notify("No instance here yet.", severity="warning")
+            self.notify("No instance here yet.", severity="warning", markup=False)
         return keys
 
     def action_start_selected(self) -> None:
@@ -325,15 +335,16 @@ class MainScreen(Screen[None]):
         if done:
             names = ", ".join(o.message.split(":")[0] for o in done[:3])
             more = f" and {len(done) - 3} more" if len(done) > 3 else ""
-            self.notify(f"{names}{more}", title=f"{verb}: sent")
+            self.notify(f"{names}{more}", title=f"{verb}: sent", markup=False)
         if failed:
             self.notify(
                 "\n".join(o.message for o in failed[:3]),
                 title=f"{verb} failed" if not all(o.skipped for o in failed) else f"{verb}: nothing sent",
                 severity="error" if any(not o.skipped for o in failed) else "warning",
                 timeout=8,
+                markup=False,
             )
-        self._last_poll = time.monotonic() - self.poll_interval_s + FAST_POLL_S
+        self._last_poll = time.monotonic()  # the next poll comes after the (fast) interval
         self._show_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -365,6 +376,8 @@ class MainScreen(Screen[None]):
 
     def action_open_filter(self) -> None:
         field = self.query_one("#filter-input", Input)
+        if not field.display:
+            self._filter_origin = self.table.cursor_key
         field.display = True
         field.focus()
 
@@ -382,9 +395,12 @@ class MainScreen(Screen[None]):
     def action_clear_view(self) -> None:
         field = self.query_one("#filter-input", Input)
         if field.has_focus or (not self.table.marked and self.table.filter_text):
+            cancelled = field.has_focus
             field.value = ""
             field.display = False
             self.table.set_filter("")
+            if cancelled:
+                self.table.move_to(self._filter_origin)
             self.table.focus()
         elif self.table.clear_marks():
             pass

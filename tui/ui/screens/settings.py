@@ -33,7 +33,7 @@ from tui.core.errors import ModelArtsError
 from tui.core.secret import Secret
 from tui.service import InstanceService
 from tui.ui.messages import ConnectionTested
-from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.inputs import FieldInput, FlagBox
 
 AUTH_LABELS = {AUTH_AKSK: "AK/SK", AUTH_PASSWORD: "IAM password", AUTH_TOKEN: "IAM token"}
 API_LABELS = {"devenv-v1": "DevEnviron v1 (devenv-v1)", "notebooks": "Notebooks (notebooks)"}
@@ -108,9 +108,9 @@ class SettingsScreen(Screen["Config | None"]):
         Binding("ctrl+s", "save", "Save", id="settings-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="settings-cancel"),
         Binding("ctrl+t", "test_connection", "Test", id="settings-test", priority=True),
-        Binding("ctrl+r", "toggle_reveal", "Reveal secrets", id="settings-reveal", priority=True),
-        Binding("ctrl+n", "add_profile", "New profile", id="settings-add", priority=True),
-        Binding("delete", "delete_profile", "Delete profile", id="settings-delete"),
+        Binding("ctrl+r", "toggle_reveal", "Reveal", id="settings-reveal", priority=True),
+        Binding("ctrl+n", "add_profile", "New", id="settings-add", priority=True),
+        Binding("delete", "delete_profile", "Delete", id="settings-delete"),
     ]
 
     def __init__(
@@ -165,8 +165,8 @@ class SettingsScreen(Screen["Config | None"]):
                 yield from self._row("prolong_hours", FieldInput(id="f-prolong_hours", type="number", compact=True))
                 with Horizontal(classes="field-row", id="row-flags"):
                     yield Label("", classes="field-label")
-                    yield Checkbox("Enabled", id="f-enabled", compact=True)
-                    yield Checkbox("Read-only", id="f-read_only", compact=True)
+                    yield FlagBox("Enabled", id="f-enabled", compact=True)
+                    yield FlagBox("Read-only", id="f-read_only", compact=True)
         yield Static("", id="settings-result")
         with Horizontal(id="settings-buttons"):
             yield Button("Test connection", id="settings-test", compact=True)
@@ -255,7 +255,6 @@ class SettingsScreen(Screen["Config | None"]):
         for fields in AUTH_FIELDS.values():
             for name in fields:
                 self.query_one(f"#row-{name}").display = name in shown
-                self.query_one(f"#e-{name}").display = name in shown
 
     def _validate(self, profile: Profile) -> bool:
         """Show each problem under its field; True when there is none."""
@@ -281,18 +280,24 @@ class SettingsScreen(Screen["Config | None"]):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "f-cloud" and event.value is not Select.NULL:
+        # Read the widget, not the event: a change posted at mount can arrive after the form was filled.
+        select = event.select
+        value = select.value
+        field = (select.id or "").removeprefix("f-")
+        if value is Select.NULL or getattr(self._drafts[self._index], field, None) == value:
+            return
+        if field == "cloud":
             region = self.query_one("#f-region", Select)
             current = region.value if region.value is not Select.NULL else ""
-            options = REGIONS.get(str(event.value), ())
+            options = REGIONS.get(str(value), ())
             with self.prevent(Select.Changed):
                 region.set_options([(r, r) for r in options])
                 if current in options:
                     region.value = current
                 elif options:
                     region.value = options[0]
-        if event.select.id == "f-auth" and event.value is not Select.NULL:
-            self._show_auth_fields(str(event.value))
+        if field == "auth":
+            self._show_auth_fields(str(value))
         self._validate(self._commit())
 
     @on(OptionList.OptionHighlighted, "#profile-list")

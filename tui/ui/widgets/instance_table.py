@@ -34,7 +34,7 @@ def matches(row: Row, needle: str) -> bool:
     return any(needle in h.lower() for h in hay if h)
 
 
-class InstanceTable(DataTable[Text]):
+class InstanceTable(DataTable[Text], inherit_bindings=False):
     """All instances, one row each, keyed ``profile/instance_id``."""
 
     # The table's own enter binding is dropped so ``details`` can be remapped by id.
@@ -42,7 +42,6 @@ class InstanceTable(DataTable[Text]):
         *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"),
         *TABLE_KEYS,
     ]
-    inherit_bindings = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
         "instance-table--running",
@@ -165,6 +164,13 @@ class InstanceTable(DataTable[Text]):
             self._needle = needle
             self._rebuild()
 
+    def move_to(self, key: str | None) -> bool:
+        """Put the cursor on ``key`` when it is shown; True when it moved there."""
+        if key is None or key not in self._shown:
+            return False
+        self.move_cursor(row=self.get_row_index(key), animate=False)
+        return True
+
     def set_scope(self, profile: str | None) -> None:
         """Show one profile's rows, or all (None)."""
         if profile != self._scope:
@@ -216,8 +222,7 @@ class InstanceTable(DataTable[Text]):
         for row in self._rows.values():
             if self._visible(row):
                 self._add(row)
-        if cursor and cursor in self._shown:
-            self.move_cursor(row=self.get_row_index(cursor), animate=False)
+        self.move_to(cursor)
 
     def _add(self, row: Row) -> None:
         values = self._cells(row)

@@ -17,11 +17,13 @@ from tui.core.models import ApiCall
 
 MAX_LINES = 1000
 _PROJECT_SEGMENT = re.compile(r"/[0-9a-f]{32}(?=/|$)")
+_UUID_TAIL = re.compile(r"([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def short_path(path: str) -> str:
-    """The path with the 32-hex project id shown as ``…`` (it is the same on every line)."""
-    return _PROJECT_SEGMENT.sub("/…", path.split("?", 1)[0])
+    """The path with the project id as ``…`` and instance UUIDs cut to 8 characters: it fits 80 columns."""
+    path = _PROJECT_SEGMENT.sub("/…", path.split("?", 1)[0])
+    return _UUID_TAIL.sub(r"\1…", path)
 
 
 class LogPanel(RichLog):
@@ -55,13 +57,13 @@ class LogPanel(RichLog):
         return max(30, width - 11)
 
     def add_call(self, call: ApiCall) -> None:
-        """``HH:MM:SS ✗ POST /v1/…/action 409 12ms ModelArts.6305 req=…`` and, on failure, why."""
+        """``HH:MM:SS ✗ 409 POST /v1/…/action 12ms ModelArts.6305 req=…`` and, on failure, why."""
         line = Text(no_wrap=True, end="")
         line.append(time.strftime("%H:%M:%S", time.localtime(call.at)), self._style("dim"))
         failed = not call.ok
         line.append(" ✗ " if failed else "   ", self._style("error") if failed else Style())
         status = str(call.status) if call.status is not None else "---"
-        body = f"{call.method:<4} {short_path(call.path)} {status}"
+        body = f"{status} {call.method:<4} {short_path(call.path)}"
         if not self._stable_log:
             body += f" {call.latency_ms:.0f}ms"
         if call.error_code:

@@ -1,0 +1,131 @@
+"""ModelArtsClient on the notebooks family of the emulator: paging, start/stop, lease, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tui.api.auth import AkSkAuth, IamPasswordAuth
+from tui.api.client import ModelArtsClient
+from tui.core.error_codes import describe
+from tui.core.errors import NotFoundError, StateConflictError, ValidationError
+from tui.core.models import FAMILY_NOTEBOOKS, ApiCall, Phase
+from tui.core.secret import Secret
+from tui.emulator import (
+    DEMO_AK,
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    DEMO_PROJECT_ID,
+    DEMO_SK,
+    DEMO_USER,
+    Emulator,
+    ManualClock,
+)
+
+PID = DEMO_PROJECT_ID
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def calls() -> list[ApiCall]:
+    return []
+
+
+@pytest.fixture
+def make_client(
+    emulator: Emulator, clock: ManualClock, calls: list[ApiCall]
+) -> Callable[..., ModelArtsClient]:
+    def make(iam: bool = False, **kwargs: Any) -> ModelArtsClient:
+        auth = (
+            IamPasswordAuth(
+                emulator.url, DEMO_DOMAIN, DEMO_USER, Secret(DEMO_PASSWORD), project_name="eu-de", clock=clock
+            )
+            if iam
+            else AkSkAuth(DEMO_AK, Secret(DEMO_SK), project_id=PID, clock=clock)
+        )
+        return ModelArtsClient(
+            emulator.url,
+            "" if iam else PID,
+            auth,
+            family=FAMILY_NOTEBOOKS,
+            on_call=calls.append,
+            clock=clock,
+            **kwargs,
+        )
+
+    return make
+
+
+async def test_list_follows_every_page(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator
+) -> None:
+    for n in range(45):
+        emulator.store.add(f"it-nb-{n:02d}", "STOPPED", FAMILY_NOTEBOOKS)
+    async with make_client() as client:
+        listed = await client.list_instances(sort="name", order="asc")
+    assert len(listed) == 57 and len({i.id for i in listed}) == 57
+    assert all(i.family == FAMILY_NOTEBOOKS and not i.id.startswith("DE-") for i in listed)
+    names = [i.name for i in listed]
+    assert names == sorted(names)
+    queries = [r.query for r in emulator.requests if r.path == f"/v1/{PID}/notebooks"]
+    assert queries == [
+        "limit=50&offset=0&sort_dir=ASC&sort_key=name",
+        "limit=50&offset=50&sort_dir=ASC&sort_key=name",
+    ]
+
+
+@pytest.mark.parametrize("iam", [False, True], ids=["aksk", "iam-password"])
+async def test_start_stop_and_lease(
+    iam: bool, make_client: Callable[..., ModelArtsClient], emulator: Emulator, clock: ManualClock
+) -> None:
+    stopped = emulator.store.add("it-nb-stopped", "STOPPED", FAMILY_NOTEBOOKS)
+    running = emulator.store.add("it-nb-running", "RUNNING", FAMILY_NOTEBOOKS, auto_stop_s=3600, remain_s=600)
+    async with make_client(iam=iam) as client:
+        before = await client.get_instance(stopped)
+        assert before.status == "STOPPED" and before.family == FAMILY_NOTEBOOKS
+
+        started = await client.start(stopped, duration_ms=2 * 3_600_000, lease_type="timing")
+        assert (started.current_status, started.previous_state) == ("STARTING", "STOPPED")
+        start_request = [r for r in emulator.requests if r.path.endswith("/start")][-1]
+        assert start_request.query == "duration=7200000&type=timing" and start_request.body == b""
+
+        clock.advance(emulator.config.transition_seconds + 0.5)
+        now_running = await client.get_instance(stopped)
+        assert now_running.phase is Phase.RUNNING
+        assert now_running.auto_stop is not None and now_running.auto_stop.duration_s == 7200
+
+        lease = await client.get_lease(running)
+        assert lease.enabled and lease.stop_at_ms == int((clock() - 3.5 + 600) * 1000)
+        renewed = await client.renew_lease(running, 5)
+        assert renewed.duration_ms == 5 * 3_600_000 and renewed.create_at_ms == int(clock() * 1000)
+        patch = [r for r in emulator.requests if r.method == "PATCH"][-1]
+        assert patch.body == b'{"duration":18000000,"type":"timing"}'
+
+        stopping = await client.stop(running)
+        assert stopping.current_status == "STOPPING"
+
+
+async def test_notebook_errors(make_client: Callable[..., ModelArtsClient], emulator: Emulator) -> None:
+    stopped = emulator.store.add("it-nb-stopped", "STOPPED", FAMILY_NOTEBOOKS)
+    async with make_client() as client:
+        with pytest.raises(NotFoundError) as missing:
+            await client.get_instance(MISSING)
+        assert missing.value.code == "ModelArts.6404"
+        assert missing.value.meaning == describe("ModelArts.6404").meaning
+        with pytest.raises(StateConflictError) as stop_stopped:
+            await client.stop(stopped)
+        assert stop_stopped.value.code == "ModelArts.6307"
+        with pytest.raises(StateConflictError) as lease_stopped:
+            await client.renew_lease(stopped, 2)
+        assert lease_stopped.value.code == "ModelArts.6327"
+        with pytest.raises(ValidationError):
+            await client.renew_lease(stopped, 100)
+    assert not any(r.method == "PATCH" and r.status == 200 for r in emulator.requests)

@@ -1,0 +1,423 @@
+"""The main screen driven like a user would, against the real emulator over a socket."""
+
+from __future__ import annotations
+
+import pytest
+from textual.notifications import Notify
+from textual.widgets import Button
+from uihelpers import (
+    MakeApp,
+    Messages,
+    actions_sent,
+    cell,
+    emulator_profile,
+    keys_with_status,
+    log_text,
+    put_cursor,
+    settle,
+    table_of,
+)
+
+from tui.emulator import Emulator, ManualClock
+from tui.ui.messages import ActionRequested, ActionsFinished, CallRecorded, InstancesRefreshed
+from tui.ui.screens.confirm import ConfirmModal
+
+SIZE = (80, 24)
+
+
+async def test_first_poll_fills_the_table(make_app: MakeApp, messages: Messages) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+        assert len(messages.of(InstancesRefreshed)) == 1
+        assert messages.of(CallRecorded)
+        table = table_of(app)
+        assert table.row_count == 12
+        running = keys_with_status(app, "RUNNING")[0]
+        stopped = keys_with_status(app, "STOPPED")[0]
+        assert cell(app, running, "status") == "● RUNNING"
+        assert cell(app, stopped, "status") == "○ STOPPED"
+        assert all(cell(app, k, "status").endswith("…") for k in keys_with_status(app, "STARTING"))
+        # One profile: no profile column; everything fits 80 columns.
+        assert "profile" not in {c.key.value for c in table.ordered_columns}
+        assert table.virtual_size.width <= 80
+        assert "demo · 12 instances" in app.main_screen.status_bar.text
+
+
+async def test_start_on_a_stopped_row_sends_one_start_then_shows_running(
+    make_app: MakeApp, emulator: Emulator, clock: ManualClock, messages: Messages
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "STOPPED")[0]
+        put_cursor(app, key)
+        await pilot.press("s")
+        # Pressing again while the start is in flight or STARTING sends nothing more.
+        await pilot.press("s")
+        await settle(pilot)
+        assert len(actions_sent(emulator, "start")) == 1
+        assert cell(app, key, "status") == "◐ STARTING…"
+        assert [o.ok for m in messages.of(ActionsFinished) for o in m.outcomes] == [True]
+        clock.advance(5)
+        await pilot.press("r")
+        await settle(pilot)
+        assert cell(app, key, "status") == "● RUNNING"
+        assert len(actions_sent(emulator, "start")) == 1
+
+
+async def test_start_on_a_running_row_is_refused_locally(
+    make_app: MakeApp, emulator: Emulator, messages: Messages
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "RUNNING")[0]
+        put_cursor(app, key)
+        await pilot.press("s")
+        await settle(pilot)
+        assert actions_sent(emulator) == []
+        assert not messages.of(ActionRequested)
+        notes = [m.notification for m in messages.of(Notify)]
+        assert any("already RUNNING" in n.message and "nothing sent" in n.title for n in notes)
+        assert "start refused" in log_text(app) and "already RUNNING" in log_text(app)
+
+
+async def test_stop_asks_first_with_cancel_focused_and_cancel_sends_nothing(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "RUNNING")[0]
+        put_cursor(app, key)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        focused = app.focused
+        assert isinstance(focused, Button) and focused.id == "cancel"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert actions_sent(emulator) == []
+        await pilot.press("x", "escape")
+        await settle(pilot)
+        assert actions_sent(emulator) == []
+        assert cell(app, key, "status") == "● RUNNING"
+
+
+async def test_stop_confirmed_goes_stopping_then_stopped(
+    make_app: MakeApp, emulator: Emulator, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "RUNNING")[0]
+        put_cursor(app, key)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("left", "enter")  # from Cancel to Stop, press it
+        await settle(pilot)
+        assert len(actions_sent(emulator, "stop")) == 1
+        assert cell(app, key, "status") == "◐ STOPPING…"
+        clock.advance(5)
+        await pilot.press("r")
+        await settle(pilot)
+        assert cell(app, key, "status") == "○ STOPPED"
+        assert cell(app, key, "autostop") == "—"
+
+
+async def test_stop_on_a_stopped_row_says_why_and_does_not_ask(make_app: MakeApp, emulator: Emulator) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        put_cursor(app, keys_with_status(app, "STOPPED")[0])
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert actions_sent(emulator) == []
+        assert "not RUNNING" in log_text(app)
+
+
+async def test_marked_rows_act_together(make_app: MakeApp, emulator: Emulator) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first, second = keys_with_status(app, "STOPPED")[:2]
+        for key in (first, second):
+            put_cursor(app, key)
+            await pilot.press("space")
+        assert cell(app, first, "mark") == "▌" and cell(app, second, "mark") == "▌"
+        assert "2 marked" in app.main_screen.status_bar.text
+        put_cursor(app, keys_with_status(app, "RUNNING")[0])  # the cursor row is not acted on
+        await pilot.press("s")
+        await settle(pilot)
+        sent = actions_sent(emulator, "start")
+        assert len(sent) == 2
+        assert {r.path.split("/")[-2] for r in sent} == {k.split("/")[1] for k in (first, second)}
+        assert cell(app, first, "status") == "◐ STARTING…"
+        await pilot.press("escape")  # unmark all
+        assert cell(app, first, "mark") == " "
+
+
+async def test_filter_narrows_and_escape_restores(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        put_cursor(app, keys_with_status(app, "RUNNING")[0])
+        before = table.cursor_key
+        await pilot.press("slash", *"stopped")
+        await pilot.pause()
+        assert 0 < table.row_count < 12
+        assert all(cell(app, k, "status").startswith("○") for k in (r.key.value for r in table.ordered_rows) if k)
+        assert "of 12 shown" in app.main_screen.status_bar.text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 12
+        assert table.cursor_key == before
+        assert app.focused is table
+
+
+async def test_filter_matches_name_and_id(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        key = keys_with_status(app, "RUNNING")[0]
+        instance = app.service.rows[key].instance
+        await pilot.press("slash", *instance.name)
+        await pilot.pause()
+        assert [r.key.value for r in table.ordered_rows] == [key]
+        await pilot.press("enter")  # keep the filter, back to the table
+        assert app.focused is table and table.row_count == 1
+        await pilot.press("slash", "ctrl+u", *instance.id[3:11], "enter")
+        await pilot.pause()
+        assert [r.key.value for r in table.ordered_rows] == [key]
+
+
+async def test_emulator_error_shows_code_and_meaning_in_the_log(
+    make_app: MakeApp, emulator: Emulator, messages: Messages
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "STOPPED")[0]
+        # Someone else started it: our snapshot still says STOPPED, the service answers a conflict.
+        emulator.store.set_status(key.split("/", 1)[1], "RUNNING")
+        put_cursor(app, key)
+        await pilot.press("s")
+        await settle(pilot)
+        text = log_text(app)
+        assert "✗ 400 POST" in text or "✗ 409 POST" in text
+        assert "ModelArts.6305" in text or "ModelArts.6357" in text
+        assert "already running" in text.lower() or "target state" in text
+        outcome = messages.of(ActionsFinished)[0].outcomes[0]
+        assert not outcome.ok and not outcome.skipped
+        assert any(m.notification.severity == "error" for m in messages.of(Notify))
+
+
+async def test_failed_polls_mark_the_profile_and_rows_stale(
+    make_app: MakeApp, emulator: Emulator, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "RUNNING")[0]
+        emulator.faults.fail_next = 50
+        clock.advance(150)
+        await pilot.press("r")
+        await settle(pilot)
+        bar = app.main_screen.status_bar
+        assert bar.has_class("-error")
+        assert "demo: last ok 2m ago — " in bar.text
+        assert cell(app, key, "status") == "● RUNNING ~2m"
+        assert table_of(app).row_count == 12  # rows stay, marked stale
+        assert "✗ 5" in log_text(app)  # the 5xx answers are in the log panel
+        emulator.faults.fail_next = 0
+        await pilot.press("r")
+        await settle(pilot)
+        assert not bar.has_class("-error")
+        assert cell(app, key, "status") == "● RUNNING"
+
+
+async def test_vanished_instance_stays_as_gone(make_app: MakeApp, emulator: Emulator) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "STOPPED")[0]
+        emulator.store.remove(key.split("/", 1)[1])
+        await pilot.press("r")
+        await settle(pilot)
+        assert table_of(app).row_count == 12
+        assert cell(app, key, "status") == "— gone"
+        put_cursor(app, key)
+        await pilot.press("s")
+        await settle(pilot)
+        assert actions_sent(emulator) == []
+
+
+async def test_read_only_profile_refuses_start_visibly(
+    make_app: MakeApp, emulator: Emulator, messages: Messages
+) -> None:
+    app = make_app([emulator_profile(emulator, read_only=True)])
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+        put_cursor(app, keys_with_status(app, "STOPPED")[0])
+        await pilot.press("s")
+        await settle(pilot)
+        assert actions_sent(emulator) == []
+        assert any("read-only" in m.notification.message for m in messages.of(Notify))
+
+
+async def test_two_profiles_get_a_profile_column_and_can_be_switched(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app([emulator_profile(emulator, "lab"), emulator_profile(emulator, "prod")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        assert table.row_count == 24
+        columns = [c.key.value for c in table.ordered_columns]
+        assert "profile" in columns and "id" not in columns  # the id gives way at 80 columns
+        assert table.virtual_size.width <= 80
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"switch profile: prod")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table.scope == "prod"
+        assert table.row_count == 12
+        assert all((r.key.value or "").startswith("prod/") for r in table.ordered_rows)
+
+
+async def test_details_show_the_raw_json_and_status(make_app: MakeApp) -> None:
+    from tui.ui.screens.details import DetailsScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "RUNNING")[0]
+        put_cursor(app, key)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailsScreen)
+        head = str(screen.query_one("#details-head").render())
+        assert "raw status RUNNING" in head and key.split("/", 1)[1] in head
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_log_panel_toggles_and_help_lists_every_binding(make_app: MakeApp) -> None:
+    from tui.ui.bindings import ALL_GROUPS
+    from tui.ui.screens.help import HelpModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.main_screen.log_panel
+        assert panel.display
+        await pilot.press("l")
+        assert not panel.display
+        await pilot.press("l")
+        assert panel.display
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        text = str(app.screen.query_one("#help-text").render())
+        for _, bindings in ALL_GROUPS:
+            for binding in bindings:
+                assert binding.description in text
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_keys_are_remapped_by_binding_id(make_app: MakeApp, emulator: Emulator) -> None:
+    from tui.config.model import UiSettings
+
+    app = make_app(ui=UiSettings(theme="textual-dark", keys={"start": "S", "nonsense": "z"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        put_cursor(app, keys_with_status(app, "STOPPED")[0])
+        await pilot.press("s")
+        await settle(pilot)
+        assert actions_sent(emulator) == []
+        await pilot.press("S")
+        await settle(pilot)
+        assert len(actions_sent(emulator, "start")) == 1
+        assert "unknown binding ids nonsense" in log_text(app)
+
+
+async def test_auto_stop_warning_is_marked_and_notified_once(
+    make_app: MakeApp, emulator: Emulator, messages: Messages
+) -> None:
+    app = make_app([emulator_profile(emulator, notify_minutes=15)])
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+        soon = [k for k in keys_with_status(app, "RUNNING") if cell(app, k, "autostop").startswith("! ")]
+        assert soon, "the seeded data has an instance stopping within 15 minutes"
+        warnings = [m for m in messages.of(Notify) if m.notification.title == "Auto-stop soon"]
+        assert len(warnings) == len(soon)
+        await pilot.press("r")
+        await settle(pilot)
+        again = [m for m in messages.of(Notify) if m.notification.title == "Auto-stop soon"]
+        assert len(again) == len(soon)
+
+
+async def test_prolong_asks_for_hours_and_renews_the_lease(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    from tests.ui.conftest import emulator_profile
+    from tui.ui.screens.prolong import ProlongModal
+
+    app = make_app([emulator_profile(emulator, api="notebooks")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = keys_with_status(app, "RUNNING")[0]
+        put_cursor(app, key)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProlongModal)
+        await pilot.press("ctrl+a", "backspace", "9", "9", "enter")  # 99 hours is refused in place
+        await pilot.pause()
+        assert isinstance(app.screen, ProlongModal)
+        await pilot.press("backspace", "backspace", "3", "enter")
+        await settle(pilot)
+        assert len(actions_sent(emulator, "prolong")) == 1
+
+
+async def test_prolong_on_v1_or_stopped_rows_is_refused(make_app: MakeApp, emulator: Emulator) -> None:
+    from tui.ui.screens.prolong import ProlongModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        put_cursor(app, keys_with_status(app, "STOPPED")[0])
+        await pilot.press("p")
+        await settle(pilot)
+        assert not isinstance(app.screen, ProlongModal)
+        assert "not RUNNING" in log_text(app)
+        put_cursor(app, keys_with_status(app, "RUNNING")[0])
+        await pilot.press("p")
+        await settle(pilot)
+        assert "notebooks API" in log_text(app)
+        assert actions_sent(emulator) == []
+
+
+@pytest.mark.parametrize("low_bandwidth", [False, True])
+async def test_calls_go_to_the_rotating_log_file_without_secrets(
+    make_app: MakeApp, tmp_path, low_bandwidth: bool
+) -> None:
+    from tui.emulator import DEMO_SK
+
+    app = make_app(low_bandwidth=low_bandwidth)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.animation_level == ("none" if low_bandwidth else app.animation_level)
+    log = tmp_path / "logs" / "modelarts-tui.log"
+    text = log.read_text()
+    assert " 200 " in text and "/demanager/instances" in text
+    assert DEMO_SK not in text and "Secret" not in text
+    assert log.stat().st_mode & 0o777 == 0o600
