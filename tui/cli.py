@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("ids", nargs="+", metavar="ID")
         p.add_argument("--wait", action="store_true", help="wait for the final state")
         p.add_argument("--timeout", type=float, default=600.0, help="--wait limit in seconds")
+        p.add_argument("--interval", type=float, default=2.0, help="--wait poll interval in seconds")
         p.add_argument("--json", action="store_true", help="machine output")
         if name == "stop":
             p.add_argument("-y", "--yes", action="store_true", help="do not ask")

@@ -192,7 +192,7 @@ async def _act(args: argparse.Namespace, profile: Profile) -> int:
             else:
                 code = max(code, EXIT_USAGE if isinstance(outcome.error, ValidationError) else EXIT_API)
         if getattr(args, "wait", False) and waiting:
-            code = max(code, await _wait(service, waiting, action, args.timeout))
+            code = max(code, await _wait(service, waiting, action, args.timeout, args.interval))
     finally:
         await service.aclose()
     return code
@@ -205,10 +205,12 @@ def _already_there(service: InstanceService, key: str, action: str) -> bool:
     return row.instance.status == {"start": "RUNNING", "stop": "STOPPED"}.get(action)
 
 
-async def _wait(service: InstanceService, keys: list[str], action: str, timeout: float) -> int:
+async def _wait(
+    service: InstanceService, keys: list[str], action: str, timeout: float, interval: float
+) -> int:
     async def one(key: str) -> int:
         try:
-            instance = await service.wait_for(key, action, timeout=timeout)
+            instance = await service.wait_for(key, action, timeout=timeout, interval=interval)
         except WaitTimeoutError as error:
             _err(str(error))
             return EXIT_TIMEOUT
