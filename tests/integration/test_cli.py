@@ -146,7 +146,7 @@ def test_verbose_prints_call_records_without_secrets(
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ('[[profiles]]\nname = "a"\ncloud = "otc"\nregion = "eu-de\n', 4, "line"),
+        ('[[profiles]]\nname = "a"\ncloud = "otc"\nregion = "eu-de\n', 4, "not valid TOML"),
         ('[[profiles]]\nname = "a"\nregoin = "eu-de"\n', 3, "regoin"),
         ('[[profiles]]\nname = "a"\nread_only = "yes"\n', 3, "read_only"),
     ],
