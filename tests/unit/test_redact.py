@@ -92,3 +92,18 @@ def test_plain_keys(name: str) -> None:
 def test_a_known_secret_never_survives(prefix: str, suffix: str, secret: str) -> None:
     # (no '*' in the secret: the mask itself is made of them)
     assert secret not in redact(prefix + secret + suffix, [secret])
+
+
+def test_scrub_masks_instance_tokens_and_credentials_but_keeps_the_rest() -> None:
+    from tui.api.redact import MASK, scrub
+
+    raw = {
+        "id": "x",
+        "token": "nb-access-token-123456",
+        "spec": {"credential": {"ssh_private_key": "-----BEGIN", "access_token": "t0k"}, "auto_stop": {"enable": True}},
+        "endpoints": [{"service": "SSH", "key_pair_names": ["kp"]}],
+    }
+    out = scrub(raw)
+    assert out["token"] == MASK and out["spec"]["credential"] == MASK
+    assert out["spec"]["auto_stop"] == {"enable": True} and out["endpoints"] == raw["endpoints"]
+    assert "nb-access-token-123456" not in repr(out)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tui.api.redact import scrub
 from tui.core.errors import ResponseError
 from tui.core.models import (
     FAMILY_NOTEBOOKS,
@@ -232,7 +233,7 @@ def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
         auto_stop=_v1_auto_stop(obj),
         url=_str(annotations.get("url")),
         family=FAMILY_V1,
-        raw=obj,
+        raw=scrub(obj),
         extra={k: v for k, v in obj.items() if k not in _V1_KNOWN},
     )
 
@@ -282,7 +283,7 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(_str(obj.get("status"))) is Phase.RUNNING),
         url=_str(obj.get("url")),
         family=FAMILY_NOTEBOOKS,
-        raw=obj,
+        raw=scrub(obj),
         extra={k: v for k, v in obj.items() if k not in _NB_KNOWN},
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
 from tui.core.secret import Secret
@@ -95,3 +96,21 @@ def redact_path(path: str, secrets: Iterable[str | Secret | None] = ()) -> str:
             pieces.append(f"{key}={MASK}" if eq and is_secret_key(key) else piece)
         path = base + "?" + "&".join(pieces)
     return redact(path, secrets)
+
+
+def scrub(value: Any) -> Any:
+    """A copy of a JSON value with every secret-named field's value masked (``token``, ``credential``…).
+
+    Instance bodies carry the notebook's access token and SSH credentials; what the UI shows or the
+    CLI prints (``raw``) goes through this first.
+    """
+    if isinstance(value, dict):
+        return {
+            k: (MASK if (is_secret_key(str(k)) and v not in (None, "")) else scrub(v))
+            if k != "credential"
+            else (MASK if v else v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value

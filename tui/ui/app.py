@@ -54,6 +54,7 @@ class ModelArtsApp(App[int]):
         first_run: bool = False,
         log_dir: Path | None = None,
         stable_log: bool = False,
+        transport: Any = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -61,21 +62,29 @@ class ModelArtsApp(App[int]):
         self.config_path = config_path
         self.clock = clock
         self.demo = demo
-        self.low_bandwidth = low_bandwidth
+        self.low_bandwidth = low_bandwidth or config.ui.low_bandwidth
         self.first_run = first_run or not config.profiles
         self.call_log: CallLogFile | None
         self.call_log, self._log_problem = open_call_log(log_dir)
         self._owns_service = service is None
-        self.service = service or InstanceService(config.profiles, on_call=self.record_call, clock=clock)
+        self.service = service or InstanceService(
+            config.profiles,
+            on_call=self.record_call,
+            clock=clock,
+            transport=transport,
+            concurrency=config.ui.bulk_concurrency,
+        )
         self._keymap_problems = unknown_ids(config.ui.keys)
         self.set_keymap({k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems})
-        if low_bandwidth:
+        if self.low_bandwidth:
             self.animation_level = "none"
         self.main_screen = MainScreen(
             self.service,
             clock=clock,
             poll_interval_s=config.ui.poll_interval_s,
-            tick_s=LOW_BANDWIDTH_TICK_S if low_bandwidth else 1.0,
+            fast_poll_s=config.ui.fast_poll_interval_s,
+            show_log=config.ui.log_panel,
+            tick_s=LOW_BANDWIDTH_TICK_S if self.low_bandwidth else 1.0,
             notify_minutes=_notify_minutes(config),
             demo=demo,
             stable_log=stable_log,
@@ -148,6 +157,7 @@ class ModelArtsApp(App[int]):
         self.config = saved
         self.service.set_profiles(saved.profiles)
         self.main_screen.poll_interval_s = saved.ui.poll_interval_s
+        self.main_screen.fast_poll_s = saved.ui.fast_poll_interval_s
         self.main_screen.notify_minutes = _notify_minutes(saved)
         self.main_screen.profiles_changed()
         self.main_screen.note(f"settings saved to {self.config_path}")
@@ -178,12 +188,14 @@ def make_app(
     first_run: bool = False,
     log_dir: Path | None = None,
     stable_log: bool = False,
+    transport: Any = None,
 ) -> ModelArtsApp:
     """The app for ``config``: used by ``modelarts-tui``, ``--demo``, the tests and the screenshots.
 
     ``service`` is built from the config when not given (its ``on_call`` feeds the log panel);
     ``clock`` drives ages, countdowns and log times; ``log_dir`` defaults to the XDG state folder;
-    ``stable_log`` hides request ids and latencies in the log panel (snapshots and screenshots).
+    ``stable_log`` hides request ids and latencies in the log panel (snapshots and screenshots);
+    ``transport`` (an httpx transport, passed through untouched) is the tests' network seam.
     """
     return ModelArtsApp(
         config,
@@ -195,4 +207,5 @@ def make_app(
         first_run=first_run,
         log_dir=log_dir,
         stable_log=stable_log,
+        transport=transport,
     )

@@ -51,6 +51,8 @@ class MainScreen(Screen[None]):
         *,
         clock: Callable[[], float] = time.time,
         poll_interval_s: float = 10.0,
+        fast_poll_s: float = FAST_POLL_S,
+        show_log: bool = True,
         tick_s: float = 1.0,
         notify_minutes: Mapping[str, int] | None = None,
         demo: bool = False,
@@ -60,6 +62,10 @@ class MainScreen(Screen[None]):
         self.service = service
         self._clock = clock
         self.poll_interval_s = poll_interval_s
+        """Seconds between polls while every row is stable."""
+        self.fast_poll_s = fast_poll_s
+        """Seconds between polls while some row is moving or has a request in flight."""
+        self._show_log = show_log
         self._tick_s = tick_s
         self.notify_minutes: dict[str, int] = dict(notify_minutes or {})
         self._demo = demo
@@ -105,6 +111,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter-input").display = False
         self.log_panel.border_title = "API log"
+        self.log_panel.display = self._show_log
         for text, error in self._early_notes:
             self.log_panel.add_note(text, error=error)
         self._early_notes.clear()
@@ -123,7 +130,7 @@ class MainScreen(Screen[None]):
         moving = self._inflight or any(
             r.instance.phase.transitional and not r.gone for r in self.service.rows.values()
         )
-        return min(FAST_POLL_S, self.poll_interval_s) if moving else self.poll_interval_s
+        return min(self.fast_poll_s, self.poll_interval_s) if moving else self.poll_interval_s
 
     def _tick(self) -> None:
         self.table.tick()

@@ -1,0 +1,192 @@
+"""The screens the snapshot tests compare and ``screenshots/make.py`` draws: one definition for both.
+
+Each scenario builds the app with the real factory on the emulator (its seeded data, on a
+ManualClock) and says what to do before the picture is taken. The profile uses the endpoints
+derived from its cloud and region, and a transport that carries every request to the emulator, so
+no host or port of this machine appears on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from tui.config.model import Config, Profile, UiSettings
+from tui.core.secret import Secret
+from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualClock
+from tui.ui.app import ModelArtsApp, make_app
+
+THEME = "textual-dark"
+
+
+class ToEmulator(httpx.AsyncBaseTransport):
+    """Sends every request to the emulator, keeping the Host header the request was signed with."""
+
+    def __init__(self, url: str) -> None:
+        self._target = httpx.URL(url)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(
+            scheme=self._target.scheme, host=self._target.host, port=self._target.port
+        )
+        # A transport per request: the service hands one transport to several clients, and each
+        # client closes its transport on exit.
+        async with httpx.AsyncHTTPTransport() as inner:
+            response = await inner.handle_async_request(request)
+            await response.aread()
+            return response
+
+
+def scenario_profile(name: str = "demo", **changes: Any) -> Profile:
+    """A profile with cloud-derived endpoints (no local port on screen) and the demo AK/SK."""
+    fields: dict[str, Any] = {
+        "name": name,
+        "cloud": "otc",
+        "region": "eu-de",
+        "project_id": DEMO_PROJECT_ID,
+        "ak": DEMO_AK,
+        "sk": Secret(DEMO_SK),
+        "notify_minutes": 0,
+    }
+    fields.update(changes)
+    return Profile(**fields)
+
+
+async def first_poll(pilot: Pilot[Any]) -> None:
+    """Wait for the first refresh (and anything it started) to be on screen."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _key(app: ModelArtsApp, name: str) -> str:
+    return next(k for k, r in app.service.rows.items() if r.instance.name == name)
+
+
+def _cursor(app: ModelArtsApp, name: str) -> None:
+    app.main_screen.table.move_to(_key(app, name))
+
+
+Before = Callable[[Pilot[Any], Emulator, ManualClock], Awaitable[None]]
+
+
+async def _nothing(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await first_poll(pilot)
+
+
+async def _busy(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """A start sent, two rows marked, an instance started elsewhere so our start is refused."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    _cursor(app, "asr-whisper-8")
+    await pilot.press("s")
+    await first_poll(pilot)
+    key = _key(app, "cv-lab-gpu")
+    emulator.store.set_status(key.split("/", 1)[1], "RUNNING")
+    _cursor(app, "cv-lab-gpu")
+    await pilot.press("s")
+    await first_poll(pilot)
+    for name in ("nlp-playground", "mindspore-demo"):
+        _cursor(app, name)
+        await pilot.press("space")
+    _cursor(app, "llm-eval-74")
+    await first_poll(pilot)
+
+
+async def _stop_two(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    for name in ("bert-finetune-6", "llm-eval-74"):
+        _cursor(app, name)
+        await pilot.press("space")
+    await pilot.press("x")
+    await pilot.pause()
+
+
+async def _details(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    _cursor(app, "bert-finetune-6")
+    await pilot.press("enter")
+    await first_poll(pilot)
+
+
+async def _press(keys: tuple[str, ...], pilot: Pilot[Any]) -> None:
+    await first_poll(pilot)
+    await pilot.press(*keys)
+    await first_poll(pilot)
+
+
+async def _settings(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _press(("e",), pilot)
+
+
+async def _help(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _press(("question_mark",), pilot)
+
+
+async def _filter(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _press(("slash", *"gpu"), pilot)
+
+
+async def _prolong(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    running = [k for k, r in app.service.rows.items() if r.instance.status == "RUNNING"]
+    app.main_screen.table.move_to(running[0])
+    await pilot.press("p")
+    await pilot.pause()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One picture: the terminal size, the profiles, and what to do before it is taken."""
+
+    size: tuple[int, int]
+    before: Before = _nothing
+    profiles: tuple[dict[str, Any], ...] = field(default_factory=lambda: ({},))
+    theme: str = THEME
+    first_run: bool = False
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "main-80x24": Scenario((80, 24)),
+    "main-160x48": Scenario((160, 48), _busy),
+    "main-ansi-80x24": Scenario((80, 24), _busy, theme="ansi-dark"),
+    "filter-80x24": Scenario((80, 24), _filter),
+    "two-profiles-100x30": Scenario((100, 30), profiles=({"name": "lab"}, {"name": "prod", "read_only": True})),
+    "confirm-stop-80x24": Scenario((80, 24), _stop_two),
+    "details-80x24": Scenario((80, 24), _details),
+    "settings-80x24": Scenario((80, 24), _settings),
+    "settings-first-run-80x24": Scenario((80, 24), profiles=(), first_run=True),
+    "help-80x24": Scenario((80, 24), _help),
+    "prolong-80x24": Scenario((80, 24), _prolong, profiles=({"api": "notebooks"},)),
+}
+
+
+def build(name: str, emulator: Emulator, clock: ManualClock, folder: Path) -> tuple[ModelArtsApp, Scenario]:
+    """The app of scenario ``name`` on a running emulator; settings and logs go under ``folder``."""
+    scenario = SCENARIOS[name]
+    profiles = tuple(scenario_profile(**p) for p in scenario.profiles)
+    config = Config(profiles=profiles, ui=UiSettings(theme=scenario.theme))
+    app = make_app(
+        config,
+        folder / "config.toml",
+        clock=clock,
+        first_run=scenario.first_run,
+        log_dir=folder / "logs",
+        stable_log=True,
+        transport=ToEmulator(emulator.url),
+    )
+    return app, scenario
