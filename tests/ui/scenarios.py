@@ -22,6 +22,9 @@ from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualCloc
 from tui.ui.app import ModelArtsApp, make_app
 
 THEME = "textual-dark"
+CONFIG_SHOWN = Path("/tmp/modelarts-tui-snapshot/config.toml")
+"""The config path the settings screen names: fixed, so pictures do not show a temporary folder.
+No scenario saves settings."""
 
 
 class ToEmulator(httpx.AsyncBaseTransport):
@@ -182,7 +185,7 @@ def build(name: str, emulator: Emulator, clock: ManualClock, folder: Path) -> tu
     config = Config(profiles=profiles, ui=UiSettings(theme=scenario.theme))
     app = make_app(
         config,
-        folder / "config.toml",
+        CONFIG_SHOWN,
         clock=clock,
         first_run=scenario.first_run,
         log_dir=folder / "logs",

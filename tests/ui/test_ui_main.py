@@ -421,3 +421,18 @@ async def test_calls_go_to_the_rotating_log_file_without_secrets(
     assert " 200 " in text and "/demanager/instances" in text
     assert DEMO_SK not in text and "Secret" not in text
     assert log.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark", "ansi-light"])
+async def test_every_style_resolves_in_light_dark_and_ansi_themes(make_app: MakeApp, theme: str) -> None:
+    from tui.config.model import UiSettings
+
+    app = make_app(ui=UiSettings(theme=theme))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == theme
+        for key in ("question_mark", "escape", "e", "escape", "slash", "escape"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.screen is app.main_screen
+    assert app._exception is None

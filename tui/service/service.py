@@ -28,6 +28,19 @@ from tui.service.models import ActionOutcome, ProfileStatus, RefreshResult, Row,
 _TARGETS = {"start": (Phase.STARTING, Phase.RUNNING), "stop": (Phase.STOPPING, Phase.STOPPED)}
 
 
+def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
+    """Shift a server-time stop plan onto the local clock (skew = server Date - local clock).
+
+    The countdown is ``stop_at - local now``; without this a local clock 5 minutes behind
+    would show 5 minutes more than the server will give. Under 2 s (Date's resolution) is noise.
+    """
+    auto = instance.auto_stop
+    if auto is None or auto.stop_at_ms is None or skew_s is None or abs(skew_s) < 2:
+        return instance
+    shifted = replace(auto, stop_at_ms=auto.stop_at_ms - int(skew_s * 1000))
+    return replace(instance, auto_stop=shifted)
+
+
 def describe_error(error: ModelArtsError) -> str:
     """One line for a status bar or a CLI: the error, then what it means when known."""
     meaning = f" — {error.meaning}" if error.meaning else ""
@@ -153,10 +166,12 @@ class InstanceService:
         self, profile: Profile, listed: list[Instance], old: dict[str, Row], now: float
     ) -> dict[str, Row]:
         wanted = {ref.id for ref in profile.instances}
+        skew = self._skew(profile.name)
         rows: dict[str, Row] = {}
         for instance in listed:
             if wanted and instance.id not in wanted:
                 continue
+            instance = to_local_clock(instance, skew)
             key = row_key(profile.name, instance.id)
             prev = old.get(key)
             rows[key] = Row(
@@ -285,7 +300,9 @@ class InstanceService:
         profile_name, _, instance_id = key.partition("/")
         if profile_name not in self._profiles:
             raise ValidationError("profile", f"unknown profile {profile_name!r}")
-        instance = await self._client(profile_name).get_instance(instance_id)
+        instance = to_local_clock(
+            await self._client(profile_name).get_instance(instance_id), self._skew(profile_name)
+        )
         row = self._rows.get(key)
         if row is not None:
             self._rows[key] = replace(row, instance=instance, gone=False)

@@ -117,12 +117,10 @@ def short_id(instance_id: str, width: int = 8) -> str:
     return core[:width]
 
 
-def flavor_text(instance: Instance, *, full: bool = False) -> str:
+def flavor_text(instance: Instance) -> str:
     """``GPU v100`` from ``modelarts.vm.gpu.v100`` (type first, so CPU/GPU reads at a glance)."""
     kind = (instance.flavor_type or "").upper()
     kind = "NPU" if kind == "ASCEND" else kind
-    if full:
-        return f"{kind} {instance.flavor}".strip()
     tail = instance.flavor.rsplit(".", 1)[-1] if instance.flavor else ""
     if not kind:
         lowered = instance.flavor.lower()
@@ -153,25 +151,33 @@ PADDING = 2
 
 
 def columns_for(width: int, *, profiles: bool) -> tuple[ColumnSpec, ...]:
-    """The columns that fit ``width`` cells; the name column takes what is left.
+    """The columns that fit ``width`` cells; name (and image, when shown) take what is left.
 
-    Narrow terminals drop the image first, then the id when a profile column is needed.
+    Narrow terminals drop the image first, then the id (at once when a profile column is needed),
+    then the age.
     """
     wide = width >= 120
     cols: list[ColumnSpec] = [ColumnSpec("mark", " ", 1)]
     if profiles:
         cols.append(ColumnSpec("profile", "PROFILE", 12 if wide else 8))
     cols.append(ColumnSpec("name", "NAME", 0))
-    if not profiles or width >= 100:
-        cols.append(ColumnSpec("id", "ID", 12 if wide else 8))
+    if (not profiles and width >= 72) or width >= 100:
+        cols.append(ColumnSpec("id", "ID", 8))
     cols.append(ColumnSpec("status", "STATUS", 16 if wide else 14))
-    cols.append(ColumnSpec("flavor", "FLAVOR", 24 if wide else 10))
-    if width >= 110:
-        cols.append(ColumnSpec("image", "IMAGE", 30 if width >= 150 else 20))
+    cols.append(ColumnSpec("flavor", "FLAVOR", 12 if wide else 10))
+    show_image = width >= 110
+    if show_image:
+        cols.append(ColumnSpec("image", "IMAGE", 0))
     cols.append(ColumnSpec("autostop", "AUTO-STOP", 9))
-    cols.append(ColumnSpec("age", "AGE", 4))
-    used = sum(c.width + PADDING for c in cols) + PADDING + 1  # name padding + scrollbar
-    name_width = max(10, width - used)
-    if wide:
-        name_width = min(name_width, 40)
-    return tuple(ColumnSpec(c.key, c.label, name_width) if c.key == "name" else c for c in cols)
+    if width >= 64:
+        cols.append(ColumnSpec("age", "AGE", 4))
+    flexible = 2 if show_image else 1
+    used = sum(c.width + PADDING for c in cols) + PADDING * flexible + 1  # + the scrollbar
+    spare = max(0, width - used)
+    if show_image:
+        name_width = min(32, max(16, spare // 2))
+        image_width = max(12, min(48, spare - name_width))
+    else:
+        name_width, image_width = max(10, spare), 0
+    sized = {"name": name_width, "image": image_width}
+    return tuple(ColumnSpec(c.key, c.label, sized[c.key]) if c.key in sized else c for c in cols)

@@ -329,6 +329,17 @@ class MainScreen(Screen[None]):
             outcomes = await self.service.prolong(keys, float(hours or 1))
         self.post_message(ActionsFinished(action, outcomes))
 
+    def _outcome_text(self, outcome: ActionOutcome) -> str:
+        """One line per outcome, naming the instance: the error's meaning, not its repeat."""
+        if outcome.ok or outcome.skipped or outcome.error is None:
+            return outcome.message
+        row = self.service.rows.get(outcome.key)
+        name = row.display_name if row else outcome.key
+        error = outcome.error
+        tag = getattr(error, "code", "") or type(error).__name__
+        why = error.meaning or str(error)
+        return f"{name}: {outcome.action} failed ({tag}): {why}"
+
     def on_actions_finished(self, message: ActionsFinished) -> None:
         done = [o for o in message.outcomes if o.ok]
         failed = [o for o in message.outcomes if not o.ok]
@@ -337,17 +348,22 @@ class MainScreen(Screen[None]):
             row = self.service.rows.get(outcome.key)
             if row is not None:
                 self.table.update_row(self._overlay(row))
-            self.note(outcome.message, error=not outcome.ok)
+            if outcome.ok or outcome.skipped:  # a failed call is in the log already, with its meaning
+                self.note(outcome.message, error=not outcome.ok)
         verb = _VERBS[message.action]
         if done:
             names = ", ".join(o.message.split(":")[0] for o in done[:3])
             more = f" and {len(done) - 3} more" if len(done) > 3 else ""
             self.notify(f"{names}{more}", title=f"{verb}: sent", markup=False)
         if failed:
+            hard = [o for o in failed if not o.skipped]
+            lines = [self._outcome_text(o) for o in failed[:3]]
+            if len(failed) > 3:
+                lines.append(f"… and {len(failed) - 3} more (see the log, l)")
             self.notify(
-                "\n".join(o.message for o in failed[:3]),
-                title=f"{verb} failed" if not all(o.skipped for o in failed) else f"{verb}: nothing sent",
-                severity="error" if any(not o.skipped for o in failed) else "warning",
+                "\n".join(lines),
+                title=f"{verb} failed" if hard else f"{verb}: nothing sent",
+                severity="error" if hard else "warning",
                 timeout=8,
                 markup=False,
             )

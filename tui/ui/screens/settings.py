@@ -94,6 +94,14 @@ def _new_name(taken: set[str]) -> str:
     return "profile"
 
 
+def _shown_path(path: Path) -> str:
+    """``~/…`` for a path under the home folder."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 def _region_options(cloud: str, current: str) -> list[tuple[str, str]]:
     regions = list(REGIONS.get(cloud, ()))
     if current and current not in regions:
@@ -129,7 +137,7 @@ class SettingsScreen(Screen["Config | None"]):
 
     # --- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Label(Text(f"Settings — {self._path}"), id="settings-title")
+        yield Label(Text(f"Settings — {_shown_path(self._path)}"), id="settings-title")
         if self._first_run:
             yield Static(FIRST_RUN, id="settings-welcome")
         with Horizontal(id="settings-main"):

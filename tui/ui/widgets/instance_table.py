@@ -268,7 +268,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
                     text = f"{text} {stale}" if stale else text
                 out[key] = (cells.fit(text, width), cells.status_kind(inst, pending=row.pending, gone=row.gone))
             elif key == "flavor":
-                out[key] = (cells.fit(cells.flavor_text(inst, full=width >= 20), width), base)
+                out[key] = (cells.fit(cells.flavor_text(inst), width), base)
             elif key == "image":
                 out[key] = (cells.fit(inst.image or "—", width), base)
             elif key == "autostop":
