@@ -166,15 +166,17 @@ def api_error(
     retry_after: float | None = None,
 ) -> ApiError:
     """The most specific ApiError subclass for an HTTP status and error code."""
-    kwargs = {"request_id": request_id, "endpoint": endpoint}
     if status == 429 or code in {"APIGW.0308", "APIG.0308", "ModelArts.6101"}:
-        return ThrottledError(status, code, message, retry_after=retry_after, **kwargs)
+        return ThrottledError(
+            status, code, message, retry_after=retry_after, request_id=request_id, endpoint=endpoint
+        )
+    cls: type[ApiError] = ApiError
     if code in _NOT_FOUND or (status == 404 and not code.startswith("APIG")):
-        return NotFoundError(status, code, message, **kwargs)
-    if code in _CONFLICT:
-        return StateConflictError(status, code, message, **kwargs)
-    if status in (401, 403):
-        return AuthError(status, code, message, **kwargs)
-    if status >= 500:
-        return ServerError(status, code, message, **kwargs)
-    return ApiError(status, code, message, **kwargs)
+        cls = NotFoundError
+    elif code in _CONFLICT:
+        cls = StateConflictError
+    elif status in (401, 403):
+        cls = AuthError
+    elif status >= 500:
+        cls = ServerError
+    return cls(status, code, message, request_id=request_id, endpoint=endpoint)

@@ -81,7 +81,7 @@ class InstanceService:
     def set_profiles(self, profiles: Sequence[Profile]) -> None:
         """Take new profiles (after settings were saved); rows of removed profiles go away."""
         new = {p.name: p for p in profiles}
-        for name, client in list(self._clients.items()):
+        for name in list(self._clients):
             if new.get(name) != self._profiles.get(name):
                 self._retired.append(self._clients.pop(name))
         self._profiles = new
