@@ -168,7 +168,9 @@ SCENARIOS: dict[str, Scenario] = {
     "main-160x48": Scenario((160, 48), _busy),
     "main-ansi-80x24": Scenario((80, 24), _busy, theme="ansi-dark"),
     "filter-80x24": Scenario((80, 24), _filter),
-    "two-profiles-100x30": Scenario((100, 30), profiles=({"name": "lab"}, {"name": "prod", "read_only": True})),
+    "two-profiles-100x30": Scenario(
+        (100, 30), profiles=({"name": "lab"}, {"name": "prod", "read_only": True})
+    ),
     "confirm-stop-80x24": Scenario((80, 24), _stop_two),
     "details-80x24": Scenario((80, 24), _details),
     "settings-80x24": Scenario((80, 24), _settings),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.notifications import Notify
-from textual.widgets import Button
+from textual.widgets import Button, Input
 from uihelpers import (
     MakeApp,
     Messages,
@@ -170,7 +170,9 @@ async def test_filter_narrows_and_escape_restores(make_app: MakeApp) -> None:
         await pilot.press("slash", *"stopped")
         await pilot.pause()
         assert 0 < table.row_count < 12
-        assert all(cell(app, k, "status").startswith("○") for k in (r.key.value for r in table.ordered_rows) if k)
+        assert all(
+            cell(app, k, "status").startswith("○") for k in (r.key.value for r in table.ordered_rows) if k
+        )
         assert "of 12 shown" in app.main_screen.status_bar.text
         await pilot.press("escape")
         await pilot.pause()
@@ -366,9 +368,7 @@ async def test_auto_stop_warning_is_marked_and_notified_once(
         assert len(again) == len(soon)
 
 
-async def test_prolong_asks_for_hours_and_renews_the_lease(
-    make_app: MakeApp, emulator: Emulator
-) -> None:
+async def test_prolong_asks_for_hours_and_renews_the_lease(make_app: MakeApp, emulator: Emulator) -> None:
     from tests.ui.conftest import emulator_profile
     from tui.ui.screens.prolong import ProlongModal
 
@@ -436,3 +436,131 @@ async def test_every_style_resolves_in_light_dark_and_ansi_themes(make_app: Make
             await pilot.pause()
         assert app.screen is app.main_screen
     assert app._exception is None
+
+
+async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(make_app: MakeApp) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # A paste or a fast typist: every key is queued before the first one is handled.
+        for key, char in [("slash", "/"), ("g", "g"), ("p", "p"), ("u", "u"), ("slash", "/"), ("x", "x")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        assert app.main_screen.query_one("#filter-input", Input).value == "gpu/x"
+        assert table_of(app).row_count == 0
+
+
+async def test_wrong_credentials_show_in_the_status_bar_and_log_without_a_crash(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app([emulator_profile(emulator, sk="not-the-secret-key-00000000000000000000")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.main_screen.status_bar
+        assert "✗ demo: never ok — APIGW.0301" in bar.text and bar.has_class("-error")
+        text = log_text(app)
+        assert "✗ 401 GET" in text and "APIGW.0301" in text
+        assert "Incorrect IAM authentication information" in text
+        assert table_of(app).row_count == 0
+
+
+async def test_garbage_answers_become_a_log_line_and_a_status_not_a_crash(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        emulator.faults.garbage_next = 10
+        await pilot.press("r")
+        await settle(pilot)
+        assert "last ok" in app.main_screen.status_bar.text
+        assert table_of(app).row_count == 12
+        emulator.faults.garbage_next = 0
+
+
+async def test_an_unexpected_worker_error_is_logged_and_the_app_goes_on(
+    make_app: MakeApp, messages: Messages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await settle(pilot)
+
+        async def broken() -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(app.service, "refresh", broken)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "unexpected error" in log_text(app) and "RuntimeError: boom" in log_text(app)
+        assert any(m.notification.severity == "error" for m in messages.of(Notify))
+        assert not app.main_screen.refreshing
+        monkeypatch.undo()
+        await pilot.press("r")
+        await settle(pilot)
+        assert table_of(app).row_count == 12
+
+
+async def test_an_idle_tick_repaints_nothing(make_app: MakeApp, clock: ManualClock) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        table = table_of(app)
+        screen.paused = True  # no poll from the tick in this test
+        screen._tick()
+        before = (table._update_count, screen.status_bar.text)
+        for _ in range(3):
+            screen._tick()
+        assert (table._update_count, screen.status_bar.text) == before
+        clock.advance(60)  # a minute later the countdowns and ages do change, in place
+        screen._tick()
+        assert table._update_count > before[0]
+        assert table.row_count == 12
+
+
+def _lists(emulator: Emulator) -> int:
+    return sum(1 for r in list(emulator.requests) if r.method == "GET" and r.path.endswith("/instances"))
+
+
+async def test_an_action_in_flight_shows_on_its_row_and_polls_never_pile_up(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        key = keys_with_status(app, "STOPPED")[0]
+        put_cursor(app, key)
+        emulator.faults.latency_ms = 400
+        await pilot.press("s")
+        await pilot.pause(0.1)
+        assert cell(app, key, "status") == "◐ starting…"
+        lists = _lists(emulator)
+        screen._start_refresh()
+        for _ in range(5):
+            screen._tick()  # ticks while the refresh is in flight start nothing
+            screen._start_refresh()
+        await settle(pilot)
+        assert _lists(emulator) == lists + 1
+        assert len(actions_sent(emulator, "start")) == 1
+        emulator.faults.latency_ms = 0
+
+
+async def test_q_quits_and_the_service_is_closed(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    closed: list[bool] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        real = app.service.aclose
+
+        async def aclose() -> None:
+            closed.append(True)
+            await real()
+
+        monkeypatch.setattr(app.service, "aclose", aclose)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert closed == [True]

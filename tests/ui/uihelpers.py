@@ -108,5 +108,3 @@ class Messages:
             if isinstance(m, kind):
                 out.setdefault(id(m), m)
         return list(out.values())
-
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import constants as c
-from tui.api.parse import parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
+from tui.api.parse import InstanceMemo, parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
 from tui.api.transport import HttpSession
 from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Lease
 
@@ -27,6 +27,7 @@ class NotebooksApi:
     def __init__(self, session: HttpSession) -> None:
         self._session = session
         self.project_id = ""
+        self._memo = InstanceMemo()
 
     def _path(self, template: str, instance_id: str = "") -> str:
         return template.format(project_id=self.project_id, instance_id=instance_id)
@@ -45,10 +46,11 @@ class NotebooksApi:
         }
         found: dict[str, Instance] = {}
         offset = 0
+        self._memo.begin()
         for index in range(MAX_PAGES):
             params["offset"] = offset
             data = await self._session.call("GET", path, params, retry=True)
-            answer = parse_notebook_page(data, self._endpoint(path))
+            answer = parse_notebook_page(data, self._endpoint(path), self._memo)
             items = answer.page.instances
             new = [i for i in items if i.id not in found]
             for instance in new:
@@ -58,6 +60,7 @@ class NotebooksApi:
             if answer.pages is not None and index + 1 >= answer.pages:
                 break
             offset += len(items)
+        self._memo.end()
         return list(found.values())
 
     async def get(self, instance_id: str) -> Instance:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import constants as c
-from tui.api.parse import parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
+from tui.api.parse import InstanceMemo, parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
 from tui.api.transport import HttpSession
 from tui.core.models import FAMILY_V1, ActionResult, Instance
 
@@ -26,6 +26,7 @@ class V1Api:
     def __init__(self, session: HttpSession) -> None:
         self._session = session
         self.project_id = ""
+        self._memo = InstanceMemo()
 
     def _path(self, template: str, instance_id: str = "") -> str:
         return template.format(project_id=self.project_id, instance_id=instance_id)
@@ -45,17 +46,19 @@ class V1Api:
         }
         found: dict[str, Instance] = {}
         offset = 0
+        self._memo.begin()
         for _ in range(MAX_PAGES):
             if offset:
                 params["offset"] = offset
             data = await self._session.call("GET", path, params, retry=True)
-            page = parse_v1_page(data, self._endpoint(path))
+            page = parse_v1_page(data, self._endpoint(path), self._memo)
             new = [i for i in page.instances if i.id not in found]
             for instance in new:
                 found[instance.id] = instance
             if not new or len(found) >= page.total:
                 break
             offset += len(page.instances)
+        self._memo.end()
         return list(found.values())
 
     async def get(self, instance_id: str) -> Instance:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +26,7 @@ from tui.core.errors import ResponseError
 from tui.core.models import (
     FAMILY_NOTEBOOKS,
     FAMILY_V1,
+    MAX_EPOCH_MS,
     ActionResult,
     AutoStop,
     Instance,
@@ -37,6 +38,8 @@ from tui.core.models import (
 
 _SECONDS_LIMIT = 100_000_000_000
 """Below this an epoch value is seconds (year 5138), at or above it milliseconds (March 1973)."""
+SUMMARY_SCAN_BYTES = 65_536
+"""``summarize_body`` looks at this much of a body: a huge page must not cost seconds of regex."""
 
 _V1_KNOWN = frozenset(
     {
@@ -82,16 +85,29 @@ def decode_json(body: bytes, *, endpoint: str = "", status: int | None = None) -
         raise ResponseError(
             f"{endpoint}: answer is not JSON ({summarize_body(body)})", status=status, endpoint=endpoint
         ) from None
+    except RecursionError:  # JSON nested deeper than the interpreter's stack: never a real answer
+        raise ResponseError(
+            f"{endpoint}: answer is JSON nested too deeply to read", status=status, endpoint=endpoint
+        ) from None
+
+
+_TITLE_OPEN = re.compile(r"<title[^<>]{0,200}>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_HTML_MARK = re.compile(r"<(?:!doctype|html|body)\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]{1,1000}>")
+# Bounded repeats only: an unbounded ``[^>]*`` or a lazy ``(.*?)</title>`` is quadratic on a page
+# of many unclosed tags (seconds for 64 KB, hours for megabytes).
 
 
 def summarize_body(body: bytes, limit: int = 120) -> str:
     """A one-line hint of what a non-JSON body is: an HTML page's title, else its first characters."""
-    text = body.decode("utf-8", "replace")
-    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-    if title:
-        text = "HTML page: " + title.group(1)
-    elif re.search(r"<(?:!doctype|html|body)\b", text, re.IGNORECASE):
-        text = "HTML page: " + re.sub(r"<[^>]+>", " ", text)
+    text = body[:SUMMARY_SCAN_BYTES].decode("utf-8", "replace")
+    opened = _TITLE_OPEN.search(text)
+    closed = _TITLE_CLOSE.search(text, opened.end()) if opened else None
+    if opened and closed:
+        text = "HTML page: " + text[opened.end() : closed.start()]
+    elif _HTML_MARK.search(text):
+        text = "HTML page: " + _TAG.sub(" ", text)
     text = " ".join(html.unescape(text).split())
     return text[:limit] + ("…" if len(text) > limit else "")
 
@@ -125,9 +141,14 @@ def to_int(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value == value and abs(value) != float("inf") else None
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return int(float(value.strip()))
+            return int(text)
         except ValueError:
+            pass
+        try:
+            return int(float(text))
+        except (ValueError, OverflowError):  # "nan", "inf", "1e400"
             return None
     return None
 
@@ -148,23 +169,32 @@ def to_bool(value: Any, default: bool = False) -> bool:
 
 
 def epoch_ms(value: Any) -> int | None:
-    """Epoch milliseconds from ms or seconds (number or numeric string) or ISO 8601; None if absent."""
+    """Epoch milliseconds from ms or seconds (number or numeric string) or ISO 8601; None if absent.
+
+    Also None for what no date can show: not positive, not finite, or after 9999-12-31.
+    """
     if isinstance(value, bool) or value is None:
         return None
-    number: float
+    number: int | float
     if isinstance(value, (int, float)):
-        number = float(value)
+        number = value
     elif isinstance(value, str):
         text = value.strip()
         try:
-            number = float(text)
+            number = int(text)
         except ValueError:
-            return _iso_ms(text)
+            try:
+                number = float(text)
+            except ValueError:
+                return _iso_ms(text)
     else:
         return None
-    if number != number or number <= 0 or number == float("inf"):
+    if isinstance(number, float) and (number != number or abs(number) == float("inf")):
         return None
-    return int(number * 1000) if number < _SECONDS_LIMIT else int(number)
+    if number <= 0:
+        return None
+    ms = int(number * 1000) if number < _SECONDS_LIMIT else int(number)
+    return ms if ms <= MAX_EPOCH_MS else None
 
 
 def _iso_ms(text: str) -> int | None:
@@ -178,7 +208,7 @@ def _iso_ms(text: str) -> int | None:
         ms = int(when.timestamp() * 1000)
     except (OverflowError, OSError, ValueError):
         return None
-    return ms if ms > 0 else None
+    return ms if 0 < ms <= MAX_EPOCH_MS else None
 
 
 # --- instances -----------------------------------------------------------------------------------
@@ -255,7 +285,7 @@ def _nb_auto_stop(lease: Any, running: bool) -> AutoStop | None:
     created = epoch_ms(lease.get("create_at"))
     duration_ms = to_int(lease.get("duration"))
     stop_at = None
-    if running and created is not None and duration_ms is not None and duration_ms > 0:
+    if running and created is not None and duration_ms is not None and 0 < duration_ms <= MAX_EPOCH_MS - created:
         stop_at = created + duration_ms
     return AutoStop(
         enabled=to_bool(lease.get("enable"), default=duration_ms is not None and duration_ms > 0),
@@ -296,6 +326,51 @@ def parse_instance(data: Any, family: str, endpoint: str = "") -> Instance:
 
 
 # --- lists ---------------------------------------------------------------------------------------
+class InstanceMemo:
+    """The instances of the last list, reused while their JSON object comes back unchanged.
+
+    A poll of 1,000 instances of which a handful changed then parses and scrubs only that handful:
+    comparing two decoded JSON objects runs in C, parsing and scrubbing one runs in Python, some
+    fifty times slower. An unchanged instance is the very same ``Instance`` object as last time.
+    Call ``begin()`` before a list and ``end()`` after it has every page: ids it did not list are
+    forgotten then. (Values Python counts as equal, ``1`` and ``true``, count as unchanged.)
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[Any, Instance]] = {}
+        self._next: dict[str, tuple[Any, Instance]] = {}
+
+    def begin(self) -> None:
+        """A new list starts."""
+        self._next = {}
+
+    def end(self) -> None:
+        """The list is complete: keep what it listed, forget the rest."""
+        self._last, self._next = self._next, {}
+
+    def parser(self, parse: Callable[[Any, str], Instance]) -> Callable[[Any, str], Instance]:
+        """``parse`` through the memo."""
+
+        def memoized(item: Any, endpoint: str) -> Instance:
+            key = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(key, str):
+                return parse(item, endpoint)
+            seen = self._last.get(key)
+            if seen is not None:
+                try:
+                    same = seen[0] == item
+                except RecursionError:
+                    same = False
+                if same:
+                    self._next[key] = seen
+                    return seen[1]
+            instance = parse(item, endpoint)
+            self._next[key] = (item, instance)
+            return instance
+
+        return memoized
+
+
 def _items(value: Any, what: str, endpoint: str) -> list[Any]:
     if value is None:
         return []
@@ -304,7 +379,7 @@ def _items(value: Any, what: str, endpoint: str) -> list[Any]:
     return value
 
 
-def parse_v1_page(data: Any, endpoint: str = "") -> InstancePage:
+def parse_v1_page(data: Any, endpoint: str = "", memo: InstanceMemo | None = None) -> InstancePage:
     """``{"instances": [...], "total_count": n}`` (a bare list is accepted too)."""
     if isinstance(data, list):
         items: list[Any] = data
@@ -313,7 +388,8 @@ def parse_v1_page(data: Any, endpoint: str = "") -> InstancePage:
         obj = as_object(data, "instance list", endpoint)
         items = _items(obj.get("instances"), "instances", endpoint)
         total = to_int(obj.get("total_count"))
-    instances = tuple(parse_v1_instance(item, endpoint) for item in items)
+    parse = parse_v1_instance if memo is None else memo.parser(parse_v1_instance)
+    instances = tuple(parse(item, endpoint) for item in items)
     return InstancePage(instances, total if total is not None else len(instances))
 
 
@@ -326,7 +402,7 @@ class NotebookPage:
     current: int | None
 
 
-def parse_notebook_page(data: Any, endpoint: str = "") -> NotebookPage:
+def parse_notebook_page(data: Any, endpoint: str = "", memo: InstanceMemo | None = None) -> NotebookPage:
     """``{"current", "data": [...], "pages", "size", "total"}``."""
     if isinstance(data, list):
         items: list[Any] = data
@@ -334,7 +410,8 @@ def parse_notebook_page(data: Any, endpoint: str = "") -> NotebookPage:
     else:
         obj = as_object(data, "notebook list", endpoint)
         items = _items(obj.get("data", obj.get("notebooks")), "notebooks", endpoint)
-    instances = tuple(parse_notebook(item, endpoint) for item in items)
+    parse = parse_notebook if memo is None else memo.parser(parse_notebook)
+    instances = tuple(parse(item, endpoint) for item in items)
     total = to_int(obj.get("total"))
     return NotebookPage(
         InstancePage(instances, total if total is not None else len(instances)),
@@ -418,7 +495,7 @@ def parse_error_body(body: bytes | Any) -> ErrorBody | None:
     if isinstance(body, (bytes, bytearray)):
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
     if not isinstance(data, dict):
         return None

@@ -11,6 +11,8 @@ from typing import Any
 
 FAMILY_V1 = "devenv-v1"
 FAMILY_NOTEBOOKS = "notebooks"
+MAX_EPOCH_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z: the last instant a ``datetime`` can show; parsed times never exceed it."""
 
 
 class Phase(enum.Enum):
@@ -145,7 +147,8 @@ class Lease:
         """Epoch ms at which the instance stops: ``create_at + duration``."""
         if self.create_at_ms is None or self.duration_ms is None:
             return None
-        return self.create_at_ms + self.duration_ms
+        stop = self.create_at_ms + self.duration_ms
+        return stop if 0 < stop <= MAX_EPOCH_MS else None
 
 
 @dataclass(frozen=True, slots=True)

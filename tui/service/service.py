@@ -41,6 +41,18 @@ def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
     return replace(instance, auto_stop=shifted)
 
 
+def _same_row(old: Row | None, new: Row) -> bool:
+    """Equal but for ``fetched_at``: a poll that read a row again without news did not change it."""
+    return (
+        old is not None
+        and (old.instance is new.instance or old.instance == new.instance)
+        and old.alias == new.alias
+        and old.gone == new.gone
+        and old.pending == new.pending
+        and old.read_only == new.read_only
+    )
+
+
 def describe_error(error: ModelArtsError) -> str:
     """One line for a status bar or a CLI: the error, then what it means when known."""
     meaning = f" — {error.meaning}" if error.meaning else ""
@@ -70,6 +82,7 @@ class InstanceService:
         self._rows: dict[str, Row] = {}
         self._status: dict[str, ProfileStatus] = {}
         self._retired: list[ModelArtsClient] = []
+        self._applied_skew: dict[str, float] = {}
         self.set_profiles(profiles)
 
     # --- profiles and clients ----------------------------------------------------------------
@@ -84,6 +97,7 @@ class InstanceService:
         for name in list(self._clients):
             if new.get(name) != self._profiles.get(name):
                 self._retired.append(self._clients.pop(name))
+                self._applied_skew.pop(name, None)
         self._profiles = new
         self._rows = {k: r for k, r in self._rows.items() if r.profile in new and new[r.profile].enabled}
         self._status = {k: s for k, s in self._status.items() if k in new}
@@ -145,7 +159,7 @@ class InstanceService:
             self._status[profile.name] = ProfileStatus(
                 profile.name, True, None, now, len(result), self._skew(profile.name)
             )
-        changed = frozenset(k for k, r in rows.items() if before.get(k) != r)
+        changed = frozenset(k for k, r in rows.items() if not _same_row(before.get(k), r))
         added = frozenset(rows.keys() - before.keys())
         removed = frozenset(before.keys() - rows.keys())
         self._rows = rows
@@ -155,6 +169,19 @@ class InstanceService:
     def _skew(self, name: str) -> float | None:
         client = self._clients.get(name)
         return client.clock_skew_s if client is not None else None
+
+    def _steady_skew(self, name: str) -> float | None:
+        """The skew the stop plans are shifted by: it follows the measured one only when that moved 2 s.
+
+        ``Date`` has whole seconds, so the measured skew jitters by one from poll to poll; shifting
+        every stop plan by that jitter would make every running row look changed on every poll.
+        """
+        measured = self._skew(name)
+        applied = self._applied_skew.get(name)
+        if measured is None or (applied is not None and abs(measured - applied) < 2):
+            return applied if measured is not None else None
+        self._applied_skew[name] = measured
+        return measured
 
     async def _list(self, profile: Profile) -> list[Instance] | ModelArtsError:
         try:
@@ -166,7 +193,7 @@ class InstanceService:
         self, profile: Profile, listed: list[Instance], old: dict[str, Row], now: float
     ) -> dict[str, Row]:
         wanted = {ref.id for ref in profile.instances}
-        skew = self._skew(profile.name)
+        skew = self._steady_skew(profile.name)
         rows: dict[str, Row] = {}
         for instance in listed:
             if wanted and instance.id not in wanted:
@@ -301,7 +328,7 @@ class InstanceService:
         if profile_name not in self._profiles:
             raise ValidationError("profile", f"unknown profile {profile_name!r}")
         instance = to_local_clock(
-            await self._client(profile_name).get_instance(instance_id), self._skew(profile_name)
+            await self._client(profile_name).get_instance(instance_id), self._steady_skew(profile_name)
         )
         row = self._rows.get(key)
         if row is not None:

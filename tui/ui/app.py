@@ -25,6 +25,8 @@ from tui.ui.screens.main import MainScreen
 
 STYLES = Path(__file__).parent / "styles"
 LOW_BANDWIDTH_TICK_S = 15.0
+LOW_BANDWIDTH_POLL_S = 30.0
+LOW_BANDWIDTH_FAST_POLL_S = 5.0
 FEW_COLOURS = ("standard", "windows")
 """Rich colour systems of 8/16-colour terminals: the app then uses the terminal's own palette."""
 
@@ -75,14 +77,16 @@ class ModelArtsApp(App[int]):
             concurrency=config.ui.bulk_concurrency,
         )
         self._keymap_problems = unknown_ids(config.ui.keys)
-        self.set_keymap({k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems})
+        self.user_keymap = {k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems}
+        """The user's key remapping (binding id -> key), as applied."""
+        self.set_keymap(self.user_keymap)
         if self.low_bandwidth:
             self.animation_level = "none"
         self.main_screen = MainScreen(
             self.service,
             clock=clock,
-            poll_interval_s=config.ui.poll_interval_s,
-            fast_poll_s=config.ui.fast_poll_interval_s,
+            poll_interval_s=_poll(config, self.low_bandwidth)[0],
+            fast_poll_s=_poll(config, self.low_bandwidth)[1],
             show_log=config.ui.log_panel,
             tick_s=LOW_BANDWIDTH_TICK_S if self.low_bandwidth else 1.0,
             notify_minutes=_notify_minutes(config),
@@ -156,8 +160,7 @@ class ModelArtsApp(App[int]):
             return
         self.config = saved
         self.service.set_profiles(saved.profiles)
-        self.main_screen.poll_interval_s = saved.ui.poll_interval_s
-        self.main_screen.fast_poll_s = saved.ui.fast_poll_interval_s
+        self.main_screen.poll_interval_s, self.main_screen.fast_poll_s = _poll(saved, self.low_bandwidth)
         self.main_screen.notify_minutes = _notify_minutes(saved)
         self.main_screen.profiles_changed()
         self.main_screen.note(f"settings saved to {self.config_path}")
@@ -166,7 +169,15 @@ class ModelArtsApp(App[int]):
     def action_open_help(self) -> None:
         from tui.ui.screens.help import HelpModal
 
-        self.push_screen(HelpModal(self._keymap))
+        self.push_screen(HelpModal(self.user_keymap))
+
+
+def _poll(config: Config, low_bandwidth: bool) -> tuple[float, float]:
+    """Steady and fast poll intervals; a low-bandwidth link polls at most every 30 s and 5 s."""
+    steady, fast = config.ui.poll_interval_s, config.ui.fast_poll_interval_s
+    if low_bandwidth:
+        return max(steady, LOW_BANDWIDTH_POLL_S), max(fast, LOW_BANDWIDTH_FAST_POLL_S)
+    return steady, fast
 
 
 def _notify_minutes(config: Config) -> dict[str, int]:

@@ -16,36 +16,78 @@ VIEW = "View"
 APP = "App"
 
 MAIN_BINDINGS: list[Binding] = [
-    Binding("s", "start_selected", "Start", id="start",
-            tooltip="Start marked rows, else the cursor row"),
-    Binding("x", "stop_selected", "Stop", id="stop",
-            tooltip="Stop marked rows, else the cursor row (asks first)"),
-    Binding("p", "prolong_selected", "Prolong", id="prolong",
-            tooltip="Renew the auto-stop lease by 1-72 h (notebooks API)"),
-    Binding("space", "toggle_mark", "Mark", id="mark", key_display="space",
-            tooltip="Mark/unmark the cursor row; actions use the marks"),
-    Binding("enter", "open_details", "Details", id="details", show=False,
-            tooltip="The whole instance as the service returns it"),
+    Binding("s", "start_selected", "Start", id="start", tooltip="Start marked rows, else the cursor row"),
+    Binding(
+        "x", "stop_selected", "Stop", id="stop", tooltip="Stop marked rows, else the cursor row (asks first)"
+    ),
+    Binding(
+        "p",
+        "prolong_selected",
+        "Prolong",
+        id="prolong",
+        tooltip="Renew the auto-stop lease by 1-72 h (notebooks API)",
+    ),
+    Binding(
+        "space",
+        "toggle_mark",
+        "Mark",
+        id="mark",
+        key_display="space",
+        tooltip="Mark/unmark the cursor row; actions use the marks",
+    ),
+    Binding(
+        "enter",
+        "open_details",
+        "Details",
+        id="details",
+        show=False,
+        tooltip="The whole instance as the service returns it",
+    ),
     Binding("r", "refresh_now", "Refresh", id="refresh", tooltip="Poll the service now"),
-    Binding("slash", "open_filter", "Filter", id="filter", key_display="/",
-            tooltip="Match name, alias, id, status or profile"),
-    Binding("escape", "clear_view", "Clear", id="clear", show=False,
-            tooltip="Unmark all rows, then clear the filter"),
-    Binding("l", "toggle_log", "Log", id="log", show=False,
-            tooltip="Show or hide the API call log"),
-    Binding("e", "open_settings", "Settings", id="settings",
-            tooltip="Profiles, credentials and regions"),
+    # priority: keys typed right after "/" must reach the filter, not the table's queue.
+    Binding(
+        "slash",
+        "open_filter",
+        "Filter",
+        id="filter",
+        key_display="/",
+        priority=True,
+        tooltip="Match name, alias, id, status, profile or flavor",
+    ),
+    Binding(
+        "escape",
+        "clear_view",
+        "Clear",
+        id="clear",
+        show=False,
+        tooltip="Unmark all rows, then clear the filter",
+    ),
+    Binding("l", "toggle_log", "Log", id="log", show=False, tooltip="Show or hide the API call log"),
+    Binding("e", "open_settings", "Settings", id="settings", tooltip="Profiles, credentials and regions"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Leave the app"),
 ]
 """Bindings of the main screen (the instance table)."""
 
 APP_BINDINGS: list[Binding] = [
-    Binding("question_mark", "open_help", "Help", id="help", key_display="?",
-            tooltip="This list of keys"),
-    Binding("ctrl+q", "quit", "Quit", id="quit-now", show=False, priority=True,
-            tooltip="Leave the app from anywhere"),
-    Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False, priority=True,
-            tooltip="Search every action; switch profile"),
+    Binding("question_mark", "open_help", "Help", id="help", key_display="?", tooltip="This list of keys"),
+    Binding(
+        "ctrl+q",
+        "quit",
+        "Quit",
+        id="quit-now",
+        show=False,
+        priority=True,
+        tooltip="Leave the app from anywhere",
+    ),
+    Binding(
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        id="palette",
+        show=False,
+        priority=True,
+        tooltip="Search every action; switch profile",
+    ),
 ]
 """Bindings active on every screen."""
 
@@ -58,8 +100,15 @@ TABLE_KEYS: list[Binding] = [
 """Extra cursor keys on the table (vi style), remappable like the others."""
 
 _GROUP_OF = {
-    "start": INSTANCES, "stop": INSTANCES, "prolong": INSTANCES, "mark": INSTANCES, "details": INSTANCES,
-    "refresh": VIEW, "filter": VIEW, "clear": VIEW, "log": VIEW,
+    "start": INSTANCES,
+    "stop": INSTANCES,
+    "prolong": INSTANCES,
+    "mark": INSTANCES,
+    "details": INSTANCES,
+    "refresh": VIEW,
+    "filter": VIEW,
+    "clear": VIEW,
+    "log": VIEW,
 }
 
 
@@ -70,9 +119,7 @@ def _group(group: str) -> list[Binding]:
 ALL_GROUPS: Sequence[tuple[str, Sequence[Binding]]] = tuple((g, _group(g)) for g in (INSTANCES, VIEW, APP))
 """What the help screen lists, in order."""
 
-BINDING_IDS = frozenset(
-    b.id for b in (*MAIN_BINDINGS, *APP_BINDINGS, *TABLE_KEYS) if b.id is not None
-)
+BINDING_IDS = frozenset(b.id for b in (*MAIN_BINDINGS, *APP_BINDINGS, *TABLE_KEYS) if b.id is not None)
 """Every id a user may remap in ``ui.keys``."""
 
 
@@ -82,8 +129,13 @@ def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
 
 
 _DISPLAY = {
-    "question_mark": "?", "slash": "/", "space": "space", "enter": "enter", "escape": "esc",
-    "ctrl+q": "^q", "ctrl+p": "^p",
+    "question_mark": "?",
+    "slash": "/",
+    "space": "space",
+    "enter": "enter",
+    "escape": "esc",
+    "ctrl+q": "^q",
+    "ctrl+p": "^p",
 }
 
 

@@ -24,14 +24,18 @@ class ActionCommands(Provider):
                 out.append((binding.description, partial(screen.run_action, binding.action), binding.tooltip))
             names = [p.name for p in screen.service.profiles if p.enabled]
             if len(names) > 1 or screen.table.scope is not None:
-                out.append(("Switch profile: all", partial(screen.set_scope, None), "Show every enabled profile"))
+                out.append(
+                    ("Switch profile: all", partial(screen.set_scope, None), "Show every enabled profile")
+                )
             for name in names:
                 out.append(
                     (f"Switch profile: {name}", partial(screen.set_scope, name), f"Show only profile {name}")
                 )
         for binding in APP_BINDINGS:
             if binding.action in ("open_help",):
-                out.append((binding.description, partial(self.app.run_action, binding.action), binding.tooltip))
+                out.append(
+                    (binding.description, partial(self.app.run_action, binding.action), binding.tooltip)
+                )
         return out
 
     async def discover(self) -> Hits:

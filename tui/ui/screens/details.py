@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, ClassVar
 
@@ -18,7 +20,7 @@ from textual.widgets import Footer, Static
 from tui.core.errors import ModelArtsError
 from tui.core.models import Instance
 from tui.service import InstanceService, Row
-from tui.ui.cells import status_text
+from tui.ui.cells import age_text, countdown_text, flavor_text, status_text
 from tui.ui.messages import DetailsFailed, DetailsLoaded
 
 
@@ -38,10 +40,11 @@ class DetailsScreen(Screen[None]):
         Binding("r", "reload", "Reload", id="details-reload"),
     ]
 
-    def __init__(self, row: Row, service: InstanceService) -> None:
+    def __init__(self, row: Row, service: InstanceService, *, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self._row = row
         self._service = service
+        self._clock = clock
         self._error = ""
 
     def compose(self) -> ComposeResult:
@@ -64,8 +67,12 @@ class DetailsScreen(Screen[None]):
         head.append("status: ")
         head.append(status_text(instance), style="bold")
         head.append(f"   raw status {instance.status}, phase {instance.phase.value}")
+        now_ms = int(self._clock() * 1000)
+        countdown, _ = countdown_text(instance, now_ms)
+        head.append(f"\nflavor {flavor_text(instance)} ({instance.flavor or '—'}) · auto-stop {countdown}")
+        head.append(f" · age {age_text(instance.created_ms, now_ms)} · {instance.family}")
         if note:
-            head.append(f"  — {note}", style="dim")
+            head.append(f"\n{note}", style="dim")
         self.query_one("#details-head", Static).update(head)
         self.query_one("#details-json", Static).update(JSON(instance_json(instance)))
 

@@ -43,7 +43,7 @@ def help_text(keymap: Mapping[str, str]) -> Text:
     for mark, meaning in LEGEND:
         out.append(f"  {mark:<8}", style="bold")
         out.append(f"{meaning}\n")
-    out.append("\nRemap any key by id in the config: [ui.keys] start = \"S\"", style="dim")
+    out.append('\nRemap any key by id in the config: [ui.keys] start = "S"', style="dim")
     return out
 
 

@@ -8,28 +8,30 @@ when one is due and none is in flight.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.keys import _character_to_key as _normalize_key
+from textual.keys import key_to_character
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
 from tui.core.models import Phase
-from tui.service import ActionOutcome, InstanceService, ProfileStatus, Row
+from tui.service import InstanceService, ProfileStatus, Row
 from tui.ui.bindings import MAIN_BINDINGS
-from tui.ui.cells import duration_text, status_text
+from tui.ui.cells import duration_text
 from tui.ui.messages import (
-    ActionRequested,
-    ActionsFinished,
     CallRecorded,
     InstancesRefreshed,
     RefreshRequested,
 )
+from tui.ui.screens.row_actions import RowActions
 from tui.ui.widgets.inputs import FieldInput
 from tui.ui.widgets.instance_table import InstanceTable
 from tui.ui.widgets.log_panel import LogPanel
@@ -39,7 +41,7 @@ FAST_POLL_S = 2.0
 _VERBS = {"start": "Start", "stop": "Stop", "prolong": "Prolong"}
 
 
-class MainScreen(Screen[None]):
+class MainScreen(RowActions, Screen[None]):
     """Every instance of every enabled profile, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
@@ -98,18 +100,22 @@ class MainScreen(Screen[None]):
         return self.query_one(StatusBar)
 
     def compose(self) -> ComposeResult:
-        yield FieldInput(
-            placeholder="filter: name, alias, id, status, profile · enter keep · esc clear",
-            id="filter-input",
-            compact=True,
-        )
+        with Horizontal(id="filter-bar"):
+            yield Label("filter /", id="filter-label")
+            yield FieldInput(
+                placeholder="name, alias, id, status, profile, flavor",
+                id="filter-input",
+                compact=True,
+                select_on_focus=False,
+            )
+            yield Label("enter keep · esc clear", id="filter-hint")
         yield InstanceTable(id="instance-table", clock=self._clock)
         yield LogPanel(id="log-panel", clock=self._clock, stable_log=self._stable_log)
         yield StatusBar(id="status-bar")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#filter-input").display = False
+        self.query_one("#filter-bar").display = False
         self.log_panel.border_title = "API log"
         self.log_panel.display = self._show_log
         for text, error in self._early_notes:
@@ -192,6 +198,7 @@ class MainScreen(Screen[None]):
                 scope=table.scope,
                 poll=poll,
                 demo=self._demo,
+                read_only=frozenset(p.name for p in self.service.profiles if p.read_only),
             )
         )
 
@@ -208,9 +215,10 @@ class MainScreen(Screen[None]):
             mark = (row.key, auto.stop_at_ms)
             if mark not in self._notified:
                 self._notified.add(mark)
+                can_prolong = self.service.check_action(row.key, "prolong") is None
                 self.notify(
-                    f"{row.display_name} stops automatically in {duration_text(left)}. "
-                    "Press p to prolong (notebooks API).",
+                    f"{row.display_name} stops automatically in {duration_text(left)}."
+                    + (" Press p to prolong." if can_prolong else ""),
                     title="Auto-stop soon",
                     severity="warning",
                     timeout=15,
@@ -227,148 +235,6 @@ class MainScreen(Screen[None]):
             self._early_notes.append((text, error))
             return
         self.log_panel.add_note(text, error=error)
-
-    # --- actions on rows ------------------------------------------------------------------------
-    def _label(self, key: str) -> str:
-        row = self.table.row_for(key) or self.service.rows.get(key)
-        if row is None:
-            return key
-        return f"{status_text(row.instance):<14} {row.display_name}  ({row.profile})"
-
-    def _split(self, action: str, keys: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Keys the action may go to, and refusal reasons for the others (nothing is sent for those)."""
-        allowed: list[str] = []
-        refused: list[str] = []
-        for key in keys:
-            if key in self._inflight:
-                row = self.service.rows.get(key)
-                name = row.display_name if row else key
-                refused.append(f"{name}: {self._inflight[key]} already in flight")
-                continue
-            reason = self.service.check_action(key, action)
-            if reason:
-                refused.append(reason)
-            else:
-                allowed.append(key)
-        return allowed, refused
-
-    def _refuse(self, action: str, refused: list[str]) -> None:
-        if not refused:
-            return
-        for reason in refused:
-            self.note(f"{action} refused: {reason}")
-        more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
-        self.notify(f"{refused[0]}{more}", title=f"{_VERBS[action]}: nothing sent", severity="warning", markup=False)
-
-    def _selection(self) -> list[str]:
-        keys = self.table.selected()
-        if not keys:
-            self.notify("No instance here yet.", severity="warning", markup=False)
-        return keys
-
-    def action_start_selected(self) -> None:
-        keys = self._selection()
-        allowed, refused = self._split("start", keys)
-        self._refuse("start", refused)
-        if allowed:
-            self.post_message(ActionRequested("start", allowed))
-
-    def action_stop_selected(self) -> None:
-        from tui.ui.screens.confirm import ConfirmModal
-
-        allowed, refused = self._split("stop", self._selection())
-        self._refuse("stop", refused)
-        if not allowed:
-            return
-        noun = "this instance" if len(allowed) == 1 else f"{len(allowed)} instances"
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.post_message(ActionRequested("stop", allowed))
-
-        self.app.push_screen(
-            ConfirmModal(f"Stop {noun}?", [self._label(k) for k in allowed], "Stop"), answered
-        )
-
-    def action_prolong_selected(self) -> None:
-        from tui.ui.screens.prolong import ProlongModal
-
-        allowed, refused = self._split("prolong", self._selection())
-        self._refuse("prolong", refused)
-        if not allowed:
-            return
-
-        def answered(hours: int | None) -> None:
-            if hours:
-                self.post_message(ActionRequested("prolong", allowed, hours))
-
-        self.app.push_screen(ProlongModal([self._label(k) for k in allowed]), answered)
-
-    def on_action_requested(self, message: ActionRequested) -> None:
-        allowed, refused = self._split(message.action, message.keys)
-        self._refuse(message.action, refused)
-        if not allowed:
-            return
-        for key in allowed:
-            self._inflight[key] = message.action
-            row = self.service.rows.get(key)
-            if row is not None:
-                self.table.update_row(self._overlay(row))
-        worker = self._act(message.action, tuple(allowed), message.hours)
-        self._action_keys[worker] = tuple(allowed)
-        self._show_status()
-
-    @work(group="actions", exit_on_error=False)
-    async def _act(self, action: str, keys: tuple[str, ...], hours: int | None) -> None:
-        outcomes: list[ActionOutcome]
-        if action == "start":
-            outcomes = await self.service.start(keys)
-        elif action == "stop":
-            outcomes = await self.service.stop(keys)
-        else:
-            outcomes = await self.service.prolong(keys, float(hours or 1))
-        self.post_message(ActionsFinished(action, outcomes))
-
-    def _outcome_text(self, outcome: ActionOutcome) -> str:
-        """One line per outcome, naming the instance: the error's meaning, not its repeat."""
-        if outcome.ok or outcome.skipped or outcome.error is None:
-            return outcome.message
-        row = self.service.rows.get(outcome.key)
-        name = row.display_name if row else outcome.key
-        error = outcome.error
-        tag = getattr(error, "code", "") or type(error).__name__
-        why = error.meaning or str(error)
-        return f"{name}: {outcome.action} failed ({tag}): {why}"
-
-    def on_actions_finished(self, message: ActionsFinished) -> None:
-        done = [o for o in message.outcomes if o.ok]
-        failed = [o for o in message.outcomes if not o.ok]
-        for outcome in message.outcomes:
-            self._inflight.pop(outcome.key, None)
-            row = self.service.rows.get(outcome.key)
-            if row is not None:
-                self.table.update_row(self._overlay(row))
-            if outcome.ok or outcome.skipped:  # a failed call is in the log already, with its meaning
-                self.note(outcome.message, error=not outcome.ok)
-        verb = _VERBS[message.action]
-        if done:
-            names = ", ".join(o.message.split(":")[0] for o in done[:3])
-            more = f" and {len(done) - 3} more" if len(done) > 3 else ""
-            self.notify(f"{names}{more}", title=f"{verb}: sent", markup=False)
-        if failed:
-            hard = [o for o in failed if not o.skipped]
-            lines = [self._outcome_text(o) for o in failed[:3]]
-            if len(failed) > 3:
-                lines.append(f"… and {len(failed) - 3} more (see the log, l)")
-            self.notify(
-                "\n".join(lines),
-                title=f"{verb} failed" if hard else f"{verb}: nothing sent",
-                severity="error" if hard else "warning",
-                timeout=8,
-                markup=False,
-            )
-        self._last_poll = time.monotonic()  # the next poll comes after the (fast) interval
-        self._show_status()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Backstop: a worker that raised is logged; its rows stop showing a request in flight."""
@@ -399,10 +265,21 @@ class MainScreen(Screen[None]):
 
     def action_open_filter(self) -> None:
         field = self.query_one("#filter-input", Input)
-        if not field.display:
+        if self.focused is field:
+            # A priority binding: inside the filter the key is a character. Queue it behind the keys
+            # the field has not handled yet, so the order of what was typed is kept.
+            keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
+            key = _normalize_key(keymap.get("filter", "slash").split(",")[0].strip())
+            character = "/" if key == "slash" else key_to_character(key)
+            if character is not None:
+                field.post_message(events.Key(key, character))
+            return
+        bar = self.query_one("#filter-bar")
+        if not bar.display:
             self._filter_origin = self.table.cursor_key
-        field.display = True
-        field.focus()
+        bar.display = True
+        # Focus now, not on the next loop turn: keys typed right after "/" belong to the filter.
+        self.set_focus(field)
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -412,15 +289,16 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
-            event.input.display = False
+            self.query_one("#filter-bar").display = False
         self.table.focus()
 
     def action_clear_view(self) -> None:
         field = self.query_one("#filter-input", Input)
-        if field.has_focus or (not self.table.marked and self.table.filter_text):
-            cancelled = field.has_focus
+        in_filter = self.focused is field
+        if in_filter or (not self.table.marked and self.table.filter_text):
+            cancelled = in_filter
             field.value = ""
-            field.display = False
+            self.query_one("#filter-bar").display = False
             self.table.set_filter("")
             if cancelled:
                 self.table.move_to(self._filter_origin)
@@ -439,7 +317,7 @@ class MainScreen(Screen[None]):
         key = self.table.cursor_key
         row = self.table.row_for(key) if key else None
         if row is not None:
-            self.app.push_screen(DetailsScreen(row, self.service))
+            self.app.push_screen(DetailsScreen(row, self.service, clock=self._clock))
 
     def action_open_settings(self) -> None:
         opener = getattr(self.app, "open_settings", None)

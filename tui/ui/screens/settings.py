@@ -23,9 +23,6 @@ from textual.worker import Worker, WorkerState
 from tui.api.constants import CLOUD_LABELS, CLOUDS, REGIONS
 from tui.config.model import (
     API_FAMILIES,
-    AUTH_AKSK,
-    AUTH_PASSWORD,
-    AUTH_TOKEN,
     Config,
     Profile,
 )
@@ -33,80 +30,20 @@ from tui.core.errors import ModelArtsError
 from tui.core.secret import Secret
 from tui.service import InstanceService
 from tui.ui.messages import ConnectionTested
-from tui.ui.widgets.inputs import FieldInput, FlagBox
-
-AUTH_LABELS = {AUTH_AKSK: "AK/SK", AUTH_PASSWORD: "IAM password", AUTH_TOKEN: "IAM token"}
-API_LABELS = {"devenv-v1": "DevEnviron v1 (devenv-v1)", "notebooks": "Notebooks (notebooks)"}
-TEXT_FIELDS = ("name", "project_id", "endpoint", "iam_endpoint", "ak", "domain", "user")
-SECRET_INPUTS = ("sk", "security_token", "password", "token")
-AUTH_FIELDS = {
-    AUTH_AKSK: ("ak", "sk", "security_token"),
-    AUTH_PASSWORD: ("domain", "user", "password"),
-    AUTH_TOKEN: ("token",),
-}
-LABELS = {
-    "name": "Name",
-    "cloud": "Cloud",
-    "region": "Region",
-    "project_id": "Project id",
-    "endpoint": "Endpoint",
-    "iam_endpoint": "IAM endpoint",
-    "api": "API family",
-    "auth": "Sign-in",
-    "ak": "AK",
-    "sk": "SK",
-    "security_token": "Sec. token",
-    "domain": "Domain",
-    "user": "User",
-    "password": "Password",
-    "token": "Token",
-    "notify_minutes": "Warn (min)",
-    "prolong_hours": "Prolong (h)",
-    "flags": "",
-}
-PLACEHOLDERS = {
-    "name": "letters, digits, _ . -",
-    "project_id": "32 hex characters (IAM > My Credentials > Projects)",
-    "endpoint": "empty = derived from cloud and region",
-    "iam_endpoint": "empty = derived from cloud and region",
-    "ak": "access key id",
-    "sk": "secret access key",
-    "security_token": "only for a temporary AK/SK pair",
-    "domain": "account (domain) name",
-    "user": "IAM user name",
-    "password": "IAM user password",
-    "token": "a project-scoped X-Auth-Token",
-    "notify_minutes": "0 = never",
-    "prolong_hours": "1-72",
-}
-FIRST_RUN = (
-    "Welcome. Fill in one profile: the cloud and region, the project id, and how to sign in "
-    "(an AK/SK pair from IAM > My Credentials > Access Keys is simplest). "
-    "Test connection (ctrl+t), then Save (ctrl+s)."
+from tui.ui.screens.settings_form import (
+    API_LABELS,
+    AUTH_FIELDS,
+    AUTH_LABELS,
+    FIRST_RUN,
+    LABELS,
+    PLACEHOLDERS,
+    SECRET_INPUTS,
+    TEXT_FIELDS,
+    new_name,
+    region_options,
+    shown_path,
 )
-
-
-def _new_name(taken: set[str]) -> str:
-    for n in range(1, 100):
-        name = "default" if n == 1 else f"profile{n}"
-        if name not in taken:
-            return name
-    return "profile"
-
-
-def _shown_path(path: Path) -> str:
-    """``~/…`` for a path under the home folder."""
-    try:
-        return "~/" + str(path.relative_to(Path.home()))
-    except ValueError:
-        return str(path)
-
-
-def _region_options(cloud: str, current: str) -> list[tuple[str, str]]:
-    regions = list(REGIONS.get(cloud, ()))
-    if current and current not in regions:
-        regions.insert(0, current)
-    return [(r, r) for r in regions]
+from tui.ui.widgets.inputs import FieldInput, FlagBox
 
 
 class SettingsScreen(Screen["Config | None"]):
@@ -131,13 +68,13 @@ class SettingsScreen(Screen["Config | None"]):
         self._first_run = first_run
         self._drafts: list[Profile] = list(config.profiles)
         if not self._drafts:
-            self._drafts.append(Profile(name=_new_name(set())))
+            self._drafts.append(Profile(name=new_name(set())))
         self._index = 0
         self._revealed = False
 
     # --- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Label(Text(f"Settings — {_shown_path(self._path)}"), id="settings-title")
+        yield Label(Text(f"Settings — {shown_path(self._path)}"), id="settings-title")
         if self._first_run:
             yield Static(FIRST_RUN, id="settings-welcome")
         with Horizontal(id="settings-main"):
@@ -151,26 +88,42 @@ class SettingsScreen(Screen["Config | None"]):
                 yield from self._row("name", FieldInput(id="f-name", compact=True))
                 yield from self._row(
                     "cloud",
-                    Select([(CLOUD_LABELS[c], c) for c in CLOUDS], id="f-cloud", allow_blank=False, compact=True),
+                    Select(
+                        [(CLOUD_LABELS[c], c) for c in CLOUDS], id="f-cloud", allow_blank=False, compact=True
+                    ),
                 )
                 yield from self._row("region", Select([], id="f-region", allow_blank=True, compact=True))
                 yield from self._row("project_id", FieldInput(id="f-project_id", compact=True))
                 yield from self._row("endpoint", FieldInput(id="f-endpoint", compact=True))
                 yield from self._row("iam_endpoint", FieldInput(id="f-iam_endpoint", compact=True))
                 yield from self._row(
-                    "api", Select([(API_LABELS.get(a, a), a) for a in API_FAMILIES], id="f-api",
-                                  allow_blank=False, compact=True),
+                    "api",
+                    Select(
+                        [(API_LABELS.get(a, a), a) for a in API_FAMILIES],
+                        id="f-api",
+                        allow_blank=False,
+                        compact=True,
+                    ),
                 )
                 yield from self._row(
-                    "auth", Select([(AUTH_LABELS[a], a) for a in AUTH_LABELS], id="f-auth",
-                                   allow_blank=False, compact=True),
+                    "auth",
+                    Select(
+                        [(AUTH_LABELS[a], a) for a in AUTH_LABELS],
+                        id="f-auth",
+                        allow_blank=False,
+                        compact=True,
+                    ),
                 )
                 for name in ("ak", "domain", "user"):
                     yield from self._row(name, FieldInput(id=f"f-{name}", compact=True))
                 for name in SECRET_INPUTS:
                     yield from self._row(name, FieldInput(id=f"f-{name}", password=True, compact=True))
-                yield from self._row("notify_minutes", FieldInput(id="f-notify_minutes", type="integer", compact=True))
-                yield from self._row("prolong_hours", FieldInput(id="f-prolong_hours", type="number", compact=True))
+                yield from self._row(
+                    "notify_minutes", FieldInput(id="f-notify_minutes", type="integer", compact=True)
+                )
+                yield from self._row(
+                    "prolong_hours", FieldInput(id="f-prolong_hours", type="number", compact=True)
+                )
                 with Horizontal(classes="field-row", id="row-flags"):
                     yield Label("", classes="field-label")
                     yield FlagBox("Enabled", id="f-enabled", compact=True)
@@ -221,7 +174,7 @@ class SettingsScreen(Screen["Config | None"]):
             self.query_one("#f-prolong_hours", Input).value = f"{p.prolong_hours:g}"
             self.query_one("#f-cloud", Select).value = p.cloud if p.cloud in CLOUDS else CLOUDS[0]
             region = self.query_one("#f-region", Select)
-            region.set_options(_region_options(p.cloud, p.region))
+            region.set_options(region_options(p.cloud, p.region))
             region.value = p.region if p.region else Select.NULL
             self.query_one("#f-api", Select).value = p.api
             self.query_one("#f-auth", Select).value = p.auth
@@ -319,21 +272,23 @@ class SettingsScreen(Screen["Config | None"]):
         self._commit()
         current = self._drafts[self._index]
         fresh = Profile(
-            name=_new_name({p.name for p in self._drafts}), cloud=current.cloud, region=current.region,
+            name=new_name({p.name for p in self._drafts}),
+            cloud=current.cloud,
+            region=current.region,
             api=current.api,
         )
         self._drafts.append(fresh)
         self._index = len(self._drafts) - 1
         self._fill_list()
         self._load(self._index)
-        self.query_one("#f-name").focus()
+        self.set_focus(self.query_one("#f-name"))
 
     def action_delete_profile(self) -> None:
         if not self._drafts:
             return
         gone = self._drafts.pop(self._index)
         if not self._drafts:
-            self._drafts.append(Profile(name=_new_name(set())))
+            self._drafts.append(Profile(name=new_name(set())))
         self._index = min(self._index, len(self._drafts) - 1)
         self._fill_list()
         self._load(self._index)

@@ -25,12 +25,21 @@ Clock = Callable[[], float]
 
 
 def matches(row: Row, needle: str) -> bool:
-    """True when the filter text is in the name, alias, id, status or profile (any case)."""
+    """True when the filter text is in the name, alias, id, status, profile or flavor (any case)."""
     if not needle:
         return True
     needle = needle.lower()
     inst = row.instance
-    hay = (inst.name, row.alias, inst.id, inst.status, row.profile, "gone" if row.gone else "")
+    hay = (
+        inst.name,
+        row.alias,
+        inst.id,
+        inst.status,
+        row.profile,
+        inst.flavor,
+        inst.flavor_type,
+        "gone" if row.gone else "",
+    )
     return any(needle in h.lower() for h in hay if h)
 
 
@@ -56,7 +65,9 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
     }
 
     def __init__(self, *, clock: Clock = time.time, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable")
+        super().__init__(
+            id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
+        )
         self._clock = clock
         self._rows: dict[str, Row] = {}
         """Every row the service reported, in service order (shown or filtered out)."""
@@ -266,7 +277,10 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
                 if row.profile in self._stale and not row.gone:
                     stale = cells.stale_text(row.fetched_at, now)
                     text = f"{text} {stale}" if stale else text
-                out[key] = (cells.fit(text, width), cells.status_kind(inst, pending=row.pending, gone=row.gone))
+                out[key] = (
+                    cells.fit(text, width),
+                    cells.status_kind(inst, pending=row.pending, gone=row.gone),
+                )
             elif key == "flavor":
                 out[key] = (cells.fit(cells.flavor_text(inst), width), base)
             elif key == "image":

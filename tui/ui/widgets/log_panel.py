@@ -92,4 +92,11 @@ class LogPanel(RichLog):
 
     def _write_wrapped(self, text: str, style: str) -> None:
         for i, part in enumerate(textwrap.wrap(text, self._wrap_width()) or [""]):
-            self.write(Text(("         ↳ " if i == 0 else "           ") + part, style=self._style(style), no_wrap=True, end=""))
+            self.write(
+                Text(
+                    ("         ↳ " if i == 0 else "           ") + part,
+                    style=self._style(style),
+                    no_wrap=True,
+                    end="",
+                )
+            )

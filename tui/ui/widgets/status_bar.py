@@ -54,6 +54,7 @@ class StatusView:
     scope: str | None = None
     poll: str = ""
     demo: bool = False
+    read_only: frozenset[str] = frozenset()
 
 
 class StatusBar(Horizontal):
@@ -80,7 +81,7 @@ class StatusBar(Horizontal):
         for status in view.profiles:
             text, failed = profile_text(status, view.now, single=single)
             failing |= failed
-            parts.append(text)
+            parts.append(text + (" (read-only)" if status.name in view.read_only else ""))
         if view.loaded and not view.profiles:
             parts.append("no profile enabled: press e for settings")
         if view.shown != view.total:
@@ -111,4 +112,3 @@ class StatusBar(Horizontal):
     def text(self) -> str:
         """What the bar says, both halves (for tests and screen readers)."""
         return f"{self._left} | {self._right}"
-

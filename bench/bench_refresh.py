@@ -1,0 +1,130 @@
+"""Requests and app CPU per refresh cycle, measured inside a headless app (``make_app().run_test()``).
+
+The emulator runs in this process but in its own threads; the app (event loop, worker, table,
+compositor) runs in the main thread, so ``time.thread_time()`` of the main thread is the app's
+cost alone. Between cycles a few instances change status in the emulator so cells really change.
+The app's one-second tick (which also starts polls) is paused, so every cycle is one we started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHANGES_PER_CYCLE = 5
+
+
+@dataclass(frozen=True)
+class RefreshFigures:
+    """One size: rows shown, HTTP requests per refresh, app CPU ms per cycle (every cycle)."""
+
+    instances: int
+    rows: int
+    requests: list[int]
+    cpu_ms: list[float]
+    wall_ms: list[float]
+
+    @property
+    def cpu_ms_p50(self) -> float:
+        return statistics.median(self.cpu_ms)
+
+    @property
+    def requests_per_refresh(self) -> int:
+        return max(self.requests)
+
+
+def _ticks(screen: Any) -> list[Any]:
+    """The screen's interval timers (the tick that recounts countdowns and starts polls)."""
+    return list(getattr(screen, "_timers", ()))
+
+
+async def _measure(instances: int, cycles: int, seed: int) -> RefreshFigures:
+    from tui.config.model import Config
+    from tui.emulator import Emulator, EmulatorConfig
+    from tui.launch import demo_profile
+    from tui.ui.app import make_app
+    from tui.ui.messages import InstancesRefreshed
+
+    refreshed = asyncio.Event()
+
+    def hook(message: object) -> None:
+        if isinstance(message, InstancesRefreshed):
+            refreshed.set()
+
+    # Long transitions: nothing moves by itself, only the changes this benchmark makes.
+    config = EmulatorConfig(instances=instances, seed=seed, transition_seconds=3600.0)
+    with Emulator(config) as emu, tempfile.TemporaryDirectory(prefix="modelarts-bench-") as tmp:
+        ids = [rec.id for rec in emu.store.all() if rec.status in ("RUNNING", "STOPPED")]
+        app = make_app(
+            Config(profiles=(demo_profile(emu.url),), default_profile="demo"),
+            Path(tmp) / "config.toml",
+            log_dir=Path(tmp) / "logs",
+        )
+        requests: list[int] = []
+        cpu_ms: list[float] = []
+        wall_ms: list[float] = []
+        async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+            deadline = time.monotonic() + 120
+            while not refreshed.is_set() and time.monotonic() < deadline:  # the first load
+                await pilot.pause(0.05)
+            if not refreshed.is_set():
+                raise RuntimeError("the app never loaded the instances")
+            await pilot.pause()
+            screen = app.main_screen
+            timers = _ticks(screen)
+            for timer in timers:
+                timer.pause()
+            await pilot.pause()
+            rows = len(screen.service.rows)
+            for cycle in range(cycles):
+                for k in range(CHANGES_PER_CYCLE):
+                    target = ids[(cycle * CHANGES_PER_CYCLE + k * 7919) % len(ids)]
+                    current = emu.store.get(target)
+                    assert current is not None
+                    emu.store.set_status(target, "STOPPED" if current.status == "RUNNING" else "RUNNING")
+                await pilot.pause()
+                refreshed.clear()
+                before = len(emu.requests)
+                wall0, cpu0 = time.perf_counter(), time.thread_time()
+                screen.action_refresh_now()
+                while not refreshed.is_set():
+                    await asyncio.sleep(0.001)
+                await pilot.pause()
+                cpu_ms.append((time.thread_time() - cpu0) * 1000)
+                wall_ms.append((time.perf_counter() - wall0) * 1000)
+                requests.append(len(emu.requests) - before)
+            for timer in timers:
+                timer.resume()
+            await pilot.press("q")
+    return RefreshFigures(instances, rows, requests, cpu_ms, wall_ms)
+
+
+def measure(instances: int, cycles: int = 15, seed: int = 7, profile: str = "") -> RefreshFigures:
+    """Run ``cycles`` refreshes of ``instances`` rows in a headless app and return the figures.
+
+    ``profile``: a file to write cProfile stats of the whole run to (for finding what costs).
+    """
+    if not profile:
+        return asyncio.run(_measure(instances, cycles, seed))
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        figures = asyncio.run(_measure(instances, cycles, seed))
+    profiler.dump_stats(profile)
+    return figures
+
+
+if __name__ == "__main__":
+    import sys
+
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    figures = measure(size, profile=sys.argv[2] if len(sys.argv) > 2 else "")
+    print(
+        f"{size} instances, {figures.rows} rows: requests {figures.requests}, "
+        f"cpu ms p50 {figures.cpu_ms_p50:.1f} {[round(x, 1) for x in figures.cpu_ms]}"
+    )

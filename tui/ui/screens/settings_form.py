@@ -1,0 +1,81 @@
+"""What the settings form shows: labels, placeholders, which fields each sign-in method needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.api.constants import REGIONS
+from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN
+
+AUTH_LABELS = {AUTH_AKSK: "AK/SK", AUTH_PASSWORD: "IAM password", AUTH_TOKEN: "IAM token"}
+API_LABELS = {"devenv-v1": "DevEnviron v1 (devenv-v1)", "notebooks": "Notebooks (notebooks)"}
+TEXT_FIELDS = ("name", "project_id", "endpoint", "iam_endpoint", "ak", "domain", "user")
+SECRET_INPUTS = ("sk", "security_token", "password", "token")
+AUTH_FIELDS = {
+    AUTH_AKSK: ("ak", "sk", "security_token"),
+    AUTH_PASSWORD: ("domain", "user", "password"),
+    AUTH_TOKEN: ("token",),
+}
+LABELS = {
+    "name": "Name",
+    "cloud": "Cloud",
+    "region": "Region",
+    "project_id": "Project id",
+    "endpoint": "Endpoint",
+    "iam_endpoint": "IAM endpoint",
+    "api": "API family",
+    "auth": "Sign-in",
+    "ak": "AK",
+    "sk": "SK",
+    "security_token": "Sec. token",
+    "domain": "Domain",
+    "user": "User",
+    "password": "Password",
+    "token": "Token",
+    "notify_minutes": "Warn (min)",
+    "prolong_hours": "Prolong (h)",
+    "flags": "",
+}
+PLACEHOLDERS = {
+    "name": "letters, digits, _ . -",
+    "project_id": "32 hex characters (IAM > My Credentials > Projects)",
+    "endpoint": "empty = derived from cloud and region",
+    "iam_endpoint": "empty = derived from cloud and region",
+    "ak": "access key id",
+    "sk": "secret access key",
+    "security_token": "only for a temporary AK/SK pair",
+    "domain": "account (domain) name",
+    "user": "IAM user name",
+    "password": "IAM user password",
+    "token": "a project-scoped X-Auth-Token",
+    "notify_minutes": "0 = never",
+    "prolong_hours": "1-72",
+}
+FIRST_RUN = (
+    "Welcome. Fill in one profile: the cloud and region, the project id, and how to sign in "
+    "(an AK/SK pair from IAM > My Credentials > Access Keys is simplest). "
+    "Test connection (ctrl+t), then Save (ctrl+s)."
+)
+
+
+def new_name(taken: set[str]) -> str:
+    for n in range(1, 100):
+        name = "default" if n == 1 else f"profile{n}"
+        if name not in taken:
+            return name
+    return "profile"
+
+
+def shown_path(path: Path) -> str:
+    """``~/…`` for a path under the home folder."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def region_options(cloud: str, current: str) -> list[tuple[str, str]]:
+    regions = list(REGIONS.get(cloud, ()))
+    if current and current not in regions:
+        regions.insert(0, current)
+    return [(r, r) for r in regions]
