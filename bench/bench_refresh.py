@@ -43,8 +43,9 @@ def _ticks(screen: Any) -> list[Any]:
     return list(getattr(screen, "_timers", ()))
 
 
-async def _measure(instances: int, cycles: int, seed: int) -> RefreshFigures:
+async def _measure(instances: int, cycles: int, seed: int, profiler: Any = None) -> RefreshFigures:
     from tui.config.model import Config
+    from tui.core.models import FAMILY_V1
     from tui.emulator import Emulator, EmulatorConfig
     from tui.launch import demo_profile
     from tui.ui.app import make_app
@@ -59,7 +60,8 @@ async def _measure(instances: int, cycles: int, seed: int) -> RefreshFigures:
     # Long transitions: nothing moves by itself, only the changes this benchmark makes.
     config = EmulatorConfig(instances=instances, seed=seed, transition_seconds=3600.0)
     with Emulator(config) as emu, tempfile.TemporaryDirectory(prefix="modelarts-bench-") as tmp:
-        ids = [rec.id for rec in emu.store.all() if rec.status in ("RUNNING", "STOPPED")]
+        listed = [rec for rec in emu.store.all() if rec.family == FAMILY_V1]  # what a v1 profile lists
+        ids = [rec.id for rec in listed if rec.status in ("RUNNING", "STOPPED")]
         app = make_app(
             Config(profiles=(demo_profile(emu.url),), default_profile="demo"),
             Path(tmp) / "config.toml",
@@ -90,6 +92,8 @@ async def _measure(instances: int, cycles: int, seed: int) -> RefreshFigures:
                 await pilot.pause()
                 refreshed.clear()
                 before = len(emu.requests)
+                if profiler is not None:
+                    profiler.enable()
                 wall0, cpu0 = time.perf_counter(), time.thread_time()
                 screen.action_refresh_now()
                 while not refreshed.is_set():
@@ -97,6 +101,8 @@ async def _measure(instances: int, cycles: int, seed: int) -> RefreshFigures:
                 await pilot.pause()
                 cpu_ms.append((time.thread_time() - cpu0) * 1000)
                 wall_ms.append((time.perf_counter() - wall0) * 1000)
+                if profiler is not None:
+                    profiler.disable()
                 requests.append(len(emu.requests) - before)
             for timer in timers:
                 timer.resume()
@@ -107,24 +113,44 @@ async def _measure(instances: int, cycles: int, seed: int) -> RefreshFigures:
 def measure(instances: int, cycles: int = 15, seed: int = 7, profile: str = "") -> RefreshFigures:
     """Run ``cycles`` refreshes of ``instances`` rows in a headless app and return the figures.
 
-    ``profile``: a file to write cProfile stats of the whole run to (for finding what costs).
+    ``profile``: a file to write cProfile stats of the measured cycles to (to find what costs).
     """
     if not profile:
         return asyncio.run(_measure(instances, cycles, seed))
     import cProfile
 
-    with cProfile.Profile() as profiler:
-        figures = asyncio.run(_measure(instances, cycles, seed))
+    profiler = cProfile.Profile()
+    figures = asyncio.run(_measure(instances, cycles, seed, profiler))
     profiler.dump_stats(profile)
     return figures
+
+
+def main(argv: list[str]) -> None:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("instances", type=int)
+    parser.add_argument("--cycles", type=int, default=15)
+    parser.add_argument("--profile", default="", help="write cProfile stats of the cycles to this file")
+    args = parser.parse_args(argv)
+    figures = measure(args.instances, args.cycles, profile=args.profile)
+    print(
+        json.dumps(
+            {
+                "instances": figures.instances,
+                "rows": figures.rows,
+                "requests": figures.requests,
+                "requests_per_refresh": figures.requests_per_refresh,
+                "cpu_ms": [round(x, 2) for x in figures.cpu_ms],
+                "cpu_ms_p50": figures.cpu_ms_p50,
+                "wall_ms_p50": statistics.median(figures.wall_ms),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
     import sys
 
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    figures = measure(size, profile=sys.argv[2] if len(sys.argv) > 2 else "")
-    print(
-        f"{size} instances, {figures.rows} rows: requests {figures.requests}, "
-        f"cpu ms p50 {figures.cpu_ms_p50:.1f} {[round(x, 1) for x in figures.cpu_ms]}"
-    )
+    main(sys.argv[1:])

@@ -46,13 +46,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MiB (VmRSS)."""
+def _status_mb(pid: int, field_name: str) -> float:
     with open(f"/proc/{pid}/status") as handle:
         for line in handle:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field_name + ":"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+    raise RuntimeError(f"no {field_name} for pid {pid}")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MiB (VmRSS)."""
+    return _status_mb(pid, "VmRSS")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The most resident memory the process ever had, in MiB (VmHWM)."""
+    return _status_mb(pid, "VmHWM")
 
 
 # --- the emulator as a process -------------------------------------------------------------------
@@ -120,6 +129,18 @@ class Output:
     def bytes_between(self, start: float, end: float) -> int:
         with self.lock:
             return sum(len(c) for t, c in self.chunks if start <= t < end)
+
+    def largest_burst(self, start: float, end: float, gap: float = 0.05) -> int:
+        """The most bytes written in one burst (chunks less than ``gap`` s apart) in the window."""
+        with self.lock:
+            chunks = [(t, len(c)) for t, c in self.chunks if start <= t < end]
+        largest = current = 0
+        last = float("-inf")
+        for t, size in chunks:
+            current = current + size if t - last < gap else size
+            largest = max(largest, current)
+            last = t
+        return largest
 
     def text(self) -> str:
         with self.lock:
@@ -265,9 +286,3 @@ class PtyApp:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def first_name(instances: int, seed: int = 7) -> str:
-    """A name the table shows near the top once data arrived (sorted by name, the first one)."""
-    del instances, seed
-    return "asr-whisper"

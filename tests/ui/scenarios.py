@@ -184,7 +184,9 @@ def build(name: str, emulator: Emulator, clock: ManualClock, folder: Path) -> tu
     """The app of scenario ``name`` on a running emulator; settings and logs go under ``folder``."""
     scenario = SCENARIOS[name]
     profiles = tuple(scenario_profile(**p) for p in scenario.profiles)
-    config = Config(profiles=profiles, ui=UiSettings(theme=scenario.theme))
+    # Fast polls every 10 s, not 2: no poll of the tick's own starts while a picture is being taken.
+    ui = UiSettings(theme=scenario.theme, fast_poll_interval_s=10.0)
+    config = Config(profiles=profiles, ui=ui)
     app = make_app(
         config,
         CONFIG_SHOWN,

@@ -487,7 +487,7 @@ async def test_an_unexpected_worker_error_is_logged_and_the_app_goes_on(
     async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         await settle(pilot)
 
-        async def broken() -> None:
+        async def broken(**_: object) -> None:
             raise RuntimeError("boom")
 
         monkeypatch.setattr(app.service, "refresh", broken)
@@ -564,3 +564,36 @@ async def test_q_quits_and_the_service_is_closed(make_app: MakeApp, monkeypatch:
         await pilot.pause()
     assert app.return_code == 0
     assert closed == [True]
+
+
+async def test_an_unreachable_endpoint_is_a_status_and_a_log_line(make_app: MakeApp, emulator: Emulator) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    app = make_app([emulator_profile(emulator, endpoint=url, iam_endpoint=url)])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "✗ demo: never ok — ConnectError" in app.main_screen.status_bar.text
+        assert "✗ --- GET" in log_text(app)
+
+
+async def test_refused_credentials_pause_the_profile_until_r(make_app: MakeApp, emulator: Emulator) -> None:
+    app = make_app([emulator_profile(emulator, sk="not-the-secret-key-00000000000000000000")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        for _ in range(4):  # polls, not the user: the service stops asking after a few refusals
+            screen._start_refresh()
+            await settle(pilot)
+        sent = len(emulator.requests)
+        screen._start_refresh()
+        await settle(pilot)
+        assert len(emulator.requests) == sent  # paused: nothing more goes out
+        assert "paused after" in screen.status_bar.text
+        assert "stopped:" in log_text(app)
+        await pilot.press("r")  # the user asks: one more try
+        await settle(pilot)
+        assert len(emulator.requests) > sent

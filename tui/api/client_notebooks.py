@@ -46,11 +46,15 @@ class NotebooksApi:
         }
         found: dict[str, Instance] = {}
         offset = 0
+        endpoint = self._endpoint(path)
+
+        def parse(data: Any) -> Any:
+            return parse_notebook_page(data, endpoint, self._memo)
+
         self._memo.begin()
         for index in range(MAX_PAGES):
             params["offset"] = offset
-            data = await self._session.call("GET", path, params, retry=True)
-            answer = parse_notebook_page(data, self._endpoint(path), self._memo)
+            answer = await self._session.call("GET", path, params, retry=True, parse=parse)
             items = answer.page.instances
             new = [i for i in items if i.id not in found]
             for instance in new:

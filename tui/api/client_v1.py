@@ -46,12 +46,16 @@ class V1Api:
         }
         found: dict[str, Instance] = {}
         offset = 0
+        endpoint = self._endpoint(path)
+
+        def parse(data: Any) -> Any:
+            return parse_v1_page(data, endpoint, self._memo)
+
         self._memo.begin()
         for _ in range(MAX_PAGES):
             if offset:
                 params["offset"] = offset
-            data = await self._session.call("GET", path, params, retry=True)
-            page = parse_v1_page(data, self._endpoint(path), self._memo)
+            page = await self._session.call("GET", path, params, retry=True, parse=parse)
             new = [i for i in page.instances if i.id not in found]
             for instance in new:
                 found[instance.id] = instance

@@ -26,9 +26,27 @@ def format_call(call: ApiCall, *, with_time: bool = True) -> str:
     return " ".join(parts)
 
 
+NO_ANSWER = (
+    "No whole answer arrived (refused, timed out or dropped). "
+    "Retry; refresh (r) before repeating a start or stop."
+)
+UNREADABLE = (
+    "The answer was not the API's JSON (a login or proxy page, or a cut-off body). "
+    "Retry; check the endpoint and any proxy if it persists."
+)
+
+
 def explain_call(call: ApiCall) -> str | None:
-    """``meaning — hint`` for a failed call, or None for a success."""
+    """``meaning hint`` for a failed call, or None for a success.
+
+    A call without an HTTP status (no answer) or with an unreadable body has no error code: it
+    gets a fixed explanation instead of the catalogue's "unknown".
+    """
     if call.ok:
         return None
+    if call.status is None:
+        return NO_ANSWER
+    if call.unreadable:
+        return UNREADABLE
     info = describe(call.error_code, call.status)
     return f"{info.meaning} {info.hint}"

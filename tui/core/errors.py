@@ -9,6 +9,7 @@
     │   ├── TLSError                certificate or handshake failure
     │   └── ConnectionDroppedError  the peer closed mid-request or mid-response
     ├── ResponseError               an answer that is not what the API documents (HTML, bad JSON)
+    ├── AuthPausedError             requests of a profile held back after repeated credential refusals
     ├── ApiError                    an HTTP error with an error code; .status, .code, .request_id
     │   ├── AuthError               401/403: signature, token, lockout, permission
     │   ├── ThrottledError          429; .retry_after (seconds)
@@ -19,7 +20,9 @@
         ├── WaitTimeoutError        the state was not reached in time
         └── InstanceFailedError     the instance ended in a failed state
 
-Messages never carry secrets: callers pass text through ``api.redact`` first.
+Messages never carry secrets: callers pass text through ``api.redact`` first. Errors without an
+error code (no answer, an unreadable answer) carry a class-level meaning and hint, so every
+failure can be explained in one line.
 """
 
 from __future__ import annotations
@@ -30,14 +33,19 @@ from tui.core.error_codes import describe
 class ModelArtsError(Exception):
     """Base of the tree; ``str()`` is a one-line, secret-free explanation."""
 
+    MEANING = ""
+    """The meaning when none is given (classes whose failures have no error code)."""
+    HINT = ""
+    """The hint when none is given."""
+
     def __init__(
         self, message: str, *, endpoint: str = "", meaning: str = "", hint: str = ""
     ) -> None:
         super().__init__(message)
         self.message = message
         self.endpoint = endpoint
-        self.meaning = meaning
-        self.hint = hint
+        self.meaning = meaning or self.MEANING
+        self.hint = hint or self.HINT
 
     def __str__(self) -> str:
         return self.message
@@ -69,21 +77,36 @@ class TransportError(ModelArtsError):
 class ConnectError(TransportError):
     """Connection refused, host unreachable or name not resolved."""
 
+    MEANING = "The endpoint could not be reached (connection refused, host unreachable or unknown, proxy refused)."
+    HINT = "Check the endpoint, the network and any proxy (HTTPS_PROXY, NO_PROXY)."
+
 
 class RequestTimeoutError(TransportError):
     """No answer within the timeout."""
+
+    MEANING = "No answer arrived within the timeout."
+    HINT = "Retry; a start or stop that timed out may still take effect, so refresh (r) before sending it again."
 
 
 class TLSError(TransportError):
     """Certificate verification or TLS handshake failed."""
 
+    MEANING = "The TLS connection failed: the certificate is not trusted, or the server does not speak TLS."
+    HINT = "For a private CA set the profile's ca_bundle; insecure = true is for lab endpoints only."
+
 
 class ConnectionDroppedError(TransportError):
     """The connection closed before a whole answer arrived."""
 
+    MEANING = "The connection closed before the whole answer arrived."
+    HINT = "Retry; refresh (r) to see whether an action took effect before sending it again."
+
 
 class ResponseError(ModelArtsError):
     """An answer whose body is not the documented JSON (a gateway's HTML page, truncated JSON)."""
+
+    MEANING = "The answer was not the API's JSON (a login or proxy page, or a cut-off body)."
+    HINT = "Retry; if it persists, check the endpoint and any proxy in between."
 
     def __init__(self, message: str, *, status: int | None = None, endpoint: str = "") -> None:
         super().__init__(message, endpoint=endpoint)
@@ -133,6 +156,24 @@ class StateConflictError(ApiError):
 
 class ServerError(ApiError):
     """The service or its gateway failed (5xx)."""
+
+
+class AuthPausedError(ModelArtsError):
+    """Nothing more is sent for a profile whose credentials were refused several times in a row.
+
+    The gateway locks an AK for 5 minutes after more than 5 consecutive AK/SK failures (and IAM
+    locks users after repeated wrong passwords): the service stops before that and says why.
+    ``failures`` counts the refusals; ``last`` is the last one. A manual refresh clears it.
+    """
+
+    MEANING = "Requests for this profile are paused after repeated credential refusals."
+    HINT = "Check the credentials (e) and this machine's clock, then refresh (r) to try again."
+
+    def __init__(self, message: str, *, profile: str, failures: int, last: ModelArtsError | None) -> None:
+        super().__init__(message, endpoint=last.endpoint if last is not None else "")
+        self.profile = profile
+        self.failures = failures
+        self.last = last
 
 
 class WaitError(ModelArtsError):

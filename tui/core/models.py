@@ -166,8 +166,11 @@ class ApiCall:
     host: str = ""
     attempt: int = 1
     server_date: str | None = None
+    unreadable: bool = False
+    """True when a 1xx-3xx answer's body was not the API's JSON (a login page, a cut-off body,
+    a redirect): the HTTP exchange worked, the call did not; ``message`` says what came."""
 
     @property
     def ok(self) -> bool:
-        """True for a 1xx-3xx answer."""
-        return self.status is not None and self.status < 400
+        """True for a 1xx-3xx answer with a readable body."""
+        return self.status is not None and self.status < 400 and not self.unreadable

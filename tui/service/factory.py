@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -14,6 +17,7 @@ from tui.core.errors import ValidationError
 from tui.core.models import ApiCall
 
 CallSink = Callable[[ApiCall], None]
+Sleep = Callable[[float], Awaitable[object]]
 
 
 def build_auth(profile: Profile, clock: Callable[[], float] = time.time) -> httpx.Auth:
@@ -49,8 +53,14 @@ def build_client(
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], float] = time.time,
     timeout: float = 10.0,
+    sleep: Sleep = asyncio.sleep,
 ) -> ModelArtsClient:
-    """A client for one profile; raises ValidationError when the profile cannot work."""
+    """A client for one profile; raises ValidationError when the profile cannot work.
+
+    TLS: certificates are verified against the system store, or ``ca_bundle`` when set;
+    ``insecure`` turns checks off (``tls_warnings`` says so). ``HTTPS_PROXY``/``HTTP_PROXY``/
+    ``NO_PROXY`` from the environment are honoured (httpx ``trust_env``).
+    """
     problems = profile.validate()
     if problems:
         raise problems[0]
@@ -69,4 +79,40 @@ def build_client(
         transport=transport,
         verify=verify,
         clock=clock,
+        sleep=sleep,
     )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def tls_warnings(profile: Profile) -> tuple[str, ...]:
+    """What is unsafe about how the profile reaches its endpoints (show it for as long as it holds).
+
+    Certificate checks turned off, and a plain ``http://`` endpoint that is not this machine.
+    """
+    warnings: list[str] = []
+    if profile.insecure:
+        extra = " (ca_bundle is ignored while insecure is set)" if profile.ca_bundle else ""
+        warnings.append(
+            f"profile {profile.name!r}: TLS certificate checks are OFF (insecure = true){extra}; "
+            "anyone on the network path can read its credentials and answers — set ca_bundle instead"
+        )
+    plain = []
+    urls = [profile.modelarts_url] + ([profile.iam_url] if profile.auth == "password" else [])
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme == "http" and not _loopback(parts.hostname or ""):
+            plain.append(parts.netloc)
+    if plain:
+        warnings.append(
+            f"profile {profile.name!r}: {', '.join(dict.fromkeys(plain))} is plain http://; "
+            "requests, tokens and answers travel unencrypted — use https://"
+        )
+    return tuple(warnings)

@@ -42,6 +42,9 @@ class ProfileStatus:
     last_ok_at: float | None = None
     count: int = 0
     skew_s: float | None = None
+    warning: str | None = None
+    """Something to show for as long as it holds, even while ``ok``: the local clock more than
+    5 minutes off the server's, TLS checks turned off, a plain-http endpoint ("; "-joined)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,30 +2,50 @@
 
 The UI and the headless CLI call it; it never raises into them for refreshes and actions:
 every failure comes back as a ProfileStatus or an ActionOutcome carrying a typed error.
+
+Credentials refused several times in a row (``AUTH_PAUSE_AFTER`` 401s) pause the profile: nothing
+more is sent for it (the gateway locks an AK for 5 minutes after more than 5 failures) until
+``reset_auth`` or ``refresh(force=True)``. Until a profile's credentials have been accepted once,
+its requests go one at a time, so a bulk action cannot fire a burst of refusals.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 import httpx
 
 from tui.api.client import ModelArtsClient
-from tui.config.model import Profile
+from tui.api.constants import LOCKOUT_FAILURES, LOCKOUT_S
+from tui.api.redact import redact
+from tui.api.skew import skew_warning
+from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, SECRET_FIELDS, Profile
 from tui.core.errors import (
+    ApiError,
+    AuthError,
+    AuthPausedError,
     InstanceFailedError,
     ModelArtsError,
+    ServerError,
+    ThrottledError,
     ValidationError,
     WaitTimeoutError,
 )
 from tui.core.models import FAMILY_NOTEBOOKS, Instance, Phase
-from tui.service.factory import CallSink, build_client
+from tui.service.factory import CallSink, Sleep, build_client, tls_warnings
 from tui.service.models import ActionOutcome, ProfileStatus, RefreshResult, Row, row_key
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 _TARGETS = {"start": (Phase.STARTING, Phase.RUNNING), "stop": (Phase.STOPPING, Phase.STOPPED)}
+AUTH_PAUSE_AFTER = 3
+"""Consecutive credential refusals (HTTP 401) after which a profile sends nothing more."""
 
 
 def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
@@ -59,6 +79,37 @@ def describe_error(error: ModelArtsError) -> str:
     return f"{error}{meaning}"
 
 
+def _refused_credentials(error: ModelArtsError) -> bool:
+    """A 401: a wrong AK/SK or signature (APIGW.0301), a bad token, a wrong IAM password."""
+    return isinstance(error, AuthError) and error.status == 401
+
+
+def _accepted_credentials(error: ModelArtsError) -> bool:
+    """An answer only the service behind the gateway gives: the credentials passed."""
+    return (
+        isinstance(error, ApiError)
+        and not isinstance(error, AuthError | ThrottledError | ServerError)
+        and error.code.startswith("ModelArts.")
+    )
+
+
+def _pause_message(profile: Profile, failures: int, last: ModelArtsError) -> str:
+    code = getattr(last, "code", "") or f"HTTP {getattr(last, 'status', '?')}"
+    head = f"profile {profile.name!r} stopped: {failures} "
+    if profile.auth == AUTH_AKSK:
+        return (
+            head + f"signature failures in a row ({code}); the gateway locks the AK for "
+            f"{LOCKOUT_S // 60} minutes after {LOCKOUT_FAILURES} — check AK/SK and clock, then refresh (r) "
+            "to try again"
+        )
+    if profile.auth == AUTH_PASSWORD:
+        return (
+            head + f"sign-in refusals in a row ({code}); IAM locks a user after repeated wrong passwords "
+            "— check domain, user and password, then refresh (r) to try again"
+        )
+    return head + f"token refusals in a row ({code}) — set a valid token (e), then refresh (r) to try again"
+
+
 class InstanceService:
     """Refresh, start, stop and prolong instances of several profiles."""
 
@@ -71,17 +122,23 @@ class InstanceService:
         transport: httpx.AsyncBaseTransport | None = None,
         concurrency: int = 8,
         timeout: float = 10.0,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._on_call = on_call
         self._clock = clock
         self._transport = transport
         self._timeout = timeout
+        self._sleep = sleep
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
         self._profiles: dict[str, Profile] = {}
         self._clients: dict[str, ModelArtsClient] = {}
         self._rows: dict[str, Row] = {}
         self._status: dict[str, ProfileStatus] = {}
         self._retired: list[ModelArtsClient] = []
+        self._refusals: dict[str, int] = {}
+        self._paused: dict[str, AuthPausedError] = {}
+        self._accepted: set[str] = set()
+        self._gates: dict[str, asyncio.Lock] = {}
         self._applied_skew: dict[str, float] = {}
         self.set_profiles(profiles)
 
@@ -98,6 +155,11 @@ class InstanceService:
             if new.get(name) != self._profiles.get(name):
                 self._retired.append(self._clients.pop(name))
                 self._applied_skew.pop(name, None)
+        for name in {*self._profiles, *new}:
+            if new.get(name) != self._profiles.get(name):  # new credentials deserve a fresh count
+                self._paused.pop(name, None)
+                self._refusals.pop(name, None)
+                self._accepted.discard(name)
         self._profiles = new
         self._rows = {k: r for k, r in self._rows.items() if r.profile in new and new[r.profile].enabled}
         self._status = {k: s for k, s in self._status.items() if k in new}
@@ -111,9 +173,97 @@ class InstanceService:
                 transport=self._transport,
                 clock=self._clock,
                 timeout=self._timeout,
+                sleep=self._sleep,
             )
             self._clients[name] = client
         return client
+
+    # --- credential refusals -----------------------------------------------------------------
+    def auth_paused(self, name: str) -> AuthPausedError | None:
+        """Why nothing is sent for profile ``name`` (repeated credential refusals), or None."""
+        return self._paused.get(name)
+
+    def reset_auth(self, name: str | None = None) -> None:
+        """Let a paused profile (or every one) send again: the user asked for it (``r``).
+
+        The count of refusals goes on until the credentials are accepted (or the profile changes):
+        one more refusal pauses the profile again at once, since the gateway counts them too.
+        """
+        names = list(self._profiles) if name is None else [name]
+        for each in names:
+            self._paused.pop(each, None)
+
+    def _gate(self, name: str) -> asyncio.Lock:
+        gate = self._gates.get(name)
+        if gate is None:
+            gate = self._gates[name] = asyncio.Lock()
+        return gate
+
+    def _check_paused(self, name: str) -> None:
+        paused = self._paused.get(name)
+        if paused is not None:
+            raise paused
+
+    async def _guarded(self, name: str, call: Callable[[ModelArtsClient], Awaitable[T]]) -> T:
+        """Run one client call for profile ``name``, counting credential refusals.
+
+        Until the profile's credentials were accepted once, calls go one at a time.
+        """
+        self._check_paused(name)
+        if name not in self._accepted:
+            async with self._gate(name):
+                self._check_paused(name)
+                if name not in self._accepted:
+                    return await self._counted(name, call)
+            self._check_paused(name)
+        return await self._counted(name, call)
+
+    async def _counted(self, name: str, call: Callable[[ModelArtsClient], Awaitable[T]]) -> T:
+        try:
+            result = await call(self._client(name))
+        except ModelArtsError as error:
+            if _refused_credentials(error):
+                self._accepted.discard(name)
+                count = self._refusals[name] = self._refusals.get(name, 0) + 1
+                if count >= AUTH_PAUSE_AFTER:
+                    profile = self._profiles[name]
+                    self._paused[name] = AuthPausedError(
+                        _pause_message(profile, count, error), profile=name, failures=count, last=error
+                    )
+            elif _accepted_credentials(error):
+                self._accepted.add(name)
+                self._refusals.pop(name, None)
+            raise
+        except Exception as exc:  # a bug must cost one profile's answer, not the whole refresh
+            log.exception("unexpected error in a call for profile %s", name)
+            raise self._unexpected(name, exc) from exc
+        self._accepted.add(name)
+        self._refusals.pop(name, None)
+        return result
+
+    def _unexpected(self, name: str, exc: Exception) -> ModelArtsError:
+        profile = self._profiles.get(name)
+        secrets = [getattr(profile, f) for f in SECRET_FIELDS] if profile else []
+        return ModelArtsError(
+            redact(f"unexpected {type(exc).__name__} for profile {name!r}: {exc}", secrets),
+            meaning="An internal error of modelarts-tui.",
+            hint="Please report it with the log file; the other profiles are not affected.",
+        )
+
+    # --- warnings ----------------------------------------------------------------------------
+    def profile_warnings(self, name: str) -> tuple[str, ...]:
+        """What to show persistently for a profile: TLS checks off, plain http, a clock off by > 5 min."""
+        profile = self._profiles.get(name)
+        if profile is None:
+            return ()
+        found = list(tls_warnings(profile))
+        skew = skew_warning(self._skew(name), signed=profile.auth == AUTH_AKSK)
+        if skew:
+            found.append(f"profile {name!r}: {skew}")
+        return tuple(found)
+
+    def _warning(self, name: str) -> str | None:
+        return "; ".join(self.profile_warnings(name)) or None
 
     async def aclose(self) -> None:
         """Close every client this service opened."""
@@ -138,8 +288,14 @@ class InstanceService:
         """True while any row is moving (the UI polls faster then)."""
         return any(r.instance.phase.transitional and not r.gone for r in self._rows.values())
 
-    async def refresh(self) -> RefreshResult:
-        """One list call per enabled profile; failures keep the old rows and mark the profile."""
+    async def refresh(self, *, force: bool = False) -> RefreshResult:
+        """One list call per enabled profile; failures keep the old rows and mark the profile.
+
+        A profile paused after repeated credential refusals is not asked (its status says why);
+        ``force`` (a manual refresh) lifts every pause first.
+        """
+        if force:
+            self.reset_auth()
         enabled = [p for p in self._profiles.values() if p.enabled]
         results = await asyncio.gather(*(self._list(p) for p in enabled))
         before = self._rows
@@ -152,12 +308,13 @@ class InstanceService:
                 prev = self._status.get(profile.name)
                 self._status[profile.name] = ProfileStatus(
                     profile.name, False, result, prev.last_ok_at if prev else None, len(old),
-                    self._skew(profile.name),
+                    self._skew(profile.name), self._warning(profile.name),
                 )
                 continue
             rows.update(self._merge(profile, result, old, now))
             self._status[profile.name] = ProfileStatus(
-                profile.name, True, None, now, len(result), self._skew(profile.name)
+                profile.name, True, None, now, len(result), self._skew(profile.name),
+                self._warning(profile.name),
             )
         changed = frozenset(k for k, r in rows.items() if not _same_row(before.get(k), r))
         added = frozenset(rows.keys() - before.keys())
@@ -185,7 +342,7 @@ class InstanceService:
 
     async def _list(self, profile: Profile) -> list[Instance] | ModelArtsError:
         try:
-            return await self._client(profile.name).list_instances()
+            return await self._guarded(profile.name, lambda client: client.list_instances())
         except ModelArtsError as error:
             return error
 
@@ -225,6 +382,9 @@ class InstanceService:
         profile = self._profiles.get(row.profile)
         if profile is None:
             return f"profile {row.profile!r} is no longer configured"
+        paused = self._paused.get(row.profile)
+        if paused is not None:
+            return paused.message
         if row.read_only:
             return f"profile {row.profile!r} is read-only"
         if row.gone:
@@ -268,6 +428,9 @@ class InstanceService:
         profile_name, _, instance_id = key.partition("/")
         if profile_name not in self._profiles:
             return ActionOutcome(key, action, False, f"unknown profile {profile_name!r}", skipped=True)
+        paused = self._paused.get(profile_name)
+        if paused is not None:
+            return ActionOutcome(key, action, False, paused.message, error=paused, skipped=True)
         reason = self.check_action(key, action)
         if reason:
             return ActionOutcome(key, action, False, reason, skipped=True)
@@ -276,14 +439,15 @@ class InstanceService:
             self._rows[key] = replace(row, pending=action)
         try:
             async with self._semaphore:
-                client = self._client(profile_name)
                 if row is None:
-                    instance = await client.get_instance(instance_id)
+                    instance = await self._guarded(profile_name, lambda c: c.get_instance(instance_id))
                     self._rows[key] = self._row_for(profile_name, instance, pending=action)
                     reason = self.check_action_state(key, action)
                     if reason:
                         return ActionOutcome(key, action, False, reason, skipped=True)
-                result = await call(client, instance_id)
+                result = await self._guarded(profile_name, lambda c: call(c, instance_id))
+        except AuthPausedError as error:  # paused while this one waited its turn: nothing sent
+            return ActionOutcome(key, action, False, error.message, error=error, skipped=True)
         except ModelArtsError as error:
             return ActionOutcome(key, action, False, describe_error(error), error=error)
         finally:
@@ -328,7 +492,8 @@ class InstanceService:
         if profile_name not in self._profiles:
             raise ValidationError("profile", f"unknown profile {profile_name!r}")
         instance = to_local_clock(
-            await self._client(profile_name).get_instance(instance_id), self._steady_skew(profile_name)
+            await self._guarded(profile_name, lambda c: c.get_instance(instance_id)),
+            self._steady_skew(profile_name),
         )
         row = self._rows.get(key)
         if row is not None:
@@ -365,7 +530,7 @@ class InstanceService:
         try:
             client = build_client(
                 profile, on_call=self._on_call, transport=self._transport, clock=self._clock,
-                timeout=self._timeout,
+                timeout=self._timeout, sleep=self._sleep,
             )
         except ModelArtsError as error:
             return ActionOutcome(key, "test", False, describe_error(error), error=error)

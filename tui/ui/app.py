@@ -99,11 +99,16 @@ class ModelArtsApp(App[int]):
         return self.main_screen
 
     def on_mount(self) -> None:
-        theme = getattr(self.config.ui, "theme", "") or ""
+        theme = self.config.ui.theme
         if theme and theme in self.available_themes:
             self.theme = theme
-        elif self.console.color_system in FEW_COLOURS or self.console.color_system is None:
-            self.theme = "ansi-dark"
+        else:
+            if theme:
+                self.main_screen.note(
+                    f"config ui.theme: no theme called {theme!r}; using the default", error=True
+                )
+            if not self.is_headless and self.console.color_system in (*FEW_COLOURS, None):
+                self.theme = "ansi-dark"  # the terminal's own 8/16 colours, not approximations
         if self._log_problem:
             self.main_screen.note(self._log_problem, error=True)
         if self._keymap_problems:
@@ -203,7 +208,10 @@ def make_app(
 ) -> ModelArtsApp:
     """The app for ``config``: used by ``modelarts-tui``, ``--demo``, the tests and the screenshots.
 
-    ``service`` is built from the config when not given (its ``on_call`` feeds the log panel);
+    ``service`` is built from the config when not given (its ``on_call`` feeds the log panel and the
+    log file, and the app closes it on exit). A service passed in is used as it is: its owner closes
+    it, and its calls reach the log only if it was made with ``on_call=app.record_call``; tests
+    that need another network should pass ``transport`` instead.
     ``clock`` drives ages, countdowns and log times; ``log_dir`` defaults to the XDG state folder;
     ``stable_log`` hides request ids and latencies in the log panel (snapshots and screenshots);
     ``transport`` (an httpx transport, passed through untouched) is the tests' network seam.

@@ -16,7 +16,11 @@ from tui.service import ActionOutcome, RefreshResult
 
 
 class RefreshRequested(Message):
-    """Poll the service now (the ``r`` key, the poll timer, a saved setting)."""
+    """Poll the service now; ``force`` (the user asked) also lifts a pause after refused credentials."""
+
+    def __init__(self, *, force: bool = False) -> None:
+        super().__init__()
+        self.force = force
 
 
 class InstancesRefreshed(Message):

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from tui.core.errors import ModelArtsError
 from tui.core.models import Instance
@@ -90,6 +91,13 @@ class DetailsScreen(Screen[None]):
 
     def on_details_failed(self, message: DetailsFailed) -> None:
         self._show(self._row.instance, note=f"read failed: {message.error}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._show(self._row.instance, note=f"read failed unexpectedly: {event.worker.error}")
+            report = getattr(self.app, "report_worker_error", None)
+            if report is not None:
+                report(event.worker)
 
     def action_reload(self) -> None:
         self._load()

@@ -8,7 +8,7 @@ when one is due and none is in flight.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
+from tui.core.errors import AuthPausedError
 from tui.core.models import Phase
 from tui.service import InstanceService, ProfileStatus, Row
 from tui.ui.bindings import MAIN_BINDINGS
@@ -38,7 +39,6 @@ from tui.ui.widgets.log_panel import LogPanel
 from tui.ui.widgets.status_bar import StatusBar, StatusView
 
 FAST_POLL_S = 2.0
-_VERBS = {"start": "Start", "stop": "Stop", "prolong": "Prolong"}
 
 
 class MainScreen(RowActions, Screen[None]):
@@ -80,6 +80,7 @@ class MainScreen(RowActions, Screen[None]):
         self._refresh_worker: Worker[None] | None = None
         self._last_poll = float("-inf")
         self._notified: set[tuple[str, int]] = set()
+        self._announced: dict[str, str] = {}
         self.paused = False
         """True while polling is paused (settings open)."""
         self._early_notes: list[tuple[str, bool]] = []
@@ -147,27 +148,37 @@ class MainScreen(RowActions, Screen[None]):
         if time.monotonic() - self._last_poll >= self.poll_interval():
             self._start_refresh()
 
-    def _start_refresh(self) -> None:
+    def _start_refresh(self, *, force: bool = False) -> None:
         if self.refreshing:
             return
         self._last_poll = time.monotonic()
-        self._refresh_worker = self._refresh()
+        self._refresh_worker = self._refresh(force)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def _refresh(self) -> None:
-        result = await self.service.refresh()
+    async def _refresh(self, force: bool) -> None:
+        result = await self.service.refresh(force=force)
         self.post_message(InstancesRefreshed(result))
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
-        self._start_refresh()
+        self._start_refresh(force=message.force)
 
     def on_instances_refreshed(self, message: InstancesRefreshed) -> None:
         self._loaded = True
         self._statuses = message.result.profiles
+        self._announce(self._statuses)
         stale = {s.name for s in self._statuses if not s.ok}
         self.table.set_rows((self._overlay(r) for r in message.result.rows), stale)
         self._warn_auto_stop()
         self._show_status()
+
+    def _announce(self, statuses: Iterable[ProfileStatus]) -> None:
+        """Log a profile's pause or standing warning in full once, when it starts or changes."""
+        for status in statuses:
+            paused = status.error if isinstance(status.error, AuthPausedError) else None
+            text = str(paused) if paused is not None else (status.warning or "")
+            if text and self._announced.get(status.name) != text:
+                self.note(f"{status.name}: {text}" if paused is None else text, error=paused is not None)
+            self._announced[status.name] = text
 
     def _overlay(self, row: Row) -> Row:
         action = self._inflight.get(row.key)
@@ -261,7 +272,7 @@ class MainScreen(RowActions, Screen[None]):
         self._show_status()
 
     def action_refresh_now(self) -> None:
-        self.post_message(RefreshRequested())
+        self.post_message(RefreshRequested(force=True))
 
     def action_open_filter(self) -> None:
         field = self.query_one("#filter-input", Input)
@@ -303,8 +314,8 @@ class MainScreen(RowActions, Screen[None]):
             if cancelled:
                 self.table.move_to(self._filter_origin)
             self.table.focus()
-        elif self.table.clear_marks():
-            pass
+        else:
+            self.table.clear_marks()
         self._show_status()
 
     def action_toggle_log(self) -> None:

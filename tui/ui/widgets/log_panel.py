@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import RichLog
 
-from tui.core.error_codes import describe
+from tui.core.callfmt import explain_call
 from tui.core.models import ApiCall
 
 MAX_LINES = 1000
@@ -63,6 +63,8 @@ class LogPanel(RichLog):
         failed = not call.ok
         line.append(" ✗ " if failed else "   ", self._style("error") if failed else Style())
         status = str(call.status) if call.status is not None else "---"
+        if call.unreadable:
+            status += "?"  # an answer came, but not the API's JSON
         body = f"{status} {call.method:<4} {short_path(call.path)}"
         if not self._stable_log:
             body += f" {call.latency_ms:.0f}ms"
@@ -74,12 +76,11 @@ class LogPanel(RichLog):
         if call.request_id and not self._stable_log:
             line.append(f" req={call.request_id}", self._style("dim"))
         self.write(line)
-        if failed:
-            info = describe(call.error_code, call.status)
-            detail = f"{info.meaning} {info.hint}"
-            if call.message and call.status is None:
-                detail = f"{call.message}. {detail}"
-            self._write_wrapped(detail, "hint")
+        explanation = explain_call(call)
+        if explanation:
+            if call.message and (call.status is None or call.unreadable):
+                explanation = f"{call.message.rstrip('.')}. {explanation}"  # what came instead of an answer
+            self._write_wrapped(explanation, "hint")
 
     def add_note(self, text: str, *, error: bool = False) -> None:
         """A line that is not an API call: an action refused, an unexpected error."""

@@ -12,11 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tui.core.errors import ModelArtsError
+from tui.core.errors import AuthPausedError, ModelArtsError
 from tui.service import ProfileStatus
 from tui.ui.cells import duration_text
-
-SKEW_WARN_S = 5 * 60
 
 
 def error_tag(error: ModelArtsError | None) -> str:
@@ -27,17 +25,23 @@ def error_tag(error: ModelArtsError | None) -> str:
 
 
 def profile_text(status: ProfileStatus, now: float, *, single: bool) -> tuple[str, bool]:
-    """``demo ✓ 12`` or ``demo: last ok 2m ago — APIGW.0308``; the flag says it failed."""
+    """``demo ✓ 12`` or ``✗ demo: last ok 2m ago — APIGW.0308``; the flag says it failed.
+
+    A standing warning (clock skew, TLS checks off) follows as ``⚠ …``, cut at its first ``;``.
+    """
+    warning = f" ⚠ {status.warning.split(';')[0]}" if status.warning else ""
     if status.ok:
         text = f"{status.name} · {status.count} instances" if single else f"{status.name} ✓ {status.count}"
-        if status.skew_s is not None and abs(status.skew_s) >= SKEW_WARN_S:
-            text += f" · clock off by {duration_text(abs(status.skew_s))}"
-        return text, False
+        return text + warning, False
+    error = status.error
+    if isinstance(error, AuthPausedError):
+        tag = error_tag(error.last) or "refused"
+        return f"✗ {status.name}: paused after {error.failures} refusals — {tag}; e to fix, r to retry", True
     if status.last_ok_at is None:
         since = "never ok"
     else:
         since = f"last ok {duration_text(max(0.0, now - status.last_ok_at))} ago"
-    return f"✗ {status.name}: {since} — {error_tag(status.error)}", True
+    return f"✗ {status.name}: {since} — {error_tag(error)}{warning}", True
 
 
 @dataclass(frozen=True, slots=True)
