@@ -25,7 +25,7 @@ AK, SK, DATE = "AKFUZZSIGNER00000000", "SkFuzzSigner-7c1e9b", "20250615T150640Z"
 HOST = "modelarts.eu-de.otc.t-systems.com"
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
-_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 segments = st.lists(_text.filter(lambda s: s not in ("", ".", "..")), min_size=1, max_size=4)
 pairs = st.lists(st.tuples(_text.filter(bool), _text), max_size=5)
 # Printable header values: HTTP forbids CR/LF, and what the signer strips at the ends is kept out.

@@ -3,6 +3,7 @@ and the CLI; a bad one is a message naming the field, and the emulator sees noth
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -95,8 +96,9 @@ def test_client_refuses_a_bad_project_id(emulator: Emulator, bad: str) -> None:
 async def test_client_refuses_a_bad_instance_id(emulator: Emulator, bad: str, family: str) -> None:
     auth = AkSkAuth(DEMO_AK, Secret(DEMO_SK), project_id=DEMO_PROJECT_ID)
     async with ModelArtsClient(emulator.url, DEMO_PROJECT_ID, auth, family=family) as client:
-        operations = [client.get_instance, client.start, client.stop, client.delete,
-                      lambda i: client.update(i, description="x")]
+        operations: list[Callable[[str], Awaitable[object]]] = [
+            client.get_instance, client.start, client.stop, client.delete, lambda i: client.update(i, description="x")
+        ]
         if family == FAMILY_NOTEBOOKS:
             operations += [client.get_lease, lambda i: client.renew_lease(i, 2)]
         for operation in operations:

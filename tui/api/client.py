@@ -112,6 +112,8 @@ class ModelArtsClient:
         self._nb = NotebooksApi(self._session) if family == FAMILY_NOTEBOOKS else None
         self._last_status: dict[str, str] = {}
         self._project_lock = asyncio.Lock()
+        self._actions_resume_at = 0.0
+        """``time.monotonic()`` before which a new action waits: the gateway just answered 429."""
 
     def __repr__(self) -> str:
         return (
@@ -252,6 +254,9 @@ class ModelArtsClient:
         await self._ready()
         previous = self._last_status.get(instance_id, "")
         attempt = 1
+        wait = self._actions_resume_at - time.monotonic()
+        if wait > 0:  # another action was just throttled: a new one joins the wait, not the crowd
+            await self._sleep(wait)
         while True:
             try:
                 result = await self._send_action(instance_id, verb, duration_ms, lease_type, previous)
@@ -260,7 +265,9 @@ class ModelArtsClient:
                 if moved is not None:
                     return ActionResult(instance_id, verb, moved.status, previous)
                 if isinstance(error, ThrottledError) and attempt <= self._max_retries:
-                    await self._sleep(backoff_delay(attempt, error))
+                    delay = backoff_delay(attempt, error)
+                    self._actions_resume_at = max(self._actions_resume_at, time.monotonic() + delay)
+                    await self._sleep(delay)
                     attempt += 1
                     continue
                 raise

@@ -24,6 +24,7 @@ from tui.api.client import ModelArtsClient
 from tui.api.constants import LOCKOUT_FAILURES, LOCKOUT_S
 from tui.api.redact import redact
 from tui.api.skew import skew_warning
+from tui.api.transport import backoff_delay
 from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, SECRET_FIELDS, Profile
 from tui.core.errors import (
     ApiError,
@@ -77,6 +78,24 @@ def describe_error(error: ModelArtsError) -> str:
     """One line for a status bar or a CLI: the error, then what it means when known."""
     meaning = f" — {error.meaning}" if error.meaning else ""
     return f"{error}{meaning}"
+
+
+THROTTLED_ROUNDS = 3
+"""How many more times an action the client gave up on with 429s is tried, after the wait asked for."""
+
+
+async def _patiently(attempt: Callable[[], Awaitable[T]], sleep: Sleep) -> T:
+    """``attempt()``, tried ``THROTTLED_ROUNDS`` more times when the client gave up on 429s.
+
+    A 429 means the gateway passed nothing on, so sending again is safe; in a bulk action the
+    client's own few tries run out while the other actions keep the gateway's bucket empty.
+    """
+    for round_ in range(1, THROTTLED_ROUNDS + 1):
+        try:
+            return await attempt()
+        except ThrottledError as error:
+            await sleep(backoff_delay(round_, error))
+    return await attempt()
 
 
 def _refused_credentials(error: ModelArtsError) -> bool:
@@ -445,7 +464,9 @@ class InstanceService:
                     reason = self.check_action_state(key, action)
                     if reason:
                         return ActionOutcome(key, action, False, reason, skipped=True)
-                result = await self._guarded(profile_name, lambda c: call(c, instance_id))
+                result = await _patiently(
+                    lambda: self._guarded(profile_name, lambda c: call(c, instance_id)), self._sleep
+                )
         except AuthPausedError as error:  # paused while this one waited its turn: nothing sent
             return ActionOutcome(key, action, False, error.message, error=error, skipped=True)
         except ModelArtsError as error:
