@@ -87,6 +87,7 @@ class Tally:
     duplicated: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
+    unlogged: list[str] = field(default_factory=list)
     not_stale: list[str] = field(default_factory=list)
     converged_after: int | None = None
     retry_after_waits: int = 0
@@ -100,7 +101,8 @@ class Tally:
             f"actions {self.actions} ({self.actions_ok} ok, {self.actions_failed} failed, "
             f"{self.actions_refused} refused locally), crashes {len(self.crashes)}, "
             f"lost {len(self.lost)}, duplicated {len(self.duplicated)}, unexplained failures "
-            f"{len(self.unexplained)}, converged after {self.converged_after} refreshes"
+            f"{len(self.unexplained)}, unlogged failures {len(self.unlogged)}, "
+            f"converged after {self.converged_after} refreshes"
         )
 
 
@@ -191,6 +193,15 @@ class Rig:
             if not old <= keys or status.count != len(old) or status.last_ok_at != last_ok.get(status.name):
                 self.tally.not_stale.append(f"{status.name}: rows or last-ok lost on a failed refresh")
 
+    def check_logged(self, result: RefreshResult, calls: list[ApiCall]) -> None:
+        """A failed refresh left a failed call record of that profile's list (in the log)."""
+        for status in result.profiles:
+            if status.ok:
+                continue
+            marker = "/notebooks" if status.name == "nb" else "/demanager/"
+            if not any(not c.ok for c in calls if marker in c.path):
+                self.tally.unlogged.append(f"{status.name}: {status.error!r} with no failed call record")
+
     def check_outcomes(self, intended: list[tuple[str, str]], outcomes: list[ActionOutcome],
                        performed: list[tuple[str, str, bool]]) -> None:
         by_key = {o.key: o for o in outcomes}
@@ -265,6 +276,7 @@ async def test_service_survives_chaos_and_converges(emulator: Emulator, clock: M
             try:
                 result = await svc.refresh()
                 rig.check_refresh(before, last_ok, result)
+                rig.check_logged(result, calls[first_call:])
                 intended: list[tuple[str, str]] = []
                 outcomes: list[ActionOutcome] = []
                 if rng.random() < 0.5:
@@ -298,7 +310,7 @@ async def test_service_survives_chaos_and_converges(emulator: Emulator, clock: M
     t = rig.tally
     assert not t.crashes, f"{summary}\n{t.crashes}"
     assert not t.duplicated and not t.lost, f"{summary}\n{t.duplicated}\n{t.lost}"
-    assert not t.unexplained, f"{summary}\n{t.unexplained[:5]}"
+    assert not t.unexplained and not t.unlogged, f"{summary}\n{t.unexplained[:5]}\n{t.unlogged[:5]}"
     assert not t.not_stale, f"{summary}\n{t.not_stale}"
     assert not wrong and t.converged_after is not None and t.converged_after <= 3, f"{summary}\n{wrong}"
     for kind in ("5xx", "429", "dropped", "garbage", "spike"):

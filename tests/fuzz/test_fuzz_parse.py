@@ -181,7 +181,8 @@ def test_page_action_lease_parsers_give_a_model_or_a_response_error(data: Any) -
 
 @FUZZ
 @given(bodies)
-@example(_nested(100_000).encode())
+@example(_nested(100_000).encode())  # deeper than json can read
+@example(('{"instances":[{"id":"DE-x1234567","deep":' + _nested(600) + "}]}").encode())  # json reads it, scrub must too
 @example(b"\xff\xfe{")
 def test_any_body_decodes_or_is_a_response_error(body: bytes) -> None:
     try:
@@ -260,6 +261,8 @@ _headers = st.lists(
 @FUZZ
 @given(st.lists(st.tuples(_statuses, bodies, _headers), min_size=1, max_size=4), st.sampled_from(
     [FAMILY_V1, FAMILY_NOTEBOOKS]))
+@example([(200, _nested(100_000).encode(), [])], FAMILY_V1)
+@example([(200, b'{"instances":[{"id":"DE-a1234567","creation_timestamp":1e400}]}', [])], FAMILY_V1)
 def test_client_turns_any_answer_into_instances_or_a_typed_error(
     answers: list[tuple[int, bytes, list[tuple[str, str]]]], family: str
 ) -> None:

@@ -260,6 +260,6 @@ async def test_wrong_password_pauses_with_the_iam_explanation(emulator: Emulator
     finally:
         await svc.aclose()
     paused = svc.auth_paused("iam")
-    assert paused is not None and "IAM locks a user after repeated wrong passwords" in paused.message
+    assert paused is not None and "IAM can lock a user after repeated wrong passwords" in paused.message
     token_posts = [r for r in emulator.requests if r.path == "/v3/auth/tokens"]
     assert len(token_posts) == AUTH_PAUSE_AFTER and not any(r.path.startswith("/v1/") for r in emulator.requests)

@@ -243,10 +243,11 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
 async def test_http_proxy_gets_the_absolute_uri_request(
-    emulator: Emulator, proxy: ProxyStub, monkeypatch: pytest.MonkeyPatch
+    emulator: Emulator, proxy: ProxyStub, monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv(variable, proxy.url)
     status, _ = await _refresh(profile(emulator.url))
     assert status.ok and status.count == 0, status.error  # the stub's answer, not the emulator's
     (line,) = proxy.lines

@@ -62,6 +62,7 @@ CallSink = Callable[[ApiCall], None]
 JSON_TYPE = "application/json"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn')
+_BLANK = frozenset(b" \t\r\n")
 SIGNATURE_REFUSALS = frozenset({"0301", "0303"})
 """Gateway codes (APIGW./APIG.) of a refused signature: the clock may be why."""
 RETRY_AFTER_CAP_S = 30.0
@@ -118,10 +119,15 @@ def _unreadable(response: httpx.Response) -> str | None:
         return f"unexpected redirect (HTTP {status}) to {response.headers.get('Location') or '?'}"
     # A look at both ends, not a parse: big lists are decoded once, later, in ``send``. It catches
     # HTML pages and cut-off JSON; ``send`` still raises ResponseError for anything else.
-    content = response.content.strip()
-    if not content:
+    content = response.content
+    start, end = (3 if content.startswith(b"\xef\xbb\xbf") else 0), len(content)  # json.loads takes a BOM
+    while start < end and content[start] in _BLANK:  # no copy of a big body, as .strip() would make
+        start += 1
+    while end > start and content[end - 1] in _BLANK:
+        end -= 1
+    if start == end:
         return None
-    first, last = content[:1], content[-1:]
+    first, last = content[start : start + 1], content[end - 1 : end]
     if first not in _JSON_STARTS or (first in b"{[" and last not in b"}]"):
         return f"answer is not JSON ({summarize_body(content) or 'empty'})"
     return None

@@ -162,7 +162,7 @@ class AuthPausedError(ModelArtsError):
     """Nothing more is sent for a profile whose credentials were refused several times in a row.
 
     The gateway locks an AK for 5 minutes after more than 5 consecutive AK/SK failures (and IAM
-    locks users after repeated wrong passwords): the service stops before that and says why.
+    can lock users after repeated wrong passwords): the service stops before that and says why.
     ``failures`` counts the refusals; ``last`` is the last one. A manual refresh clears it.
     """
 

@@ -37,7 +37,7 @@ from tui.core.errors import (
     ValidationError,
     WaitTimeoutError,
 )
-from tui.core.models import FAMILY_NOTEBOOKS, Instance, Phase
+from tui.core.models import FAMILY_NOTEBOOKS, ApiCall, Instance, Phase
 from tui.service.factory import CallSink, Sleep, build_client, tls_warnings
 from tui.service.models import ActionOutcome, ProfileStatus, RefreshResult, Row, row_key
 
@@ -47,6 +47,19 @@ T = TypeVar("T")
 _TARGETS = {"start": (Phase.STARTING, Phase.RUNNING), "stop": (Phase.STOPPING, Phase.STOPPED)}
 AUTH_PAUSE_AFTER = 3
 """Consecutive credential refusals (HTTP 401) after which a profile sends nothing more."""
+
+
+class _Borrowed(httpx.AsyncBaseTransport):
+    """A transport the caller owns: clients built on it must not close it for the others."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        return None
 
 
 def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
@@ -123,7 +136,7 @@ def _pause_message(profile: Profile, failures: int, last: ModelArtsError) -> str
         )
     if profile.auth == AUTH_PASSWORD:
         return (
-            head + f"sign-in refusals in a row ({code}); IAM locks a user after repeated wrong passwords "
+            head + f"sign-in refusals in a row ({code}); IAM can lock a user after repeated wrong passwords "
             "— check domain, user and password, then refresh (r) to try again"
         )
     return head + f"token refusals in a row ({code}) — set a valid token (e), then refresh (r) to try again"
@@ -143,9 +156,10 @@ class InstanceService:
         timeout: float = 10.0,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self._on_call = on_call
+        self.on_call = on_call
+        """Where every call record goes; may be set after construction (the app sets its log)."""
         self._clock = clock
-        self._transport = transport
+        self._transport = _Borrowed(transport) if transport is not None else None
         self._timeout = timeout
         self._sleep = sleep
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -188,7 +202,7 @@ class InstanceService:
         if client is None:
             client = build_client(
                 self._profiles[name],
-                on_call=self._on_call,
+                on_call=self._emit,
                 transport=self._transport,
                 clock=self._clock,
                 timeout=self._timeout,
@@ -283,6 +297,10 @@ class InstanceService:
 
     def _warning(self, name: str) -> str | None:
         return "; ".join(self.profile_warnings(name)) or None
+
+    def _emit(self, call: ApiCall) -> None:
+        if self.on_call is not None:
+            self.on_call(call)
 
     async def aclose(self) -> None:
         """Close every client this service opened."""
@@ -550,7 +568,7 @@ class InstanceService:
         key = f"{profile.name}/"
         try:
             client = build_client(
-                profile, on_call=self._on_call, transport=self._transport, clock=self._clock,
+                profile, on_call=self._emit, transport=self._transport, clock=self._clock,
                 timeout=self._timeout, sleep=self._sleep,
             )
         except ModelArtsError as error:

@@ -76,6 +76,8 @@ class ModelArtsApp(App[int]):
             transport=transport,
             concurrency=config.ui.bulk_concurrency,
         )
+        if service is not None and service.on_call is None:
+            service.on_call = self.record_call
         self._keymap_problems = unknown_ids(config.ui.keys)
         self.user_keymap = {k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems}
         """The user's key remapping (binding id -> key), as applied."""
@@ -210,8 +212,7 @@ def make_app(
 
     ``service`` is built from the config when not given (its ``on_call`` feeds the log panel and the
     log file, and the app closes it on exit). A service passed in is used as it is: its owner closes
-    it, and its calls reach the log only if it was made with ``on_call=app.record_call``; tests
-    that need another network should pass ``transport`` instead.
+    it; when it has no ``on_call`` yet, the app attaches its log to it.
     ``clock`` drives ages, countdowns and log times; ``log_dir`` defaults to the XDG state folder;
     ``stable_log`` hides request ids and latencies in the log panel (snapshots and screenshots);
     ``transport`` (an httpx transport, passed through untouched) is the tests' network seam.
