@@ -29,7 +29,7 @@ from tui.core.errors import (
 )
 from tui.core.models import ApiCall, Instance
 from tui.service import InstanceService, describe_error, row_key
-from tui.service.factory import build_client
+from tui.service.factory import build_client, tls_warnings
 
 
 def _err(text: str) -> None:
@@ -128,6 +128,8 @@ async def _list(args: argparse.Namespace, profiles: list[Profile]) -> int:
         try:
             async with build_client(profile, on_call=sink) as client:
                 listed = await client.list_instances(status=args.status, sort=args.sort, order=args.order)
+        except ValidationError:
+            raise
         except ModelArtsError as error:
             _err(f"{profile.name}: {describe_error(error)}")
             failed = True
@@ -252,6 +254,9 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "config":
             return _config(args)
         _, _, profiles = resolve(args)
+        for profile in profiles:
+            for warning in tls_warnings(profile):
+                _err(f"warning: {warning}")
         if args.command == "list":
             return asyncio.run(_list(args, profiles))
         profile = _single(profiles)

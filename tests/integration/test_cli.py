@@ -178,3 +178,23 @@ def test_config_path_and_show_mask_secrets(
     out = capsys.readouterr().out
     assert 'name = "p"' in out and SECRET_SK not in out
     assert main(["config", "check"]) == 0
+
+
+def test_bad_project_id_in_list_is_a_usage_error_before_any_request(
+    live: Emulator, env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["list", "--endpoint", live.url, "--project-id", "not-a-project"]) == 2
+    assert "project_id" in capsys.readouterr().err
+    assert live.requests == []
+
+
+def test_insecure_profile_warns_on_stderr(
+    live: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        f'[[profiles]]\nname = "p"\nproject_id = "{DEMO_PROJECT_ID}"\nendpoint = "{live.url}"\n'
+        f'auth = "aksk"\nak = "{DEMO_AK}"\nsk = "{DEMO_SK}"\ninsecure = true\n'
+    )
+    assert main(["list", "--config", str(path)]) == 0
+    assert "warning:" in capsys.readouterr().err

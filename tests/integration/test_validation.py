@@ -178,5 +178,5 @@ def test_cli_refuses_a_profile_with_a_bad_region(
     assert "region: 'moon-1'" in capsys.readouterr().err
     assert main(["config", "check"]) == 2
     err = capsys.readouterr().err
-    assert "profile 'p': region: 'moon-1' is not a Open Telekom Cloud region" in err
+    assert "profile 'p': region: 'moon-1' is not a region of Open Telekom Cloud" in err
     assert emulator.requests == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, Label, Static
-from uihelpers import MakeApp, settle, table_of
+from uihelpers import MakeApp, log_text, settle, table_of
 
 from tui.config.store import load_config
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator
@@ -177,3 +177,17 @@ async def test_add_and_delete_profiles(make_app: MakeApp, config_file: Path) -> 
         await settle(pilot)
         assert app.screen is app.main_screen
     assert [p.name for p in load_config(config_file).profiles] == ["demo"]
+
+
+async def test_a_config_readable_by_others_is_reported_with_the_fix(
+    make_app: MakeApp, config_file: Path
+) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text('[[profiles]]\nname = "x"\n')
+    config_file.chmod(0o644)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = log_text(app)
+    assert f"chmod 600 {config_file}" in text
+    assert config_file.stat().st_mode & 0o777 == 0o644, "a warning only: the file is not touched"

@@ -250,6 +250,7 @@ def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
     flavor_details = _obj(obj.get("flavor_details"))
     spec = _obj(obj.get("spec"))
     annotations = _obj(spec.get("annotations"))
+    raw = scrub(obj)
     return Instance(
         id=instance_id,
         name=_str(obj.get("name")),
@@ -263,8 +264,8 @@ def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
         auto_stop=_v1_auto_stop(obj),
         url=_str(annotations.get("url")),
         family=FAMILY_V1,
-        raw=scrub(obj),
-        extra={k: v for k, v in obj.items() if k not in _V1_KNOWN},
+        raw=raw,
+        extra={k: v for k, v in raw.items() if k not in _V1_KNOWN},
     )
 
 
@@ -300,6 +301,7 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
     """One notebooks-family ``NotebookResp`` object, mapped to the same Instance."""
     obj, instance_id = _require_id(data, "notebook", endpoint)
     flavor_details = _obj(obj.get("flavor_details"))
+    raw = scrub(obj)
     return Instance(
         id=instance_id,
         name=_str(obj.get("name")),
@@ -313,8 +315,8 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(_str(obj.get("status"))) is Phase.RUNNING),
         url=_str(obj.get("url")),
         family=FAMILY_NOTEBOOKS,
-        raw=scrub(obj),
-        extra={k: v for k, v in obj.items() if k not in _NB_KNOWN},
+        raw=raw,
+        extra={k: v for k, v in raw.items() if k not in _NB_KNOWN},
     )
 
 

@@ -236,7 +236,7 @@ class Profile:
             elif self.region not in known:
                 bad(
                     "region",
-                    f"{self.region!r} is not a {CLOUD_LABELS[self.cloud]} region (known: {', '.join(known)}); "
+                    f"{self.region!r} is not a region of {CLOUD_LABELS[self.cloud]} (known: {', '.join(known)}); "
                     "set endpoint to use another",
                 )
         if self.project_id and not PROJECT_ID_RE.match(self.project_id):

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tui.config.model import Config
+from tui.config.store import check_permissions
 from tui.core.models import ApiCall
 from tui.service import InstanceService
 from tui.ui.bindings import APP_BINDINGS, unknown_ids
@@ -118,6 +119,10 @@ class ModelArtsApp(App[int]):
                 f"config ui.keys: unknown binding ids {', '.join(self._keymap_problems)} (see ? for ids)",
                 error=True,
             )
+        permissions = check_permissions(self.config_path) if self.config_path.exists() else None
+        if permissions:
+            self.main_screen.note(permissions, error=True)
+            self.notify(permissions, title="Config file", severity="warning", markup=False)
         if self.first_run:
             self.open_settings(first_run=True)
 
