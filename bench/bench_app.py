@@ -52,14 +52,28 @@ def round_trip(url: str, tries: int = 3) -> float:
     return statistics.median(asyncio.run(_list_once(url)) for _ in range(tries))
 
 
-def run(instances: int, *, settle_s: float, window_s: float = 0.0, timeout_s: float = 60.0) -> AppFigures:
-    """Start the emulator and the app; measure startup and memory, then ``window_s`` of idling."""
+def run(
+    instances: int,
+    *,
+    settle_s: float,
+    window_s: float = 0.0,
+    refreshes: int = 0,
+    timeout_s: float = 60.0,
+) -> AppFigures:
+    """Start the emulator and the app; measure startup and memory, then ``window_s`` of idling.
+
+    ``refreshes``: press ``r`` (refresh now) this many times, ``settle_s`` apart, before reading
+    the memory: what a long session holds, not just the first load.
+    """
     with EmulatorProcess(instances) as emu:
         rtt = round_trip(emu.url)
         with PtyApp(emu.url) as app:
             first = app.wait_for(FIRST_NAME, timeout_s)
             startup = first - app.started_at
             time.sleep(settle_s)
+            for _ in range(refreshes):
+                app.press(b"r")
+                time.sleep(settle_s)
             if not app.alive:
                 raise RuntimeError("the app exited while settling")
             rss = app.rss_mb()
@@ -98,8 +112,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("instances", type=int)
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument("--window", type=float, default=0.0)
+    parser.add_argument("--refreshes", type=int, default=0, help="refreshes (key r) before reading memory")
     args = parser.parse_args(argv)
-    figures = run(args.instances, settle_s=args.settle, window_s=args.window)
+    figures = run(args.instances, settle_s=args.settle, window_s=args.window, refreshes=args.refreshes)
     print(json.dumps(asdict(figures)))
 
 

@@ -249,6 +249,10 @@ class PtyApp:
         tail = self.output.text()[-800:]
         raise RuntimeError(f"{needle!r} never appeared within {timeout:g}s (app alive: {self.alive}): {tail!r}")
 
+    def press(self, keys: bytes) -> None:
+        """Type ``keys`` into the app's terminal."""
+        os.write(self._master, keys)
+
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
 

