@@ -9,31 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import constants as c
-from tui.api.parse import InstanceMemo, parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
-from tui.api.transport import HttpSession
+from tui.api.family import MAX_PAGES, FamilyApi
+from tui.api.parse import parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
 from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Lease
 
-MAX_PAGES = 1000
 _SORT_KEYS = {"name": "name", "creation_timestamp": "create_at", "create_at": "create_at"}
 
 
-class NotebooksApi:
+class NotebooksApi(FamilyApi):
     """List, details, start/stop, update, delete and lease of notebooks-family instances."""
 
     family = FAMILY_NOTEBOOKS
     statuses = c.NB_STATUSES
     sort_keys = tuple(_SORT_KEYS)
-
-    def __init__(self, session: HttpSession) -> None:
-        self._session = session
-        self.project_id = ""
-        self._memo = InstanceMemo()
-
-    def _path(self, template: str, instance_id: str = "") -> str:
-        return template.format(project_id=self.project_id, instance_id=instance_id)
-
-    def _endpoint(self, path: str) -> str:
-        return self._session.base.split("://", 1)[-1] + path
 
     async def list(self, status: str | None, sort: str | None, order: str | None) -> list[Instance]:
         """Every instance, ``limit`` 50 a page, following ``total``/``pages`` with ``offset``."""

@@ -9,30 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import constants as c
-from tui.api.parse import InstanceMemo, parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
-from tui.api.transport import HttpSession
+from tui.api.family import MAX_PAGES, FamilyApi
+from tui.api.parse import parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
 from tui.core.models import FAMILY_V1, ActionResult, Instance
 
-MAX_PAGES = 1000
-"""A list never asks for more pages than this (a server that keeps answering would loop)."""
 
-
-class V1Api:
+class V1Api(FamilyApi):
     """List, details, action, update and delete of v1 DevEnviron notebook instances."""
 
     family = FAMILY_V1
     statuses = c.V1_STATUSES
-
-    def __init__(self, session: HttpSession) -> None:
-        self._session = session
-        self.project_id = ""
-        self._memo = InstanceMemo()
-
-    def _path(self, template: str, instance_id: str = "") -> str:
-        return template.format(project_id=self.project_id, instance_id=instance_id)
-
-    def _endpoint(self, path: str) -> str:
-        return self._session.base.split("://", 1)[-1] + path
 
     async def list(self, status: str | None, sort: str | None, order: str | None) -> list[Instance]:
         """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came."""

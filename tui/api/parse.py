@@ -4,24 +4,23 @@ Unknown fields go to ``Instance.extra``, the whole object to ``raw``; missing op
 are fine; timestamps may be strings or numbers of epoch milliseconds or seconds (detected), or
 ISO 8601. What cannot be an instance (not an object, no id) raises ``ResponseError``: no
 ``KeyError`` or ``TypeError`` ever leaves this module.
-
-Error bodies come in three documented shapes, all read here (section 3.1 of the reference):
-``{"error_code", "error_message"}`` (v1), ``{"error_code", "error_msg", "request_id"}``
-(gateway, notebooks) and IAM's ``{"error": {"code", "title", "message"}}``; ``code``/``message``
-and ``errorCode``/``errorMsg`` are read as fallbacks.
+Error bodies and JSON decoding live in ``tui.api.body`` (re-exported here).
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
-import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tui.api.body import SUMMARY_SCAN_BYTES as SUMMARY_SCAN_BYTES  # re-exported
+from tui.api.body import ErrorBody as ErrorBody
+from tui.api.body import decode_json as decode_json
+from tui.api.body import parse_error_body as parse_error_body
+from tui.api.body import summarize_body as summarize_body
+from tui.api.body import text_of
 from tui.api.redact import scrub
 from tui.core.errors import ResponseError
 from tui.core.models import (
@@ -39,8 +38,6 @@ from tui.core.models import (
 
 _SECONDS_LIMIT = 100_000_000_000
 """Below this an epoch value is seconds (year 5138), at or above it milliseconds (March 1973)."""
-SUMMARY_SCAN_BYTES = 65_536
-"""``summarize_body`` looks at this much of a body: a huge page must not cost seconds of regex."""
 
 _V1_KNOWN = frozenset(
     {
@@ -74,45 +71,6 @@ _NB_KNOWN = frozenset(
 
 
 # --- JSON and scalars ----------------------------------------------------------------------------
-def decode_json(body: bytes, *, endpoint: str = "", status: int | None = None) -> Any:
-    """The JSON value of a body; ResponseError (with a short summary of the body) when it is not JSON."""
-    if not body.strip():
-        raise ResponseError(
-            f"{endpoint}: empty answer where JSON was expected", status=status, endpoint=endpoint
-        )
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise ResponseError(
-            f"{endpoint}: answer is not JSON ({summarize_body(body)})", status=status, endpoint=endpoint
-        ) from None
-    except RecursionError:  # JSON nested deeper than the interpreter's stack: never a real answer
-        raise ResponseError(
-            f"{endpoint}: answer is JSON nested too deeply to read", status=status, endpoint=endpoint
-        ) from None
-
-
-_TITLE_OPEN = re.compile(r"<title[^<>]{0,200}>", re.IGNORECASE)
-_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
-_HTML_MARK = re.compile(r"<(?:!doctype|html|body)\b", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]{1,1000}>")
-# Bounded repeats only: an unbounded ``[^>]*`` or a lazy ``(.*?)</title>`` is quadratic on a page
-# of many unclosed tags (seconds for 64 KB, hours for megabytes).
-
-
-def summarize_body(body: bytes, limit: int = 120) -> str:
-    """A one-line hint of what a non-JSON body is: an HTML page's title, else its first characters."""
-    text = body[:SUMMARY_SCAN_BYTES].decode("utf-8", "replace")
-    opened = _TITLE_OPEN.search(text)
-    closed = _TITLE_CLOSE.search(text, opened.end()) if opened else None
-    if opened and closed:
-        text = "HTML page: " + text[opened.end() : closed.start()]
-    elif _HTML_MARK.search(text):
-        text = "HTML page: " + _TAG.sub(" ", text)
-    text = " ".join(html.unescape(text).split())
-    return text[:limit] + ("…" if len(text) > limit else "")
-
-
 def as_object(data: Any, what: str, endpoint: str = "") -> dict[str, Any]:
     """``data`` when it is a JSON object, else ResponseError naming what was expected."""
     if not isinstance(data, dict):
@@ -125,12 +83,7 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _str(value: Any) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+_str = text_of
 
 
 def to_int(value: Any) -> int | None:
@@ -478,62 +431,3 @@ def parse_deleted_id(data: Any, fallback: str, endpoint: str = "") -> str:
     if not isinstance(data, dict):
         return fallback
     return _str(data.get("instance_id")) or _str(data.get("id")) or fallback
-
-
-# --- error bodies --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class ErrorBody:
-    """What an error answer said: code, message, request id (each '' when absent)."""
-
-    code: str = ""
-    message: str = ""
-    request_id: str = ""
-    title: str = ""
-
-
-_CODE_KEYS = ("error_code", "errorCode", "code")
-_MESSAGE_KEYS = ("error_msg", "error_message", "errorMsg", "errorMessage", "message", "msg")
-
-
-def _first(obj: Mapping[str, Any], keys: tuple[str, ...]) -> str:
-    for key in keys:
-        value = obj.get(key)
-        if value is not None and not isinstance(value, (dict, list)) and _str(value):
-            return _str(value)
-    return ""
-
-
-def _error_from_object(obj: Mapping[str, Any], depth: int = 0) -> ErrorBody:
-    code, message = _first(obj, _CODE_KEYS), _first(obj, _MESSAGE_KEYS)
-    request_id = _first(obj, ("request_id", "requestId"))
-    if code or message:
-        return ErrorBody(code, message, request_id, _str(obj.get("title")))
-    if depth < 2:
-        for value in obj.values():
-            if isinstance(value, dict):
-                inner = _error_from_object(value, depth + 1)
-                if inner.code or inner.message:
-                    return ErrorBody(inner.code, inner.message, inner.request_id or request_id, inner.title)
-    return ErrorBody(request_id=request_id)
-
-
-def parse_error_body(body: bytes | Any) -> ErrorBody | None:
-    """Code and message of an error answer of any documented shape; None when the body is not JSON."""
-    data = body
-    if isinstance(body, (bytes, bytearray)):
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return None
-    if not isinstance(data, dict):
-        return None
-    error = data.get("error")
-    if isinstance(error, dict):  # IAM / keystone
-        found = _error_from_object(error, 1)
-        code = found.code
-        if code.isdigit():  # keystone puts the HTTP status in "code"; the title says more
-            code = ""
-        return ErrorBody(
-            code, found.message or found.title, found.request_id or _str(data.get("request_id")), found.title
-        )
-    return _error_from_object(data)
