@@ -21,25 +21,32 @@ from typing import TypeVar
 import httpx
 
 from tui.api.client import ModelArtsClient
-from tui.api.constants import LOCKOUT_FAILURES, LOCKOUT_S
 from tui.api.redact import redact
 from tui.api.skew import skew_warning
-from tui.api.transport import backoff_delay
-from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, SECRET_FIELDS, Profile
+from tui.config.model import AUTH_AKSK, SECRET_FIELDS, Profile
 from tui.core.errors import (
-    ApiError,
-    AuthError,
     AuthPausedError,
     InstanceFailedError,
     ModelArtsError,
-    ServerError,
-    ThrottledError,
     ValidationError,
     WaitTimeoutError,
 )
 from tui.core.models import FAMILY_NOTEBOOKS, ApiCall, Instance, Phase
 from tui.service.factory import CallSink, Sleep, build_client, tls_warnings
 from tui.service.models import ActionOutcome, ProfileStatus, RefreshResult, Row, row_key
+from tui.service.support import (
+    THROTTLED_ROUNDS as THROTTLED_ROUNDS,
+)
+from tui.service.support import (
+    BorrowedTransport,
+    accepted_credentials,
+    describe_error,
+    patiently,
+    pause_message,
+    refused_credentials,
+    same_row,
+    to_local_clock,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,99 +54,6 @@ T = TypeVar("T")
 _TARGETS = {"start": (Phase.STARTING, Phase.RUNNING), "stop": (Phase.STOPPING, Phase.STOPPED)}
 AUTH_PAUSE_AFTER = 3
 """Consecutive credential refusals (HTTP 401) after which a profile sends nothing more."""
-
-
-class _Borrowed(httpx.AsyncBaseTransport):
-    """A transport the caller owns: clients built on it must not close it for the others."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        return None
-
-
-def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
-    """Shift a server-time stop plan onto the local clock (skew = server Date - local clock).
-
-    The countdown is ``stop_at - local now``; without this a local clock 5 minutes behind
-    would show 5 minutes more than the server will give. Under 2 s (Date's resolution) is noise.
-    """
-    auto = instance.auto_stop
-    if auto is None or auto.stop_at_ms is None or skew_s is None or abs(skew_s) < 2:
-        return instance
-    shifted = replace(auto, stop_at_ms=auto.stop_at_ms - int(skew_s * 1000))
-    return replace(instance, auto_stop=shifted)
-
-
-def _same_row(old: Row | None, new: Row) -> bool:
-    """Equal but for ``fetched_at``: a poll that read a row again without news did not change it."""
-    return (
-        old is not None
-        and (old.instance is new.instance or old.instance == new.instance)
-        and old.alias == new.alias
-        and old.gone == new.gone
-        and old.pending == new.pending
-        and old.read_only == new.read_only
-    )
-
-
-def describe_error(error: ModelArtsError) -> str:
-    """One line for a status bar or a CLI: the error, then what it means when known."""
-    meaning = f" — {error.meaning}" if error.meaning else ""
-    return f"{error}{meaning}"
-
-
-THROTTLED_ROUNDS = 3
-"""How many more times an action the client gave up on with 429s is tried, after the wait asked for."""
-
-
-async def _patiently(attempt: Callable[[], Awaitable[T]], sleep: Sleep) -> T:
-    """``attempt()``, tried ``THROTTLED_ROUNDS`` more times when the client gave up on 429s.
-
-    A 429 means the gateway passed nothing on, so sending again is safe; in a bulk action the
-    client's own few tries run out while the other actions keep the gateway's bucket empty.
-    """
-    for round_ in range(1, THROTTLED_ROUNDS + 1):
-        try:
-            return await attempt()
-        except ThrottledError as error:
-            await sleep(backoff_delay(round_, error))
-    return await attempt()
-
-
-def _refused_credentials(error: ModelArtsError) -> bool:
-    """A 401: a wrong AK/SK or signature (APIGW.0301), a bad token, a wrong IAM password."""
-    return isinstance(error, AuthError) and error.status == 401
-
-
-def _accepted_credentials(error: ModelArtsError) -> bool:
-    """An answer only the service behind the gateway gives: the credentials passed."""
-    return (
-        isinstance(error, ApiError)
-        and not isinstance(error, AuthError | ThrottledError | ServerError)
-        and error.code.startswith("ModelArts.")
-    )
-
-
-def _pause_message(profile: Profile, failures: int, last: ModelArtsError) -> str:
-    code = getattr(last, "code", "") or f"HTTP {getattr(last, 'status', '?')}"
-    head = f"profile {profile.name!r} stopped: {failures} "
-    if profile.auth == AUTH_AKSK:
-        return (
-            head + f"signature failures in a row ({code}); the gateway locks the AK for "
-            f"{LOCKOUT_S // 60} minutes after {LOCKOUT_FAILURES} — check AK/SK and clock, then refresh (r) "
-            "to try again"
-        )
-    if profile.auth == AUTH_PASSWORD:
-        return (
-            head + f"sign-in refusals in a row ({code}); IAM can lock a user after repeated wrong passwords "
-            "— check domain, user and password, then refresh (r) to try again"
-        )
-    return head + f"token refusals in a row ({code}) — set a valid token (e), then refresh (r) to try again"
 
 
 class InstanceService:
@@ -159,7 +73,7 @@ class InstanceService:
         self.on_call = on_call
         """Where every call record goes; may be set after construction (the app sets its log)."""
         self._clock = clock
-        self._transport = _Borrowed(transport) if transport is not None else None
+        self._transport = BorrowedTransport(transport) if transport is not None else None
         self._timeout = timeout
         self._sleep = sleep
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -255,15 +169,15 @@ class InstanceService:
         try:
             result = await call(self._client(name))
         except ModelArtsError as error:
-            if _refused_credentials(error):
+            if refused_credentials(error):
                 self._accepted.discard(name)
                 count = self._refusals[name] = self._refusals.get(name, 0) + 1
                 if count >= AUTH_PAUSE_AFTER:
                     profile = self._profiles[name]
                     self._paused[name] = AuthPausedError(
-                        _pause_message(profile, count, error), profile=name, failures=count, last=error
+                        pause_message(profile, count, error), profile=name, failures=count, last=error
                     )
-            elif _accepted_credentials(error):
+            elif accepted_credentials(error):
                 self._accepted.add(name)
                 self._refusals.pop(name, None)
             raise
@@ -353,7 +267,7 @@ class InstanceService:
                 profile.name, True, None, now, len(result), self._skew(profile.name),
                 self._warning(profile.name),
             )
-        changed = frozenset(k for k, r in rows.items() if not _same_row(before.get(k), r))
+        changed = frozenset(k for k, r in rows.items() if not same_row(before.get(k), r))
         added = frozenset(rows.keys() - before.keys())
         removed = frozenset(before.keys() - rows.keys())
         self._rows = rows
@@ -482,7 +396,7 @@ class InstanceService:
                     reason = self.check_action_state(key, action)
                     if reason:
                         return ActionOutcome(key, action, False, reason, skipped=True)
-                result = await _patiently(
+                result = await patiently(
                     lambda: self._guarded(profile_name, lambda c: call(c, instance_id)), self._sleep
                 )
         except AuthPausedError as error:  # paused while this one waited its turn: nothing sent
