@@ -1,0 +1,180 @@
+"""How a request failed, in our terms: httpx exceptions to typed errors, unreadable answers,
+Retry-After, backoff, TLS settings, and a paused garbage collector for big bodies."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import ssl
+from collections.abc import Iterable, Iterator
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from tui.api.body import summarize_body
+from tui.api.redact import redact
+from tui.core.errors import (
+    ApiError,
+    ConnectError,
+    ConnectionDroppedError,
+    ModelArtsError,
+    RequestTimeoutError,
+    ResponseError,
+    ThrottledError,
+    TLSError,
+    TransportError,
+    ValidationError,
+)
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn')
+_BLANK = frozenset(b" \t\r\n")
+SIGNATURE_REFUSALS = frozenset({"0301", "0303"})
+"""Gateway codes (APIGW./APIG.) of a refused signature: the clock may be why."""
+RETRY_AFTER_CAP_S = 30.0
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 8.0
+
+
+
+def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    """What httpx gets for ``verify``: True/False, or an SSL context for a CA bundle file or dir."""
+    if not isinstance(verify, str):
+        return verify
+    path = os.path.expanduser(verify)
+    try:
+        if os.path.isdir(path):
+            return ssl.create_default_context(capath=path)
+        return ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValidationError("ca_bundle", f"cannot load CA bundle {verify!r}: {exc}") from None
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date); None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def unreadable_reason(response: httpx.Response) -> str | None:
+    """Why a 1xx-3xx answer is not usable (a redirect, a body that is not JSON), or None."""
+    status = response.status_code
+    if 300 <= status < 400:
+        return f"unexpected redirect (HTTP {status}) to {response.headers.get('Location') or '?'}"
+    # A look at both ends, not a parse: big lists are decoded once, later, in ``send``. It catches
+    # HTML pages and cut-off JSON; ``send`` still raises ResponseError for anything else.
+    content = response.content
+    start, end = (3 if content.startswith(b"\xef\xbb\xbf") else 0), len(content)  # json.loads takes a BOM
+    while start < end and content[start] in _BLANK:  # no copy of a big body, as .strip() would make
+        start += 1
+    while end > start and content[end - 1] in _BLANK:
+        end -= 1
+    if start == end:
+        return None
+    first, last = content[start : start + 1], content[end - 1 : end]
+    if first not in _JSON_STARTS or (first in b"{[" and last not in b"}]"):
+        return f"answer is not JSON ({summarize_body(content) or 'empty'})"
+    return None
+
+
+def chain(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def request_of(exc: BaseException) -> httpx.Request | None:
+    if isinstance(exc, httpx.RequestError):
+        try:
+            return exc.request
+        except RuntimeError:
+            return None
+    return None
+
+
+def endpoint_of(request: httpx.Request) -> str:
+    """``host[:port]/path``: how messages name where a request went (no query, no secrets)."""
+    return request.url.netloc.decode("ascii", "replace") + request.url.path
+
+
+def transport_error(
+    exc: BaseException, endpoint: str, timeout: float, secrets: Iterable[str] = ()
+) -> TransportError:
+    """The typed error for an exception raised while no whole HTTP answer arrived."""
+    detail = redact(str(exc) or type(exc).__name__, secrets)
+    if any(isinstance(e, ssl.SSLError) for e in chain(exc)) or "CERTIFICATE_VERIFY_FAILED" in detail:
+        return TLSError(f"TLS failure talking to {endpoint}: {detail}", endpoint=endpoint)
+    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+        phase = "connection" if isinstance(exc, httpx.ConnectTimeout) else "answer"
+        return RequestTimeoutError(f"no {phase} from {endpoint} within {timeout:g}s", endpoint=endpoint)
+    if isinstance(
+        exc,
+        (
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+            ConnectionResetError,
+            BrokenPipeError,
+            ConnectionAbortedError,
+        ),
+    ):
+        return ConnectionDroppedError(
+            f"connection to {endpoint} dropped before a whole answer arrived: {detail}", endpoint=endpoint
+        )
+    if isinstance(exc, (httpx.ConnectError, httpx.ProxyError, ConnectionRefusedError, OSError)):
+        return ConnectError(f"cannot connect to {endpoint}: {detail}", endpoint=endpoint)
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return ConnectError(f"cannot send to {endpoint}: {detail}", endpoint=endpoint)
+    return TransportError(f"request to {endpoint} failed: {detail}", endpoint=endpoint)
+
+
+NO_GC_BYTES = 65_536
+"""Answers at least this big are decoded and parsed with the cycle collector paused."""
+
+
+@contextlib.contextmanager
+def gc_paused(pause: bool = True) -> Iterator[None]:
+    """Pause the cycle collector for a synchronous block (no ``await`` inside).
+
+    Decoding 1,000 instances creates some 100,000 containers that all live until parsing ends;
+    every collection they trigger meanwhile is wasted (a full one costs 50 ms and more with the
+    app's heap). Freed before the collector is back, they do not count towards the next one.
+    """
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def retryable(error: ModelArtsError) -> bool:
+    """True for what a GET may safely send again: throttling, 502/503/504, a dropped connection."""
+    if isinstance(error, ConnectionDroppedError | ThrottledError):
+        return True
+    status = getattr(error, "status", None)
+    return isinstance(error, ApiError | ResponseError) and status in RETRY_STATUSES
+
+
+def backoff_delay(attempt: int, error: ModelArtsError) -> float:
+    """Seconds before attempt ``attempt + 1``: Retry-After when given (capped), else exponential."""
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, (int, float)):
+        return min(float(retry_after), RETRY_AFTER_CAP_S)
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
