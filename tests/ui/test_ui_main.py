@@ -508,7 +508,7 @@ async def test_an_idle_tick_repaints_nothing(make_app: MakeApp, clock: ManualClo
         await settle(pilot)
         screen = app.main_screen
         table = table_of(app)
-        screen.paused = True  # no poll from the tick in this test
+        screen.poll_interval_s = screen.fast_poll_s = 1e9  # no poll from the tick in this test
         screen._tick()
         before = (table._update_count, screen.status_bar.text)
         for _ in range(3):
@@ -518,6 +518,88 @@ async def test_an_idle_tick_repaints_nothing(make_app: MakeApp, clock: ManualClo
         screen._tick()
         assert table._update_count > before[0]
         assert table.row_count == 12
+
+
+async def test_a_covered_table_is_not_recounted_until_it_shows_again(
+    make_app: MakeApp, clock: ManualClock
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        table = table_of(app)
+        screen.poll_interval_s = screen.fast_poll_s = 1e9
+        screen._tick()
+        running = next(k for k in keys_with_status(app, "RUNNING") if cell(app, k, "autostop") != "—")
+        countdown = cell(app, running, "autostop")
+        screen.paused = True  # settings open: the table is covered
+        clock.advance(600)
+        before = table._update_count
+        screen._tick()
+        assert table._update_count == before
+        assert cell(app, running, "autostop") == countdown
+        screen.paused = False
+        screen._tick()  # shown again: every row is recounted once
+        assert cell(app, running, "autostop") != countdown
+
+
+async def test_an_updated_cell_repaints_alone_and_the_cursor_and_marks_stay(make_app: MakeApp) -> None:
+    from dataclasses import replace
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        keys = [r.key.value for r in table.ordered_rows if r.key.value is not None]
+        table.toggle_mark(keys[1])
+        put_cursor(app, keys[3])
+        await pilot.pause()
+        target = keys[2]
+        row = table.row_for(target)
+        assert row is not None
+        table._dirty_regions.clear()
+        table.update_row(replace(row, alias="renamed-in-place"))
+        # One cell of one line is dirty, not the whole table.
+        assert table._dirty_regions and all(r.height == 1 for r in table._dirty_regions)
+        await pilot.pause()
+        assert cell(app, target, "name") == "renamed-in-place"
+        y = table.get_row_index(target) + table.header_height - table.scroll_offset.y
+        assert "renamed-in-place" in table.render_line(y).text
+        assert table.cursor_key == keys[3]
+        assert table.marked == [keys[1]]
+        # A row out of sight takes the new text without a repaint, and shows it when scrolled to.
+        table.styles.height = 3
+        await pilot.pause()
+        last = keys[-1]
+        last_row = table.row_for(last)
+        assert last_row is not None
+        table._dirty_regions.clear()
+        table.update_row(replace(last_row, alias="renamed-below"))
+        assert not table._dirty_regions
+        table.move_to(last)
+        await pilot.pause()
+        y = table.get_row_index(last) + table.header_height - table.scroll_offset.y
+        assert "renamed-below" in table.render_line(y).text
+
+
+async def test_a_poll_that_changed_nothing_leaves_no_panel_line(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = log_text(app).count("GET ")
+        assert shown >= 1  # the first poll filled the table: its call shows
+        await pilot.press("r")
+        await settle(pilot)
+        assert log_text(app).count("GET ") == shown  # the same snapshot again: no new line
+        assert app.call_log is not None
+        assert app.call_log.path.read_text().count("GET ") == shown + 1  # but the file has it
+        stopped = keys_with_status(app, "STOPPED")[0]
+        emulator.store.set_status(stopped.split("/", 1)[1], "RUNNING")
+        await pilot.press("r")
+        await settle(pilot)
+        assert log_text(app).count("GET ") == shown + 1  # a poll that changed a row shows
 
 
 def _lists(emulator: Emulator) -> int:

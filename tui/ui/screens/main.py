@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import AuthPausedError
-from tui.core.models import Phase
+from tui.core.models import ApiCall, Phase
 from tui.service import InstanceService, ProfileStatus, Row
 from tui.ui.bindings import MAIN_BINDINGS
 from tui.ui.cells import duration_text
@@ -86,6 +86,15 @@ class MainScreen(RowActions, Screen[None]):
         self._early_notes: list[tuple[str, bool]] = []
         self._filter_origin: str | None = None
         """The cursor row before the filter opened: Escape in the filter goes back to it."""
+        self._moving: bool | None = None
+        """Whether some row is in a transitional state; None when the rows changed since."""
+        self._auto_rows: list[Row] = []
+        """The running rows with an auto-stop plan, counted with ``_moving``."""
+        self._recount_due = False
+        """Ticks were skipped while the table was covered: recount every row on the next one."""
+        self._polling = False
+        """A refresh started and its result has not arrived: its list calls wait in ``_poll_calls``."""
+        self._poll_calls: list[ApiCall] = []
 
     # --- layout ---------------------------------------------------------------------------------
     @property
@@ -134,13 +143,25 @@ class MainScreen(RowActions, Screen[None]):
 
     def poll_interval(self) -> float:
         """Seconds until the next poll: fast while anything moves."""
-        moving = self._inflight or any(
-            r.instance.phase.transitional and not r.gone for r in self.service.rows.values()
-        )
+        moving = self._inflight or self._summary()[0]
         return min(self.fast_poll_s, self.poll_interval_s) if moving else self.poll_interval_s
 
+    def _summary(self) -> tuple[bool, list[Row]]:
+        """Whether some row is moving, and the running rows with an auto-stop; counted once per change."""
+        if self._moving is None:
+            rows = [r for r in self.service.rows.values() if not r.gone]
+            self._moving = any(r.instance.phase.transitional for r in rows)
+            self._auto_rows = [
+                r for r in rows if r.instance.auto_stop is not None and r.instance.phase is Phase.RUNNING
+            ]
+        return self._moving, self._auto_rows
+
     def _tick(self) -> None:
-        self.table.tick()
+        if self.paused or self.app.screen is not self:
+            self._recount_due = True  # nobody sees the table: recount once it shows again
+        else:
+            self.table.tick(full=self._recount_due)
+            self._recount_due = False
         self._warn_auto_stop()
         self._show_status()
         if self.paused or self.refreshing:
@@ -152,6 +173,7 @@ class MainScreen(RowActions, Screen[None]):
         if self.refreshing:
             return
         self._last_poll = time.monotonic()
+        self._polling = True
         self._refresh_worker = self._refresh(force)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
@@ -163,8 +185,11 @@ class MainScreen(RowActions, Screen[None]):
         self._start_refresh(force=message.force)
 
     def on_instances_refreshed(self, message: InstancesRefreshed) -> None:
+        result = message.result
+        self._flush_poll_calls(show=bool(result.changed or result.added or result.removed))
         self._loaded = True
-        self._statuses = message.result.profiles
+        self._moving = None
+        self._statuses = result.profiles
         self._announce(self._statuses)
         stale = {s.name for s in self._statuses if not s.ok}
         self.table.set_rows((self._overlay(r) for r in message.result.rows), stale)
@@ -192,6 +217,7 @@ class MainScreen(RowActions, Screen[None]):
         if self.table.scope is not None and self.table.scope not in names:
             self.table.set_scope(None)
         self.table.set_rows(self.service.rows.values())
+        self._moving = None
         self._show_status()
 
     def _show_status(self) -> None:
@@ -214,8 +240,10 @@ class MainScreen(RowActions, Screen[None]):
         )
 
     def _warn_auto_stop(self) -> None:
+        if not any(self.notify_minutes.values()):
+            return
         now_ms = int(self._clock() * 1000)
-        for row in self.service.rows.values():
+        for row in self._summary()[1]:
             minutes = self.notify_minutes.get(row.profile, 0)
             auto = row.instance.auto_stop
             if not minutes or row.gone or auto is None or row.instance.phase is not Phase.RUNNING:
@@ -238,7 +266,23 @@ class MainScreen(RowActions, Screen[None]):
 
     # --- the log --------------------------------------------------------------------------------
     def on_call_recorded(self, message: CallRecorded) -> None:
-        self.log_panel.add_call(message.call)
+        call = message.call
+        if self._polling and call.ok and call.method == "GET" and not self._inflight:
+            self._poll_calls.append(call)  # shown once the refresh says it changed something
+        else:
+            self.log_panel.add_call(call)
+
+    def _flush_poll_calls(self, *, show: bool) -> None:
+        """The refresh is over: its list calls go to the panel when it changed something.
+
+        A poll that changed nothing still went to the call log file (``app.record_call``), but
+        a panel line for it every few seconds would only scroll away what matters.
+        """
+        self._polling = False
+        calls, self._poll_calls = self._poll_calls, []
+        if show:
+            for call in calls:
+                self.log_panel.add_call(call)
 
     def note(self, text: str, *, error: bool = False) -> None:
         """A line in the log panel that is not an API call (kept until the panel exists)."""
@@ -251,6 +295,8 @@ class MainScreen(RowActions, Screen[None]):
         """Backstop: a worker that raised is logged; its rows stop showing a request in flight."""
         if event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
             return
+        if event.worker is self._refresh_worker:
+            self._flush_poll_calls(show=True)
         keys = self._action_keys.pop(event.worker, ())
         for key in keys:
             self._inflight.pop(key, None)

@@ -32,6 +32,7 @@ class RowActions:
     _inflight: dict[str, str]
     _action_keys: dict[Worker[None], tuple[str, ...]]
     _last_poll: float
+    _moving: bool | None
     if TYPE_CHECKING:
         app: App[object]
 
@@ -195,6 +196,7 @@ class RowActions:
                 markup=False,
             )
         self._last_poll = time.monotonic()  # the next poll comes after the (fast) interval
+        self._moving = None  # the rows changed: recount "any row moving"
         if any(isinstance(o.error, StateConflictError | NotFoundError) for o in failed):
             self._start_refresh()  # our snapshot was out of date: show what the service says now
         self._show_status()

@@ -14,14 +14,35 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowDoesNotExist, RowKey
 
+from tui.core.models import Phase
 from tui.service import Row
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
 
 Clock = Callable[[], float]
+
+TIMED_COLUMNS = ("status", "autostop", "age")
+"""The cells whose text changes with the clock alone: stale markers, countdowns, ages."""
+RECENT_MS = 2 * 86_400_000
+"""Rows younger than this show an age that changes by the minute or the hour."""
+FULL_RECOUNT_S = 300.0
+"""How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
+
+
+def same_row(old: Row | None, new: Row) -> bool:
+    """Equal but for ``fetched_at``: nothing the table shows differs (stale markers aside)."""
+    return (
+        old is not None
+        and (old.instance is new.instance or old.instance == new.instance)
+        and old.alias == new.alias
+        and old.gone == new.gone
+        and old.pending == new.pending
+        and old.read_only == new.read_only
+    )
 
 
 def matches(row: Row, needle: str) -> bool:
@@ -79,6 +100,10 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self._scope: str | None = None
         self._multi = False
         self._layout: tuple[cells.ColumnSpec, ...] = ()
+        self._timed: set[str] = set()
+        """Shown keys whose cells change with the clock: the only rows a tick recounts."""
+        self._full_at = float("-inf")
+        """When a tick last recounted every shown row."""
 
     # --- what the screen asks -------------------------------------------------------------------
     @property
@@ -94,6 +119,8 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
     @property
     def marked(self) -> list[str]:
         """Marked keys that are visible, in table order."""
+        if not self._marks:
+            return []
         return [k for k in self._visible_order() if k in self._marks]
 
     @property
@@ -125,16 +152,25 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
 
     # --- what the screen drives -----------------------------------------------------------------
     def set_rows(self, rows: Iterable[Row], stale_profiles: Iterable[str] = ()) -> None:
-        """Take a new snapshot: update changed cells in place, append new rows, drop vanished ones."""
+        """Take a new snapshot: update changed cells in place, append new rows, drop vanished ones.
+
+        A row equal to the one shown (apart from ``fetched_at``) is skipped, unless its profile is
+        stale or just became stale or recovered: then its stale marker may change.
+        """
+        old_rows, old_stale = self._rows, self._stale
         self._rows = {r.key: r for r in rows}
         self._stale = set(stale_profiles)
         self._marks &= self._rows.keys()
-        for key in [k for k in self._shown if k not in self._rows or not self._visible(self._rows[k])]:
+        recount = old_stale | self._stale
+        for key in [k for k in self._shown if k not in self._rows]:
             self._remove(key)
         for row in self._rows.values():
+            if row.profile not in recount and same_row(old_rows.get(row.key), row):
+                continue  # shown or hidden as before, every cell as before
             if not self._visible(row):
-                continue
-            if row.key in self._shown:
+                if row.key in self._shown:
+                    self._remove(row.key)
+            elif row.key in self._shown:
                 self._update(row)
             else:
                 self._add(row)
@@ -145,10 +181,20 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         if row.key in self._shown:
             self._update(row)
 
-    def tick(self) -> None:
-        """Recount countdowns, ages and stale markers; touches only cells whose text changed."""
-        for key in list(self._shown):
-            self._update(self._rows[key], only=("status", "autostop", "age"))
+    def tick(self, *, full: bool = False) -> None:
+        """Recount countdowns, ages and stale markers; touches only cells whose text changed.
+
+        Only rows whose text changes with the clock are recounted, and every row once in
+        ``FULL_RECOUNT_S`` (or when ``full``), for ages counted in days.
+        """
+        now = self._clock()
+        if full or now - self._full_at >= FULL_RECOUNT_S:
+            self._full_at = now
+            keys = list(self._shown)
+        else:
+            keys = list(self._timed)
+        for key in keys:
+            self._update(self._rows[key], only=TIMED_COLUMNS)
 
     def toggle_mark(self, key: str) -> bool:
         """Mark or unmark ``key``; True when it is now marked."""
@@ -219,6 +265,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         cursor = self.cursor_key
         self.clear(columns=True)
         self._shown.clear()
+        self._timed.clear()
         for spec in layout:
             self.add_column(Text(spec.label, style="bold"), width=spec.width, key=spec.key)
         self._fill(cursor)
@@ -227,6 +274,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         cursor = self.cursor_key
         self.clear()
         self._shown.clear()
+        self._timed.clear()
         self._fill(cursor)
 
     def _fill(self, cursor: str | None) -> None:
@@ -238,10 +286,12 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
     def _add(self, row: Row) -> None:
         values = self._cells(row)
         self._shown[row.key] = values
+        self._note_timed(row)
         self.add_row(*(self._styled(*values[c.key]) for c in self._layout), key=row.key)
 
     def _remove(self, key: str) -> None:
         self._shown.pop(key, None)
+        self._timed.discard(key)
         with contextlib.suppress(RowDoesNotExist):
             self.remove_row(key)
 
@@ -251,7 +301,43 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         for column, value in values.items():
             if shown.get(column) != value:
                 shown[column] = value
-                self.update_cell(row.key, column, self._styled(*value))
+                self._put_cell(row.key, column, self._styled(*value))
+        self._note_timed(row)
+
+    def _note_timed(self, row: Row) -> None:
+        """Keep ``_timed`` right for a shown row: does any of its cells change with the clock?"""
+        inst = row.instance
+        timed = not row.gone and (
+            row.profile in self._stale
+            or (inst.auto_stop is not None and inst.phase is Phase.RUNNING)
+            or (inst.created_ms is not None and self._clock() * 1000 - inst.created_ms < RECENT_MS)
+        )
+        if timed:
+            self._timed.add(row.key)
+        else:
+            self._timed.discard(row.key)
+
+    def _put_cell(self, key: str, column: str, value: Text) -> None:
+        """``update_cell`` without its full refresh: repaint the one cell, and only when on screen.
+
+        ``DataTable.update_cell`` repaints every visible row for one changed cell, and
+        ``refresh_coordinate`` is O(row index). Every row here is one line high, so the cell's
+        place follows from the row's index. Uses private ``DataTable`` attributes (textual pinned).
+        """
+        row_key, col_key = RowKey(key), ColumnKey(column)
+        self._data[row_key][col_key] = value
+        self._update_count += 1  # the row and line render caches are keyed on it
+        index = self._row_locations.get(row_key)
+        col_index = self._column_locations.get(col_key)
+        if index is None or col_index is None:
+            return
+        header = self.header_height if self.show_header else 0
+        top = self.scroll_offset.y
+        if not top <= index < top + self.size.height - header:
+            return  # scrolled out of sight: painted from _data when it scrolls in
+        x = sum(c.get_render_width(self) for c in self.ordered_columns[:col_index])
+        width = self.columns[col_key].get_render_width(self)
+        self.refresh(Region(x - self.scroll_offset.x, index - top + header, width, 1))
 
     def _cells(self, row: Row, only: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         """Plain text and style name of each cell of ``row`` (or only the named columns)."""
