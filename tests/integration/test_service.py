@@ -168,3 +168,14 @@ async def test_wait_for_times_out_on_the_injected_clock(
     clock.advance(emulator.config.transition_seconds + 1)
     instance = await service.wait_for(key, "start", timeout=0, sleep=no_sleep)
     assert instance.status == "RUNNING"
+
+
+async def test_a_countdown_that_only_ticked_is_not_a_change(
+    service: InstanceService, emulator: Emulator, clock: ManualClock
+) -> None:
+    emulator.store.add("ticking-box", status="RUNNING", auto_stop_s=3600, remain_s=1800)
+    clock.advance(60)  # the seeded transitions settle first: those are real changes
+    await service.refresh()
+    clock.advance(10)
+    result = await service.refresh()
+    assert result.changed == frozenset(), "remain_time shrinking on the server is not news"

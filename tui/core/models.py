@@ -78,7 +78,9 @@ class AutoStop:
     enabled: bool = False
     duration_s: int | None = None
     stop_at_ms: int | None = None
-    remain_s: int | None = None
+    # The server's remain_time shrinks on every answer; the plan (stop_at_ms) is what matters, so a
+    # poll that only saw it shrink must not count as a change (no repaint, no log line).
+    remain_s: int | None = field(default=None, compare=False)
     lease_type: str | None = None
     lease_created_ms: int | None = None
 

@@ -57,6 +57,12 @@ def status_text(instance: Instance, *, pending: str | None = None, gone: bool = 
     return f"{_MARKS.get(phase, '?')} {status}"
 
 
+COARSE_ABOVE_S = 3600
+COARSE_STEP_S = 300
+"""Above an hour the countdown moves in 5-minute steps (rounded down: never more time than is left),
+so an idle table of many instances repaints a cell every few minutes, not every minute."""
+
+
 def duration_text(seconds: float) -> str:
     """A compact duration: ``<1m``, ``12m``, ``1h 05m``, ``2d 03h``."""
     s = int(seconds)
@@ -84,6 +90,8 @@ def countdown_text(instance: Instance, now_ms: int) -> tuple[str, bool]:
         return "! due", True
     if remaining < WARN_BELOW_S:
         return f"! {duration_text(remaining)}", True
+    if remaining >= COARSE_ABOVE_S:
+        remaining -= remaining % COARSE_STEP_S
     return duration_text(remaining), False
 
 
