@@ -29,7 +29,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 
-FULL = {"refresh": 1000, "cycles": 15, "idle": 200, "window": 60.0, "settle": 12.0, "rss": 5000, "bulk": 100,
+FULL = {"refresh": 1000, "cycles": 15, "idle": 200, "window": 60.0, "settle": 20.0, "rss": 5000, "bulk": 100,
         "refreshes": 4}
 QUICK = {"refresh": 300, "cycles": 8, "idle": 200, "window": 10.0, "settle": 4.0, "rss": 1000, "bulk": 30,
          "refreshes": 2}
