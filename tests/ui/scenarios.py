@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
+from uihelpers import settle as first_poll  # wait for the first refresh to be on screen
 
 from tui.config.model import Config, Profile, UiSettings
 from tui.core.secret import Secret
@@ -58,15 +59,6 @@ def scenario_profile(name: str = "demo", **changes: Any) -> Profile:
     }
     fields.update(changes)
     return Profile(**fields)
-
-
-async def first_poll(pilot: Pilot[Any]) -> None:
-    """Wait for the first refresh (and anything it started) to be on screen."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _key(app: ModelArtsApp, name: str) -> str:
