@@ -325,8 +325,11 @@ class InstanceService:
         return rows
 
     # --- actions -----------------------------------------------------------------------------
-    def check_action(self, key: str, action: str) -> str | None:
-        """Why ``action`` on ``key`` is refused locally, or None when it may be sent."""
+    def check_action(self, key: str, action: str, *, in_flight_ok: bool = False) -> str | None:
+        """Why ``action`` on ``key`` is refused locally, or None when it may be sent.
+
+        ``in_flight_ok`` skips the in-flight check (right after the action's own fresh read).
+        """
         row = self._rows.get(key)
         if row is None:
             return None
@@ -340,7 +343,7 @@ class InstanceService:
             return f"profile {row.profile!r} is read-only"
         if row.gone:
             return f"{row.display_name} is gone (no longer listed)"
-        if row.pending:
+        if row.pending and not in_flight_ok:
             return f"{row.display_name}: {row.pending} already in flight"
         phase, status = row.instance.phase, row.instance.status
         if action == "start":
@@ -393,7 +396,7 @@ class InstanceService:
                 if row is None:
                     instance = await self._guarded(profile_name, lambda c: c.get_instance(instance_id))
                     self._rows[key] = self._row_for(profile_name, instance, pending=action)
-                    reason = self.check_action_state(key, action)
+                    reason = self.check_action(key, action, in_flight_ok=True)
                     if reason:
                         return ActionOutcome(key, action, False, reason, skipped=True)
                 result = await patiently(
@@ -414,17 +417,6 @@ class InstanceService:
         name = current.display_name if current else instance_id
         verb = {"start": "starting", "stop": "stopping", "prolong": "prolonged"}[action]
         return ActionOutcome(key, action, True, f"{name}: {verb}" + (f" ({status})" if status else ""))
-
-    def check_action_state(self, key: str, action: str) -> str | None:
-        """``check_action`` ignoring the in-flight marker (used right after a fresh read)."""
-        row = self._rows.get(key)
-        if row is None:
-            return None
-        self._rows[key] = replace(row, pending=None)
-        try:
-            return self.check_action(key, action)
-        finally:
-            self._rows[key] = replace(self._rows[key], pending=row.pending)
 
     def _row_for(self, profile_name: str, instance: Instance, pending: str | None = None) -> Row:
         profile = self._profiles[profile_name]
