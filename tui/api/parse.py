@@ -83,7 +83,6 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-_str = text_of
 
 
 def to_int(value: Any) -> int | None:
@@ -191,10 +190,10 @@ def _v1_auto_stop(obj: dict[str, Any]) -> AutoStop | None:
 
 def _v1_image(profile: dict[str, Any]) -> str:
     params = _obj(_obj(_obj(profile.get("provision")).get("spec")).get("params"))
-    name, tag = _str(params.get("image_name")), _str(params.get("image_tag"))
+    name, tag = text_of(params.get("image_name")), text_of(params.get("image_tag"))
     if name:
         return f"{name}:{tag}" if tag else name
-    return _str(profile.get("name")) or _str(profile.get("id"))
+    return text_of(profile.get("name")) or text_of(profile.get("id"))
 
 
 def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
@@ -207,16 +206,16 @@ def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
     raw = scrub(obj)
     return Instance(
         id=instance_id,
-        name=_str(obj.get("name")),
-        status=_str(obj.get("status")),
-        description=_str(obj.get("description")),
-        flavor=_str(obj.get("flavor")) or _str(flavor_details.get("name")),
-        flavor_type=_str(flavor_details.get("type")) or _str(profile.get("flavor_type")),
+        name=text_of(obj.get("name")),
+        status=text_of(obj.get("status")),
+        description=text_of(obj.get("description")),
+        flavor=text_of(obj.get("flavor")) or text_of(flavor_details.get("name")),
+        flavor_type=text_of(flavor_details.get("type")) or text_of(profile.get("flavor_type")),
         image=_v1_image(profile),
         created_ms=epoch_ms(obj.get("creation_timestamp")),
         updated_ms=epoch_ms(obj.get("latest_update_timestamp")),
         auto_stop=_v1_auto_stop(obj),
-        url=_str(annotations.get("url")),
+        url=text_of(annotations.get("url")),
         family=FAMILY_V1,
         raw=raw,
         extra={k: v for k, v in raw.items() if k not in _V1_KNOWN},
@@ -227,10 +226,10 @@ def _nb_image(image: Any) -> str:
     if isinstance(image, str):
         return image
     image = _obj(image)
-    name, tag = _str(image.get("name")), _str(image.get("tag"))
+    name, tag = text_of(image.get("name")), text_of(image.get("tag"))
     if name:
         return f"{name}:{tag}" if tag else name
-    return _str(image.get("swr_path")) or _str(image.get("id"))
+    return text_of(image.get("swr_path")) or text_of(image.get("id"))
 
 
 def _nb_auto_stop(lease: Any, running: bool) -> AutoStop | None:
@@ -246,7 +245,7 @@ def _nb_auto_stop(lease: Any, running: bool) -> AutoStop | None:
         enabled=to_bool(lease.get("enable"), default=duration_ms is not None and duration_ms > 0),
         duration_s=duration_ms // 1000 if duration_ms is not None and duration_ms > 0 else None,
         stop_at_ms=stop_at,
-        lease_type=_str(lease.get("type")) or None,
+        lease_type=text_of(lease.get("type")) or None,
         lease_created_ms=created,
     )
 
@@ -258,16 +257,16 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
     raw = scrub(obj)
     return Instance(
         id=instance_id,
-        name=_str(obj.get("name")),
-        status=_str(obj.get("status")),
-        description=_str(obj.get("description")),
-        flavor=_str(obj.get("flavor")) or _str(flavor_details.get("name")),
-        flavor_type=_str(flavor_details.get("type")),
+        name=text_of(obj.get("name")),
+        status=text_of(obj.get("status")),
+        description=text_of(obj.get("description")),
+        flavor=text_of(obj.get("flavor")) or text_of(flavor_details.get("name")),
+        flavor_type=text_of(flavor_details.get("type")),
         image=_nb_image(obj.get("image")),
         created_ms=epoch_ms(obj.get("create_at")),
         updated_ms=epoch_ms(obj.get("update_at")),
-        auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(_str(obj.get("status"))) is Phase.RUNNING),
-        url=_str(obj.get("url")),
+        auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(text_of(obj.get("status"))) is Phase.RUNNING),
+        url=text_of(obj.get("url")),
         family=FAMILY_NOTEBOOKS,
         raw=raw,
         extra={k: v for k, v in raw.items() if k not in _NB_KNOWN},
@@ -407,7 +406,7 @@ def parse_v1_action(data: Any, instance_id: str, action: str, endpoint: str = ""
     obj = as_object(data, "action result", endpoint)
     previous = obj.get("previous_state", obj.get("previous_status"))
     return ActionResult(
-        instance_id, action, _str(obj.get("current_status", obj.get("status"))), _str(previous)
+        instance_id, action, text_of(obj.get("current_status", obj.get("status"))), text_of(previous)
     )
 
 
@@ -421,7 +420,7 @@ def parse_lease(data: Any, endpoint: str = "") -> Lease:
         create_at_ms=epoch_ms(obj.get("create_at")),
         duration_ms=duration,
         enabled=to_bool(obj.get("enable"), default=duration is not None and duration > 0),
-        type=_str(obj.get("type")),
+        type=text_of(obj.get("type")),
         update_at_ms=epoch_ms(obj.get("update_at")),
     )
 
@@ -430,4 +429,4 @@ def parse_deleted_id(data: Any, fallback: str, endpoint: str = "") -> str:
     """The id a delete answered with: v1 ``{"instance_id"}``, notebooks ``{"id", ...}``; else ``fallback``."""
     if not isinstance(data, dict):
         return fallback
-    return _str(data.get("instance_id")) or _str(data.get("id")) or fallback
+    return text_of(data.get("instance_id")) or text_of(data.get("id")) or fallback

@@ -31,6 +31,17 @@ class Row:
         """The alias when the profile gives one, else the instance's name."""
         return self.alias or self.instance.name
 
+    def same_as(self, old: Row | None) -> bool:
+        """Equal to ``old`` but for ``fetched_at``: a poll that read the row again brought no news."""
+        return (
+            old is not None
+            and (old.instance is self.instance or old.instance == self.instance)
+            and old.alias == self.alias
+            and old.gone == self.gone
+            and old.pending == self.pending
+            and old.read_only == self.read_only
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ProfileStatus:

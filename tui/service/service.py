@@ -44,7 +44,6 @@ from tui.service.support import (
     patiently,
     pause_message,
     refused_credentials,
-    same_row,
     to_local_clock,
 )
 
@@ -267,7 +266,7 @@ class InstanceService:
                 profile.name, True, None, now, len(result), self._skew(profile.name),
                 self._warning(profile.name),
             )
-        changed = frozenset(k for k, r in rows.items() if not same_row(before.get(k), r))
+        changed = frozenset(k for k, r in rows.items() if not r.same_as(before.get(k)))
         added = frozenset(rows.keys() - before.keys())
         removed = frozenset(before.keys() - rows.keys())
         self._rows = rows

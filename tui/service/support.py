@@ -1,4 +1,4 @@
-"""Pieces of the service that need no service state: clock shifts, row equality, error wording,
+"""Pieces of the service that need no service state: clock shifts, error wording,
 the patience for throttled actions, and what a credential refusal means."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, Profile
 from tui.core.errors import ApiError, AuthError, ModelArtsError, ServerError, ThrottledError
 from tui.core.models import Instance
 from tui.service.factory import Sleep
-from tui.service.models import Row
 
 T = TypeVar("T")
 
@@ -45,17 +44,6 @@ def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
     shifted = replace(auto, stop_at_ms=auto.stop_at_ms - int(skew_s * 1000))
     return replace(instance, auto_stop=shifted)
 
-
-def same_row(old: Row | None, new: Row) -> bool:
-    """Equal but for ``fetched_at``: a poll that read a row again without news did not change it."""
-    return (
-        old is not None
-        and (old.instance is new.instance or old.instance == new.instance)
-        and old.alias == new.alias
-        and old.gone == new.gone
-        and old.pending == new.pending
-        and old.read_only == new.read_only
-    )
 
 
 def describe_error(error: ModelArtsError) -> str:

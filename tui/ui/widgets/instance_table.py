@@ -33,17 +33,6 @@ FULL_RECOUNT_S = 300.0
 """How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
 
 
-def same_row(old: Row | None, new: Row) -> bool:
-    """Equal but for ``fetched_at``: nothing the table shows differs (stale markers aside)."""
-    return (
-        old is not None
-        and (old.instance is new.instance or old.instance == new.instance)
-        and old.alias == new.alias
-        and old.gone == new.gone
-        and old.pending == new.pending
-        and old.read_only == new.read_only
-    )
-
 
 def matches(row: Row, needle: str) -> bool:
     """True when the filter text is in the name, alias, id, status, profile or flavor (any case)."""
@@ -165,7 +154,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         for key in [k for k in self._shown if k not in self._rows]:
             self._remove(key)
         for row in self._rows.values():
-            if row.profile not in recount and same_row(old_rows.get(row.key), row):
+            if row.profile not in recount and row.same_as(old_rows.get(row.key)):
                 continue  # shown or hidden as before, every cell as before
             if not self._visible(row):
                 if row.key in self._shown:
