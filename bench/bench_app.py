@@ -1,10 +1,10 @@
 """The real app under a pty against the emulator as a separate process: startup, idle cost, memory.
 
-    startup   process start -> the first instance name in the app's output (a painted table with data)
-    idle      after the first paint and ``settle_s``: CPU (utime + stime of the app process only) and
-              bytes written to the pty over ``window_s`` with the default poll interval
-    memory    VmRSS of the app process once the table holds every instance (and VmHWM, the peak)
-    rtt       one list round trip at the same size: a fresh client in this process, same emulator
+startup   process start -> the first instance name in the app's output (a painted table with data)
+idle      after the first paint and ``settle_s``: CPU (utime + stime of the app process only) and
+          bytes written to the pty over ``window_s`` with the default poll interval
+memory    VmRSS of the app process once the table holds every instance (and VmHWM, the peak)
+rtt       one list round trip at the same size: a fresh client in this process, same emulator
 """
 
 from __future__ import annotations

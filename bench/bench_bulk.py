@@ -39,7 +39,9 @@ class BulkFigures:
 def _duplicates(requests: list[object]) -> int:
     """POSTs the service accepted beyond one per instance (a 429 never reached it)."""
     accepted = Counter(
-        getattr(r, "path", "") for r in requests if getattr(r, "method", "") == "POST" and getattr(r, "status", 0) != 429
+        getattr(r, "path", "")
+        for r in requests
+        if getattr(r, "method", "") == "POST" and getattr(r, "status", 0) != 429
     )
     return sum(count - 1 for count in accepted.values() if count > 1)
 
@@ -96,7 +98,9 @@ async def _measure(instances: int, latency_ms: float, throttle_rps: float) -> Bu
         finally:
             await service.aclose()
         moving = {"STARTING", "RUNNING"}
-        throttled_started = sum(1 for i in ids if (rec := emu.store.get(i)) is not None and rec.status in moving)
+        throttled_started = sum(
+            1 for i in ids if (rec := emu.store.get(i)) is not None and rec.status in moving
+        )
         failed = tuple(o.message for o in outcomes if not o.ok)
         return BulkFigures(
             instances=instances,

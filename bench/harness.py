@@ -72,8 +72,18 @@ class EmulatorProcess:
         self, instances: int, *, seed: int = 7, transition_s: float = 0.5, latency_ms: float = 0.0
     ) -> None:
         self.args = [
-            PYTHON, "-m", "tui", "emulator", "--instances", str(instances), "--seed", str(seed),
-            "--transition-seconds", str(transition_s), "--latency-ms", str(latency_ms),
+            PYTHON,
+            "-m",
+            "tui",
+            "emulator",
+            "--instances",
+            str(instances),
+            "--seed",
+            str(seed),
+            "--transition-seconds",
+            str(transition_s),
+            "--latency-ms",
+            str(latency_ms),
         ]
         self.url = ""
         self._proc: subprocess.Popen[str] | None = None
@@ -206,7 +216,13 @@ class PtyApp:
         args = [PYTHON, *self.launcher, "--endpoint", self.url, *self.extra_args]
         self.started_at = time.monotonic()
         self._proc = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+            args,
+            cwd=ROOT,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
             close_fds=True,
         )
         os.close(slave)
@@ -247,7 +263,9 @@ class PtyApp:
                 break
             time.sleep(0.01)
         tail = self.output.text()[-800:]
-        raise RuntimeError(f"{needle!r} never appeared within {timeout:g}s (app alive: {self.alive}): {tail!r}")
+        raise RuntimeError(
+            f"{needle!r} never appeared within {timeout:g}s (app alive: {self.alive}): {tail!r}"
+        )
 
     def press(self, keys: bytes) -> None:
         """Type ``keys`` into the app's terminal."""

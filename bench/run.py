@@ -29,10 +29,26 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 
-FULL = {"refresh": 1000, "cycles": 15, "idle": 200, "window": 60.0, "settle": 20.0, "rss": 5000, "bulk": 100,
-        "refreshes": 4}
-QUICK = {"refresh": 300, "cycles": 8, "idle": 200, "window": 10.0, "settle": 4.0, "rss": 1000, "bulk": 30,
-         "refreshes": 2}
+FULL = {
+    "refresh": 1000,
+    "cycles": 15,
+    "idle": 200,
+    "window": 60.0,
+    "settle": 20.0,
+    "rss": 5000,
+    "bulk": 100,
+    "refreshes": 4,
+}
+QUICK = {
+    "refresh": 300,
+    "cycles": 8,
+    "idle": 200,
+    "window": 10.0,
+    "settle": 4.0,
+    "rss": 1000,
+    "bulk": 30,
+    "refreshes": 2,
+}
 GROWTH = (100, 500, 1000, 5000)
 BULK_LATENCY_MS = 100.0
 BULK_THROTTLE_RPS = 10.0
@@ -69,7 +85,9 @@ def bench(script: str, *args: object, timeout: float = 600.0) -> tuple[dict[str,
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-12:]
-        raise BenchmarkCrashed(f"{script} {' '.join(map(str, args))} exited {proc.returncode}:\n  " + "\n  ".join(tail))
+        raise BenchmarkCrashed(
+            f"{script} {' '.join(map(str, args))} exited {proc.returncode}:\n  " + "\n  ".join(tail)
+        )
     try:
         return json.loads(lines[-1]), took
     except ValueError as error:
@@ -127,10 +145,20 @@ def run_all(quick: bool, growth: bool) -> int:
         out["requests_per_refresh_1000"] = data["requests_per_refresh"]
         out["refresh_cpu_ms_p50_1000"] = round(data["cpu_ms_p50"], 1)
         out["refresh_cpu_ms_all_1000"] = data["cpu_ms"]
-        report.add(f"HTTP requests per refresh, {n} instances", str(data["requests_per_refresh"]), "1",
-                   data["requests_per_refresh"] == 1, "requests_per_refresh_1000")
-        report.add(f"app CPU per refresh cycle, {n} rows (p50)", f"{data['cpu_ms_p50']:.1f} ms", "< 20 ms",
-                   data["cpu_ms_p50"] < 20, "refresh_cpu_ms_p50_1000")
+        report.add(
+            f"HTTP requests per refresh, {n} instances",
+            str(data["requests_per_refresh"]),
+            "1",
+            data["requests_per_refresh"] == 1,
+            "requests_per_refresh_1000",
+        )
+        report.add(
+            f"app CPU per refresh cycle, {n} rows (p50)",
+            f"{data['cpu_ms_p50']:.1f} ms",
+            "< 20 ms",
+            data["cpu_ms_p50"] < 20,
+            "refresh_cpu_ms_p50_1000",
+        )
         report.add(f"  wall time per refresh cycle, {n} rows (p50)", f"{data['wall_ms_p50']:.0f} ms")
         return took
 
@@ -144,35 +172,67 @@ def run_all(quick: bool, growth: bool) -> int:
         out["rss_mb_200"] = round(data["rss_mb"], 1)
         budget = STARTUP_BUDGET_S + data["rtt_s"]
         window = f"{data['idle_window_s']:g} s"
-        report.add(f"idle app CPU, {n} instances, {window} window", f"{data['idle_cpu_percent']:.2f} %",
-                   "< 1 % of a core", data["idle_cpu_percent"] < 1.0, "idle_cpu_percent_200")
-        report.add(f"idle terminal output, {n} instances", f"{data['idle_bytes_per_min']:.0f} B/min",
-                   "< 2048 B/min", data["idle_bytes_per_min"] < 2048, "idle_terminal_bytes_per_min_200")
+        report.add(
+            f"idle app CPU, {n} instances, {window} window",
+            f"{data['idle_cpu_percent']:.2f} %",
+            "< 1 % of a core",
+            data["idle_cpu_percent"] < 1.0,
+            "idle_cpu_percent_200",
+        )
+        report.add(
+            f"idle terminal output, {n} instances",
+            f"{data['idle_bytes_per_min']:.0f} B/min",
+            "< 2048 B/min",
+            data["idle_bytes_per_min"] < 2048,
+            "idle_terminal_bytes_per_min_200",
+        )
         report.add("  largest single repaint while idle", f"{data['idle_bytes_largest_write']} B")
-        report.add(f"start to first table with data, {n} instances", f"{data['startup_s']:.2f} s",
-                   f"< {budget:.2f} s (1.5 s + rtt)", data["startup_s"] < budget, "startup_to_table_s")
+        report.add(
+            f"start to first table with data, {n} instances",
+            f"{data['startup_s']:.2f} s",
+            f"< {budget:.2f} s (1.5 s + rtt)",
+            data["startup_s"] < budget,
+            "startup_to_table_s",
+        )
         report.add("  one list round trip (rtt)", f"{data['rtt_s'] * 1000:.0f} ms")
         report.add(f"  resident memory, {n} instances", f"{data['rss_mb']:.1f} MB")
         return took
 
     def bulk() -> float:
         n = sizes["bulk"]
-        data, took = bench("bench_bulk.py", n, "--latency-ms", BULK_LATENCY_MS, "--throttle-rps", BULK_THROTTLE_RPS)
+        data, took = bench(
+            "bench_bulk.py", n, "--latency-ms", BULK_LATENCY_MS, "--throttle-rps", BULK_THROTTLE_RPS
+        )
         out["bulk_start_speedup_100"] = round(data["speedup"], 2)
         out["bulk_duplicate_posts"] = data["duplicate_posts"]
         out["bulk_throttled_started"] = data["throttled_started"]
         out["bulk_throttled_all_started"] = data["throttled_started"] == n
         out["bulk_throttled_429"] = data["throttled_429"]
-        report.add(f"bulk start of {n}, {BULK_LATENCY_MS:g} ms latency: speedup",
-                   f"{data['speedup']:.1f}x", ">= 6x", data["speedup"] >= 6, "bulk_start_speedup_100")
+        report.add(
+            f"bulk start of {n}, {BULK_LATENCY_MS:g} ms latency: speedup",
+            f"{data['speedup']:.1f}x",
+            ">= 6x",
+            data["speedup"] >= 6,
+            "bulk_start_speedup_100",
+        )
         report.add("  sequential / ours", f"{data['sequential_s']:.2f} / {data['ours_s']:.2f} s")
-        report.add("  duplicate POSTs", str(data["duplicate_posts"] + data["throttled_duplicate_posts"]), "0",
-                   data["duplicate_posts"] + data["throttled_duplicate_posts"] == 0, "bulk_duplicate_posts")
-        report.add(f"  throttled at {BULK_THROTTLE_RPS:g} req/s: started",
-                   f"{data['throttled_started']}/{n}", "all", data["throttled_started"] == n,
-                   "bulk_throttled_all_started")
-        report.add("  throttled run: 429 answers, wall time",
-                   f"{data['throttled_429']}, {data['throttled_s']:.1f} s")
+        report.add(
+            "  duplicate POSTs",
+            str(data["duplicate_posts"] + data["throttled_duplicate_posts"]),
+            "0",
+            data["duplicate_posts"] + data["throttled_duplicate_posts"] == 0,
+            "bulk_duplicate_posts",
+        )
+        report.add(
+            f"  throttled at {BULK_THROTTLE_RPS:g} req/s: started",
+            f"{data['throttled_started']}/{n}",
+            "all",
+            data["throttled_started"] == n,
+            "bulk_throttled_all_started",
+        )
+        report.add(
+            "  throttled run: 429 answers, wall time", f"{data['throttled_429']}, {data['throttled_s']:.1f} s"
+        )
         return took
 
     def memory() -> float:
@@ -181,9 +241,13 @@ def run_all(quick: bool, growth: bool) -> int:
         out["rss_mb_5000"] = round(data["rss_mb"], 1)
         out["rss_peak_mb_5000"] = round(data["peak_rss_mb"], 1)
         out["startup_to_table_s_5000"] = round(data["startup_s"], 3)
-        report.add(f"memory (RSS), {n} instances, {sizes['refreshes']} refreshes", f"{data['rss_mb']:.1f} MB",
-                   "< 150 MB",
-                   data["rss_mb"] < 150, "rss_mb_5000")
+        report.add(
+            f"memory (RSS), {n} instances, {sizes['refreshes']} refreshes",
+            f"{data['rss_mb']:.1f} MB",
+            "< 150 MB",
+            data["rss_mb"] < 150,
+            "rss_mb_5000",
+        )
         report.add(f"  peak resident memory, {n} instances", f"{data['peak_rss_mb']:.1f} MB")
         report.add(f"  start to first table, {n} instances", f"{data['startup_s']:.2f} s")
         return took
@@ -196,6 +260,7 @@ def run_all(quick: bool, growth: bool) -> int:
 
     growth_rows: list[dict[str, Any]] = []
     if growth:
+
         def grow() -> float:
             took = 0.0
             for n in GROWTH:
@@ -224,10 +289,14 @@ def run_all(quick: bool, growth: bool) -> int:
         print(line.render())
     if growth_rows:
         print("\nhow cost grows (app CPU per refresh cycle, resident memory, start to first table):")
-        print(f"  {'instances':>9} {'refresh CPU p50':>16} {'refresh wall p50':>17} {'RSS':>9} {'startup':>8}")
+        print(
+            f"  {'instances':>9} {'refresh CPU p50':>16} {'refresh wall p50':>17} {'RSS':>9} {'startup':>8}"
+        )
         for row in growth_rows:
-            print(f"  {row['instances']:>9} {row['refresh_cpu_ms_p50']:>13.1f} ms {row['refresh_wall_ms_p50']:>14.0f} ms"
-                  f" {row['rss_mb']:>6.1f} MB {row['startup_s']:>6.2f} s")
+            print(
+                f"  {row['instances']:>9} {row['refresh_cpu_ms_p50']:>13.1f} ms {row['refresh_wall_ms_p50']:>14.0f} ms"
+                f" {row['rss_mb']:>6.1f} MB {row['startup_s']:>6.2f} s"
+            )
     timings = ", ".join(f"{name} {seconds:g} s" for name, seconds in report.timings.items())
     print(f"\ntimings: {timings}; total {total:.1f} s")
     if report.missed:
@@ -246,9 +315,13 @@ def run_all(quick: bool, growth: bool) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="CI sizes: finishes in under 60 s")
-    parser.add_argument("--growth", action="store_true", help="also measure at 100, 500, 1,000 and 5,000 instances")
+    parser.add_argument(
+        "--growth", action="store_true", help="also measure at 100, 500, 1,000 and 5,000 instances"
+    )
     args = parser.parse_args()
     return run_all(args.quick, args.growth)
 

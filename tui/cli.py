@@ -16,11 +16,16 @@ EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_TIMEOUT, EXIT_FAILED = 0, 1, 2, 3, 4
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--profile", default=default, help="profile name from the config file")
-    parser.add_argument("--config", default=default, help="config file (default: $MODELARTS_TUI_CONFIG or XDG)")
+    parser.add_argument(
+        "--config", default=default, help="config file (default: $MODELARTS_TUI_CONFIG or XDG)"
+    )
     parser.add_argument("--endpoint", default=default, help="ModelArts endpoint URL (overrides the profile)")
     parser.add_argument("--project-id", default=default, help="project id (overrides the profile)")
     parser.add_argument(
-        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress else False,
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
         help="print every API call record to stderr",
     )
 
@@ -66,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hours", type=float, required=True, help="1 to 72")
     p = command("config", "the config file")
     p.add_argument("action", choices=("path", "show", "check"))
-    p = sub.add_parser("emulator", help="run the ModelArts emulator", description="run the ModelArts emulator")
+    p = sub.add_parser(
+        "emulator", help="run the ModelArts emulator", description="run the ModelArts emulator"
+    )
     from tui.emulator.cli import add_arguments
 
     add_arguments(p)

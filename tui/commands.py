@@ -140,7 +140,9 @@ async def _list(args: argparse.Namespace, profiles: list[Profile]) -> int:
         print(json.dumps([_instance_json(i, p) for p, i in rows], indent=2))
     else:
         several = len(profiles) > 1
-        header = ("PROFILE " if several else "") + f"{'NAME':<28} {'ID':<40} {'STATUS':<14} {'FLAVOR':<28} AUTO-STOP"
+        header = (
+            "PROFILE " if several else ""
+        ) + f"{'NAME':<28} {'ID':<40} {'STATUS':<14} {'FLAVOR':<28} AUTO-STOP"
         print(header)
         for profile_name, i in rows:
             prefix = f"{profile_name} " if several else ""
@@ -269,4 +271,3 @@ def run_command(args: argparse.Namespace) -> int:
     except ModelArtsError as error:
         _err(f"modelarts-tui: {describe_error(error)}")
         return EXIT_API
-

@@ -72,8 +72,6 @@ def run_app(args: argparse.Namespace) -> int:
             first_run = not config.profiles
         from tui.ui.app import make_app
 
-        app = make_app(
-            config, path, demo=args.demo, low_bandwidth=args.low_bandwidth, first_run=first_run
-        )
+        app = make_app(config, path, demo=args.demo, low_bandwidth=args.low_bandwidth, first_run=first_run)
         app.run()
         return int(app.return_code or 0)

@@ -66,8 +66,12 @@ def emulator_config(clock: ManualClock) -> EmulatorConfig:
 
 def profiles(emu: Emulator) -> list[Profile]:
     common: dict[str, Any] = {
-        "project_id": DEMO_PROJECT_ID, "endpoint": emu.url, "iam_endpoint": emu.url, "ak": DEMO_AK,
-        "sk": Secret(DEMO_SK), "notify_minutes": 0,
+        "project_id": DEMO_PROJECT_ID,
+        "endpoint": emu.url,
+        "iam_endpoint": emu.url,
+        "ak": DEMO_AK,
+        "sk": Secret(DEMO_SK),
+        "notify_minutes": 0,
     }
     return [Profile(name="v1", api=FAMILY_V1, **common), Profile(name="nb", api=FAMILY_NOTEBOOKS, **common)]
 
@@ -132,8 +136,9 @@ class Rig:
         ):
             original = getattr(injector, method)
 
-            def wrapped(*args: Any, _o: Callable[..., Any] = original, _n: str = name,
-                        _h: Callable[[Any], bool] = hit) -> Any:
+            def wrapped(
+                *args: Any, _o: Callable[..., Any] = original, _n: str = name, _h: Callable[[Any], bool] = hit
+            ) -> Any:
                 result = _o(*args)
                 if _h(result):
                     self._count(_n)
@@ -176,11 +181,15 @@ class Rig:
                 continue
             explained = explain_call(call)
             if not explained or explained.startswith(UNKNOWN.meaning):
-                self.tally.unexplained.append(f"call {call.method} {call.path} {call.status} {call.error_code}")
+                self.tally.unexplained.append(
+                    f"call {call.method} {call.path} {call.status} {call.error_code}"
+                )
             if call.status is None and not call.message:
                 self.tally.unexplained.append(f"call without status or message: {call}")
 
-    def check_refresh(self, before: dict[str, Any], last_ok: dict[str, float | None], result: RefreshResult) -> None:
+    def check_refresh(
+        self, before: dict[str, Any], last_ok: dict[str, float | None], result: RefreshResult
+    ) -> None:
         self.tally.refreshes += 1
         keys = {r.key for r in result.rows}
         for status in result.profiles:
@@ -202,8 +211,12 @@ class Rig:
             if not any(not c.ok for c in calls if marker in c.path):
                 self.tally.unlogged.append(f"{status.name}: {status.error!r} with no failed call record")
 
-    def check_outcomes(self, intended: list[tuple[str, str]], outcomes: list[ActionOutcome],
-                       performed: list[tuple[str, str, bool]]) -> None:
+    def check_outcomes(
+        self,
+        intended: list[tuple[str, str]],
+        outcomes: list[ActionOutcome],
+        performed: list[tuple[str, str, bool]],
+    ) -> None:
         by_key = {o.key: o for o in outcomes}
         for key, verb in intended:
             self.tally.actions += 1
@@ -261,8 +274,9 @@ async def test_service_survives_chaos_and_converges(emulator: Emulator, clock: M
 
     rig = Rig(emulator, calls)
     rng = random.Random(20240615)
-    svc = InstanceService(profiles(emulator), on_call=calls.append, clock=clock, timeout=TIMEOUT_S,
-                          sleep=quick_sleep)
+    svc = InstanceService(
+        profiles(emulator), on_call=calls.append, clock=clock, timeout=TIMEOUT_S, sleep=quick_sleep
+    )
     started = time.monotonic()
     try:
         await svc.refresh()
@@ -341,9 +355,13 @@ async def test_app_survives_chaos_and_shows_the_truth(
         waits.append(seconds)
         await asyncio.sleep(min(seconds, 0.02))
 
-    svc = InstanceService(profiles(emulator), on_call=on_call, clock=clock, timeout=TIMEOUT_S, sleep=quick_sleep)
-    config = Config(profiles=tuple(profiles(emulator)),
-                    ui=UiSettings(poll_interval_s=3600, fast_poll_interval_s=3600, theme="textual-dark"))
+    svc = InstanceService(
+        profiles(emulator), on_call=on_call, clock=clock, timeout=TIMEOUT_S, sleep=quick_sleep
+    )
+    config = Config(
+        profiles=tuple(profiles(emulator)),
+        ui=UiSettings(poll_interval_s=3600, fast_poll_interval_s=3600, theme="textual-dark"),
+    )
     app = make_app(config, tmp_path / "config.toml", service=svc, clock=clock, log_dir=tmp_path / "logs")
     holder["app"] = app
 
@@ -431,7 +449,9 @@ async def test_app_survives_chaos_and_shows_the_truth(
     assert not worker_errors, f"{summary}\n{worker_errors}"
     assert not t.duplicated and not t.not_stale and not t.unexplained, f"{summary}\n{t}"
     # "~1m": the row's data is a minute old; a long status may be cut to fit ("…").
-    assert stale_cells and all("~1m" in c or c.endswith("…") for c in stale_cells), f"{summary}\n{stale_cells}"
+    assert stale_cells and all("~1m" in c or c.endswith("…") for c in stale_cells), (
+        f"{summary}\n{stale_cells}"
+    )
     assert sum("~1m" in c for c in stale_cells) * 2 >= len(stale_cells), f"{summary}\n{stale_cells}"
     assert "✗" in panel and "APIGW.0308" in panel and "throttling threshold" in panel, summary
     assert not wrong and not mismatched and t.converged_after is not None, f"{summary}\n{wrong}\n{mismatched}"

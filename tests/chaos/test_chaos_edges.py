@@ -29,8 +29,14 @@ LIST = b'{"instances":[{"id":"DE-7d558ef8-c73d-11ea-964c-0255ac100033","name":"a
 
 
 def _profile(name: str, api: str = "devenv-v1") -> Profile:
-    return Profile(name=name, project_id=PID, endpoint="https://modelarts.test", ak="AKEDGE0000000001",
-                   sk=Secret(SK), api=api)
+    return Profile(
+        name=name,
+        project_id=PID,
+        endpoint="https://modelarts.test",
+        ak="AKEDGE0000000001",
+        sk=Secret(SK),
+        api=api,
+    )
 
 
 async def _one_call(status: int, body: bytes, headers: dict[str, str] | None = None) -> tuple[ApiCall, Any]:
@@ -73,11 +79,15 @@ async def test_a_readable_success_is_ok() -> None:
 
 
 def test_a_call_without_an_answer_is_explained() -> None:
-    call = ApiCall(at=0, method="GET", path="/x", status=None, latency_ms=500, message="no answer within 0.5s")
+    call = ApiCall(
+        at=0, method="GET", path="/x", status=None, latency_ms=500, message="no answer within 0.5s"
+    )
     assert not call.ok and explain_call(call) == NO_ANSWER
 
 
-@pytest.mark.parametrize("kind", [ConnectError, RequestTimeoutError, TLSError, ConnectionDroppedError, ResponseError])
+@pytest.mark.parametrize(
+    "kind", [ConnectError, RequestTimeoutError, TLSError, ConnectionDroppedError, ResponseError]
+)
 def test_errors_without_a_code_carry_a_meaning_and_a_hint(kind: type[ModelArtsError]) -> None:
     error = kind("something happened", endpoint="h/p")
     assert error.meaning and error.hint and str(error) == "something happened"
@@ -94,7 +104,9 @@ async def test_a_bug_in_one_profile_costs_only_that_profile() -> None:
             raise RuntimeError(f"boom while holding {SK}")
         return httpx.Response(200, content=LIST)
 
-    svc = InstanceService([_profile("ok"), _profile("broken", api="notebooks")], transport=httpx.MockTransport(handler))
+    svc = InstanceService(
+        [_profile("ok"), _profile("broken", api="notebooks")], transport=httpx.MockTransport(handler)
+    )
     try:
         result = await svc.refresh()
     finally:

@@ -28,8 +28,11 @@ VALID = dump_config(
     Config(
         profiles=(
             Profile(
-                name="otc-prod", project_id="0123456789abcdef0123456789abcdef", ak="AKFUZZ0000000000",
-                sk=Secret("sk-fuzz"), instances=(InstanceRef("DE-7d558ef8-c73d-11ea-964c-0255ac100033", "box"),),
+                name="otc-prod",
+                project_id="0123456789abcdef0123456789abcdef",
+                ak="AKFUZZ0000000000",
+                sk=Secret("sk-fuzz"),
+                instances=(InstanceRef("DE-7d558ef8-c73d-11ea-964c-0255ac100033", "box"),),
             ),
             Profile(name="hw", cloud="huawei", region="cn-north-4", auth="token", token=Secret("tok-fuzz")),
         ),
@@ -40,13 +43,50 @@ VALID = dump_config(
 
 _keys = st.sampled_from(sorted({*PROFILE_KEYS, *UI_KEYS, "default_profile", "profiles", "id", "alias", "ui"}))
 _values = st.sampled_from(
-    ['"text"', "''", '"""multi\nline"""', "'lit'", "1", "-0", "1e400", "nan", "inf", "3.5", "true", "false",
-     "1979-05-27", "1979-05-27T07:32:00Z", "07:32:00", "[]", "[1, 'a']", "{}", "{ name = 'x' }",
-     '"DE-7d558ef8-c73d-11ea-964c-0255ac100033"', '"eu-de"', '"otc"', '"aksk"', '"notebooks"',
-     '"unterminated', "[1,", "{ a = ", '"\\u00e9"', '"\\x"']
+    [
+        '"text"',
+        "''",
+        '"""multi\nline"""',
+        "'lit'",
+        "1",
+        "-0",
+        "1e400",
+        "nan",
+        "inf",
+        "3.5",
+        "true",
+        "false",
+        "1979-05-27",
+        "1979-05-27T07:32:00Z",
+        "07:32:00",
+        "[]",
+        "[1, 'a']",
+        "{}",
+        "{ name = 'x' }",
+        '"DE-7d558ef8-c73d-11ea-964c-0255ac100033"',
+        '"eu-de"',
+        '"otc"',
+        '"aksk"',
+        '"notebooks"',
+        '"unterminated',
+        "[1,",
+        "{ a = ",
+        '"\\u00e9"',
+        '"\\x"',
+    ]
 )
 _headers = st.sampled_from(
-    ["[ui]", "[ui.keys]", "[[profiles]]", "[[profiles.instances]]", "[profiles]", "[[ui]]", "[x.y]", "[", "[[]]"]
+    [
+        "[ui]",
+        "[ui.keys]",
+        "[[profiles]]",
+        "[[profiles.instances]]",
+        "[profiles]",
+        "[[ui]]",
+        "[x.y]",
+        "[",
+        "[[]]",
+    ]
 )
 _line = st.one_of(
     _headers,

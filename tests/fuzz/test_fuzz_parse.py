@@ -47,9 +47,31 @@ PID = "0123456789abcdef0123456789abcdef"
 
 # --- strategies ----------------------------------------------------------------------------------
 _tricky_strings = st.sampled_from(
-    ["", " ", "inf", "-inf", "Infinity", "nan", "1e400", "-1e400", "9" * 400, "1.5", "-1", "0",
-     "true", "false", "null", "2024-02-30T25:61:00", "2025-06-15T15:06:40Z", "9999-12-31T23:59:59",
-     "0001-01-01T00:00:00", "DE-7d558ef8-c73d-11ea-964c-0255ac100033", "\x00", "é", "<html>"]
+    [
+        "",
+        " ",
+        "inf",
+        "-inf",
+        "Infinity",
+        "nan",
+        "1e400",
+        "-1e400",
+        "9" * 400,
+        "1.5",
+        "-1",
+        "0",
+        "true",
+        "false",
+        "null",
+        "2024-02-30T25:61:00",
+        "2025-06-15T15:06:40Z",
+        "9999-12-31T23:59:59",
+        "0001-01-01T00:00:00",
+        "DE-7d558ef8-c73d-11ea-964c-0255ac100033",
+        "\x00",
+        "é",
+        "<html>",
+    ]
 )
 _numbers = (
     st.integers()
@@ -64,10 +86,37 @@ json_values = st.recursive(
     max_leaves=25,
 )
 _instance_keys = st.sampled_from(
-    ["id", "name", "status", "description", "creation_timestamp", "latest_update_timestamp", "flavor",
-     "flavor_details", "profile", "spec", "auto_stop", "create_at", "update_at", "image", "lease", "url",
-     "duration", "enable", "type", "stop_timestamp", "remain_time", "annotations", "provision",
-     "current_status", "previous_state", "instance_id", "token", "password", "credential"]
+    [
+        "id",
+        "name",
+        "status",
+        "description",
+        "creation_timestamp",
+        "latest_update_timestamp",
+        "flavor",
+        "flavor_details",
+        "profile",
+        "spec",
+        "auto_stop",
+        "create_at",
+        "update_at",
+        "image",
+        "lease",
+        "url",
+        "duration",
+        "enable",
+        "type",
+        "stop_timestamp",
+        "remain_time",
+        "annotations",
+        "provision",
+        "current_status",
+        "previous_state",
+        "instance_id",
+        "token",
+        "password",
+        "credential",
+    ]
 )
 # Objects shaped like instances, with every documented key possibly present and wrongly typed.
 _shaped = st.recursive(
@@ -140,7 +189,12 @@ def _no_secret_values(value: Any) -> None:
 # --- properties ----------------------------------------------------------------------------------
 @FUZZ
 @given(json_values | instance_like)
-@example({"id": "DE-a1234567", "spec": {"auto_stop": {"enable": True, "duration": "inf", "stop_timestamp": "1e400"}}})
+@example(
+    {
+        "id": "DE-a1234567",
+        "spec": {"auto_stop": {"enable": True, "duration": "inf", "stop_timestamp": "1e400"}},
+    }
+)
 @example({"id": "a1234567", "status": "RUNNING", "lease": {"create_at": 10**30, "duration": 10**30}})
 @example({"id": "DE-a1234567", "creation_timestamp": 10**400})
 def test_instance_parsers_give_a_model_or_a_response_error(data: Any) -> None:
@@ -182,7 +236,9 @@ def test_page_action_lease_parsers_give_a_model_or_a_response_error(data: Any) -
 @FUZZ
 @given(bodies)
 @example(_nested(100_000).encode())  # deeper than json can read
-@example(('{"instances":[{"id":"DE-x1234567","deep":' + _nested(600) + "}]}").encode())  # json reads it, scrub must too
+@example(
+    ('{"instances":[{"id":"DE-x1234567","deep":' + _nested(600) + "}]}").encode()
+)  # json reads it, scrub must too
 @example(b"\xff\xfe{")
 def test_any_body_decodes_or_is_a_response_error(body: bytes) -> None:
     try:
@@ -215,8 +271,13 @@ def test_body_summaries_are_one_bounded_line(body: bytes) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"<title" * 400_000, b"<title>" * 300_000, b"<" * 2_000_000, b"<html>" + b"<a" * 1_000_000,
-     b"<title>" + b"x" * 3_000_000],
+    [
+        b"<title" * 400_000,
+        b"<title>" * 300_000,
+        b"<" * 2_000_000,
+        b"<html>" + b"<a" * 1_000_000,
+        b"<title>" + b"x" * 3_000_000,
+    ],
     ids=["unclosed-titles", "open-titles", "angles", "unclosed-tags", "long-title"],
 )
 def test_body_summaries_stay_linear_on_hostile_pages(body: bytes) -> None:
@@ -227,8 +288,12 @@ def test_body_summaries_stay_linear_on_hostile_pages(body: bytes) -> None:
 
 
 @FUZZ
-@given(st.integers(min_value=100, max_value=599), st.text(max_size=20) | st.sampled_from(
-    ["APIGW.0301", "APIG.0308", "ModelArts.6309", "ModelArts.6101", "IAM.0062", ""]), st.text(max_size=40))
+@given(
+    st.integers(min_value=100, max_value=599),
+    st.text(max_size=20)
+    | st.sampled_from(["APIGW.0301", "APIG.0308", "ModelArts.6309", "ModelArts.6101", "IAM.0062", ""]),
+    st.text(max_size=40),
+)
 def test_api_error_is_always_typed_with_a_meaning(status: int, code: str, message: str) -> None:
     error = api_error(status, code, message, request_id="r", endpoint="h/p")
     assert isinstance(error, ApiError) and error.status == status
@@ -244,23 +309,33 @@ def test_scrub_masks_every_credential_field(data: Any) -> None:
 
 
 # --- through the client: any answer becomes a list or a typed error ---------------------------------
-_statuses = st.sampled_from([200, 201, 204, 302, 400, 401, 403, 404, 408, 429, 500, 502, 503, 504]) | st.integers(
-    min_value=200, max_value=599
-)
+_statuses = st.sampled_from(
+    [200, 201, 204, 302, 400, 401, 403, 404, 408, 429, 500, 502, 503, 504]
+) | st.integers(min_value=200, max_value=599)
 _headers = st.lists(
     st.sampled_from(
-        [("Content-Type", "application/json"), ("Content-Type", "text/html"), ("Retry-After", "2"),
-         ("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"), ("Retry-After", "soon"), ("Retry-After", "1e400"),
-         ("Date", "not a date"), ("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), ("X-Request-Id", "rq-1"),
-         ("Location", "https://login.example/")]
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Type", "text/html"),
+            ("Retry-After", "2"),
+            ("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ("Retry-After", "soon"),
+            ("Retry-After", "1e400"),
+            ("Date", "not a date"),
+            ("Date", "Sun, 06 Nov 1994 08:49:37 GMT"),
+            ("X-Request-Id", "rq-1"),
+            ("Location", "https://login.example/"),
+        ]
     ),
     max_size=4,
 )
 
 
 @FUZZ
-@given(st.lists(st.tuples(_statuses, bodies, _headers), min_size=1, max_size=4), st.sampled_from(
-    [FAMILY_V1, FAMILY_NOTEBOOKS]))
+@given(
+    st.lists(st.tuples(_statuses, bodies, _headers), min_size=1, max_size=4),
+    st.sampled_from([FAMILY_V1, FAMILY_NOTEBOOKS]),
+)
 @example([(200, _nested(100_000).encode(), [])], FAMILY_V1)
 @example([(200, b'{"instances":[{"id":"DE-a1234567","creation_timestamp":1e400}]}', [])], FAMILY_V1)
 def test_client_turns_any_answer_into_instances_or_a_typed_error(
@@ -278,8 +353,13 @@ def test_client_turns_any_answer_into_instances_or_a_typed_error(
     async def run() -> None:
         calls: list[Any] = []
         client = ModelArtsClient(
-            "https://modelarts.test", PID, TokenAuth(Secret("tok-fuzz-1234")), family=family,
-            transport=httpx.MockTransport(handler), sleep=no_sleep, on_call=calls.append,
+            "https://modelarts.test",
+            PID,
+            TokenAuth(Secret("tok-fuzz-1234")),
+            family=family,
+            transport=httpx.MockTransport(handler),
+            sleep=no_sleep,
+            on_call=calls.append,
         )
         async with client:
             for operation in (client.list_instances, lambda: client.start("DE-a1234567")):

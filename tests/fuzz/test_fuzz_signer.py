@@ -34,8 +34,10 @@ header_names = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,12}", fullmatch=True).filt
     lambda n: n.lower() not in ("host", "x-sdk-date", "content-type", "x-sdk-content-sha256")
 )
 headers = st.dictionaries(header_names, _header_value, max_size=4).map(
-    lambda h: {**{k: v for k, v in h.items() if k.lower() not in {x.lower() for x in h if x != k}},
-               "Content-Type": "application/json"}
+    lambda h: {
+        **{k: v for k, v in h.items() if k.lower() not in {x.lower() for x in h if x != k}},
+        "Content-Type": "application/json",
+    }
 )
 bodies = st.none() | st.binary(max_size=64)
 
@@ -66,7 +68,11 @@ def _sig(method: str, path: str, query: str, hdrs: dict[str, str], body: bytes |
 @FUZZ
 @given(st.sampled_from(METHODS), segments, pairs, headers, bodies, st.randoms(use_true_random=False))
 def test_query_pair_order_does_not_change_the_signature(
-    method: str, parts: list[str], items: list[tuple[str, str]], hdrs: dict[str, str], body: bytes | None,
+    method: str,
+    parts: list[str],
+    items: list[tuple[str, str]],
+    hdrs: dict[str, str],
+    body: bytes | None,
     rnd: object,
 ) -> None:
     shuffled = list(items)
@@ -94,7 +100,10 @@ def test_percent_encoding_case_and_raw_unicode_do_not_change_the_signature(
 ) -> None:
     query = _query(items)
     reference = _sig(method, _path(parts), query, hdrs, body)
-    assert _sig(method, _path(parts, lower_escapes=True), _query(items, lower_escapes=True), hdrs, body) == reference
+    assert (
+        _sig(method, _path(parts, lower_escapes=True), _query(items, lower_escapes=True), hdrs, body)
+        == reference
+    )
     if all(_raw_ok(p) for p in parts):
         assert _sig(method, _path(parts, raw=True), query, hdrs, body) == reference
 
@@ -108,7 +117,11 @@ def _raw_ok(segment: str) -> bool:
 @FUZZ
 @given(st.sampled_from(METHODS), st.sampled_from(METHODS), segments, pairs, headers, bodies)
 def test_another_method_changes_the_signature(
-    first: str, second: str, parts: list[str], items: list[tuple[str, str]], hdrs: dict[str, str],
+    first: str,
+    second: str,
+    parts: list[str],
+    items: list[tuple[str, str]],
+    hdrs: dict[str, str],
     body: bytes | None,
 ) -> None:
     assume(first != second)
@@ -119,7 +132,11 @@ def test_another_method_changes_the_signature(
 @FUZZ
 @given(st.sampled_from(METHODS), segments, segments, pairs, headers, bodies)
 def test_another_path_changes_the_signature(
-    method: str, first: list[str], second: list[str], items: list[tuple[str, str]], hdrs: dict[str, str],
+    method: str,
+    first: list[str],
+    second: list[str],
+    items: list[tuple[str, str]],
+    hdrs: dict[str, str],
     body: bytes | None,
 ) -> None:
     a, b = _path(first), _path(second)
@@ -146,7 +163,12 @@ def test_another_signed_header_value_changes_the_signature(
 @FUZZ
 @given(st.sampled_from(METHODS), segments, pairs, headers, st.binary(max_size=64), st.binary(max_size=64))
 def test_another_body_changes_the_signature(
-    method: str, parts: list[str], items: list[tuple[str, str]], hdrs: dict[str, str], first: bytes, second: bytes
+    method: str,
+    parts: list[str],
+    items: list[tuple[str, str]],
+    hdrs: dict[str, str],
+    first: bytes,
+    second: bytes,
 ) -> None:
     assume(first != second)
     path, query = _path(parts), _query(items)

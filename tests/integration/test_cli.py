@@ -57,7 +57,18 @@ def test_list_json_with_endpoint_and_env_credentials(
 
 
 def test_list_status_filter_and_order(live: Emulator, env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["list", "--endpoint", live.url, "--json", "--status", "RUNNING", "--sort", "name", "--order", "desc"]
+    args = [
+        "list",
+        "--endpoint",
+        live.url,
+        "--json",
+        "--status",
+        "RUNNING",
+        "--sort",
+        "name",
+        "--order",
+        "desc",
+    ]
     assert main(args) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed and {i["status"] for i in listed} == {"RUNNING"}
@@ -82,13 +93,17 @@ def test_start_wait_reaches_running_and_stop_wait_reaches_stopped(
 def test_wait_timeout_exits_3(env: Path) -> None:
     with Emulator(EmulatorConfig(instances=2, seed=1, transition_seconds=30)) as emu:
         instance_id = emu.store.add("slow-box", status="STOPPED")
-        code = main(["start", instance_id, "--endpoint", emu.url, "--wait", "--timeout", "0.3", "--interval", "0.1"])
+        code = main(
+            ["start", instance_id, "--endpoint", emu.url, "--wait", "--timeout", "0.3", "--interval", "0.1"]
+        )
     assert code == 3
 
 
 def test_failed_start_exits_4(live: Emulator, env: Path) -> None:
     instance_id = live.store.add("doomed-box", status="STOPPED", fail_start=True)
-    code = main(["start", instance_id, "--endpoint", live.url, "--wait", "--timeout", "20", "--interval", "0.1"])
+    code = main(
+        ["start", instance_id, "--endpoint", live.url, "--wait", "--timeout", "20", "--interval", "0.1"]
+    )
     assert code == 4
     assert _status(live, instance_id) == "START_FAILED"
 

@@ -14,8 +14,14 @@ from tui.service import InstanceService, row_key
 
 def _profile(emu: Emulator, api: str) -> Profile:
     return Profile(
-        name="nb", project_id=DEMO_PROJECT_ID, endpoint=emu.url, iam_endpoint=emu.url, api=api,
-        auth="aksk", ak=DEMO_AK, sk=Secret(DEMO_SK),
+        name="nb",
+        project_id=DEMO_PROJECT_ID,
+        endpoint=emu.url,
+        iam_endpoint=emu.url,
+        api=api,
+        auth="aksk",
+        ak=DEMO_AK,
+        sk=Secret(DEMO_SK),
     )
 
 

@@ -54,8 +54,16 @@ DOMAIN, USER = "canary-domain", "canary-user"
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy",
-                 "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -63,14 +71,23 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def emulator_config() -> EmulatorConfig:
     """Real clock (the CLI signs with it), the canary credentials, quick transitions."""
     return EmulatorConfig(
-        project_id=PID, ak=AK, sk=SK, token=TOKEN, iam_users={(DOMAIN, USER): PASSWORD}, instances=8,
+        project_id=PID,
+        ak=AK,
+        sk=SK,
+        token=TOKEN,
+        iam_users={(DOMAIN, USER): PASSWORD},
+        instances=8,
         transition_seconds=0.2,
     )
 
 
 @pytest.fixture
 def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Path]]:
-    paths = {"config": tmp_path / "cfg" / "config.toml", "logs": tmp_path / "logs", "state": tmp_path / "state"}
+    paths = {
+        "config": tmp_path / "cfg" / "config.toml",
+        "logs": tmp_path / "logs",
+        "state": tmp_path / "state",
+    }
     monkeypatch.setenv("MODELARTS_TUI_CONFIG", str(paths["config"]))
     monkeypatch.setenv("MODELARTS_TUI_STATE_DIR", str(paths["state"]))
     yield paths
@@ -79,15 +96,31 @@ def folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
 def profiles(emu: Emulator) -> tuple[Profile, ...]:
     common: dict[str, Any] = {"project_id": PID, "endpoint": emu.url, "iam_endpoint": emu.url}
     return (
-        Profile(name="aksk", auth="aksk", ak=AK, sk=Secret(SK), security_token=Secret(SECURITY_TOKEN), **common),
+        Profile(
+            name="aksk", auth="aksk", ak=AK, sk=Secret(SK), security_token=Secret(SECURITY_TOKEN), **common
+        ),
         Profile(name="iam", auth="password", domain=DOMAIN, user=USER, password=Secret(PASSWORD), **common),
         Profile(name="tok", auth="token", token=Secret(TOKEN), api="notebooks", **common),
         # A refused signature echoes the canonical request, X-Security-Token included.
-        Profile(name="bad-sk", auth="aksk", ak=AK, sk=Secret(WRONG_SK), security_token=Secret(SECURITY_TOKEN),
-                enabled=False, **common),
+        Profile(
+            name="bad-sk",
+            auth="aksk",
+            ak=AK,
+            sk=Secret(WRONG_SK),
+            security_token=Secret(SECURITY_TOKEN),
+            enabled=False,
+            **common,
+        ),
         Profile(name="bad-tok", auth="token", token=Secret(WRONG_TOKEN), enabled=False, **common),
-        Profile(name="bad-pw", auth="password", domain=DOMAIN, user=USER, password=Secret(WRONG_PASSWORD),
-                enabled=False, **common),
+        Profile(
+            name="bad-pw",
+            auth="password",
+            domain=DOMAIN,
+            user=USER,
+            password=Secret(WRONG_PASSWORD),
+            enabled=False,
+            **common,
+        ),
     )
 
 
@@ -144,8 +177,12 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
             texts += [outcome.message, repr(outcome), *_texts_of(outcome.error)]
         result = await svc.refresh()
         texts += [repr(result)]
-        stopped = next(k for k, r in svc.rows.items() if r.profile == "aksk" and r.instance.status == "STOPPED")
-        running = next(k for k, r in svc.rows.items() if r.profile == "tok" and r.instance.status == "RUNNING")
+        stopped = next(
+            k for k, r in svc.rows.items() if r.profile == "aksk" and r.instance.status == "STOPPED"
+        )
+        running = next(
+            k for k, r in svc.rows.items() if r.profile == "tok" and r.instance.status == "RUNNING"
+        )
         outcomes = [*await svc.start([stopped]), *await svc.stop([running])]
         emulator.faults.throttle_next, emulator.faults.retry_after_s = 1, 2
         outcomes += await svc.start([stopped])  # refused locally or 6306: either way, text to scan
@@ -165,7 +202,9 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
     kinds = {(c.status, c.error_code) for c in calls}
     assert {(401, "APIGW.0301"), (429, "APIGW.0308")} <= kinds, kinds
     assert any(c.unreadable for c in calls) or any(c.status == 502 for c in calls)
-    assert any(c.status == 401 and c.path.startswith("/v3/auth/tokens") for c in calls), "wrong password tried"
+    assert any(c.status == 401 and c.path.startswith("/v3/auth/tokens") for c in calls), (
+        "wrong password tried"
+    )
 
     # 3. The CLI with -v, good and bad.
     stopped_id = stopped.split("/", 1)[1]
@@ -194,7 +233,9 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        key = next(k for k, r in app.service.rows.items() if r.profile == "iam" and r.instance.status == "STOPPED")
+        key = next(
+            k for k, r in app.service.rows.items() if r.profile == "iam" and r.instance.status == "STOPPED"
+        )
         app.main_screen.post_message(ActionRequested("start", [key]))
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -17,8 +17,13 @@ from tui.service import InstanceService, row_key
 
 def profile_for(emu: Emulator, name: str = "p", **kw: object) -> Profile:
     base = Profile(
-        name=name, project_id=DEMO_PROJECT_ID, endpoint=emu.url, iam_endpoint=emu.url,
-        auth="aksk", ak=DEMO_AK, sk=Secret(DEMO_SK),
+        name=name,
+        project_id=DEMO_PROJECT_ID,
+        endpoint=emu.url,
+        iam_endpoint=emu.url,
+        auth="aksk",
+        ak=DEMO_AK,
+        sk=Secret(DEMO_SK),
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
@@ -48,9 +53,7 @@ async def test_refresh_is_one_list_call_per_profile(emulator: Emulator, clock: M
     assert all(s.ok for s in result.profiles)
 
 
-async def test_second_refresh_reports_only_what_changed(
-    service: InstanceService, emulator: Emulator
-) -> None:
+async def test_second_refresh_reports_only_what_changed(service: InstanceService, emulator: Emulator) -> None:
     first = await service.refresh()
     assert first.changed == first.added and first.added
     second = await service.refresh()
@@ -118,9 +121,7 @@ async def test_read_only_profile_refuses(emulator: Emulator, clock: ManualClock)
     assert not [r for r in emulator.requests if r.method == "POST"]
 
 
-async def test_bulk_start_sends_one_post_per_instance(
-    service: InstanceService, emulator: Emulator
-) -> None:
+async def test_bulk_start_sends_one_post_per_instance(service: InstanceService, emulator: Emulator) -> None:
     ids = [emulator.store.add(f"bulk-{i}", status="STOPPED") for i in range(12)]
     await service.refresh()
     keys = [row_key("p", i) for i in ids]

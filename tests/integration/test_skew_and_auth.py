@@ -38,15 +38,26 @@ def emulator_config(clock: ManualClock) -> EmulatorConfig:
 
 def aksk(emu: Emulator, name: str = "p", **changes: Any) -> Profile:
     base = Profile(
-        name=name, project_id=DEMO_PROJECT_ID, endpoint=emu.url, iam_endpoint=emu.url,
-        auth="aksk", ak=DEMO_AK, sk=Secret(DEMO_SK),
+        name=name,
+        project_id=DEMO_PROJECT_ID,
+        endpoint=emu.url,
+        iam_endpoint=emu.url,
+        auth="aksk",
+        ak=DEMO_AK,
+        sk=Secret(DEMO_SK),
     )
     return replace(base, **changes)
 
 
 def password(emu: Emulator, name: str = "iam", **changes: Any) -> Profile:
-    fields: dict[str, Any] = {"auth": "password", "ak": "", "sk": Secret(""), "domain": DOMAIN, "user": USER,
-                              "password": Secret(PASSWORD)}
+    fields: dict[str, Any] = {
+        "auth": "password",
+        "ak": "",
+        "sk": Secret(""),
+        "domain": DOMAIN,
+        "user": USER,
+        "password": Secret(PASSWORD),
+    }
     return aksk(emu, name, **{**fields, **changes})
 
 
@@ -72,7 +83,10 @@ async def test_token_expiring_on_the_local_clock_is_renewed_before_use(
         await svc.aclose()
     assert second.profiles[0].ok, second.profiles[0].error
     assert [(c.method, c.status) for c in calls] == [
-        ("POST", 201), ("GET", 200), ("POST", 201), ("GET", 200)
+        ("POST", 201),
+        ("GET", 200),
+        ("POST", 201),
+        ("GET", 200),
     ], "renewed once, before the call, without a 401"
 
 
@@ -92,8 +106,11 @@ async def test_token_refused_by_the_server_mid_session_is_renewed_once_and_resen
         await svc.aclose()
     assert result.profiles[0].ok and again.profiles[0].ok
     assert [(c.method, c.status, c.attempt) for c in calls] == [
-        ("POST", 201, 1), ("GET", 200, 1),
-        ("GET", 401, 1), ("POST", 201, 1), ("GET", 200, 2),  # the renewal, visible in the records
+        ("POST", 201, 1),
+        ("GET", 200, 1),
+        ("GET", 401, 1),
+        ("POST", 201, 1),
+        ("GET", 200, 2),  # the renewal, visible in the records
         ("GET", 200, 1),
     ]
     assert len(_token_posts(calls)) == 2
@@ -135,7 +152,9 @@ async def test_small_skew_gives_no_warning(emulator: Emulator, clock: ManualCloc
     assert status.ok and status.warning is None and status.skew_s == pytest.approx(60, abs=1)
 
 
-async def test_signature_refused_for_skew_says_the_clock_is_why(emulator: Emulator, clock: ManualClock) -> None:
+async def test_signature_refused_for_skew_says_the_clock_is_why(
+    emulator: Emulator, clock: ManualClock
+) -> None:
     calls: list[ApiCall] = []
     svc = _svc(aksk(emulator), lambda: clock() - 1200, calls)
     try:
@@ -182,9 +201,13 @@ async def test_three_signature_failures_pause_the_profile_until_a_manual_refresh
         assert _sent(emulator) == 1 + AUTH_PAUSE_AFTER
         paused = svc.auth_paused("p")
         assert paused is not None
-        for needle in ("stopped: 3 signature failures in a row", "APIGW.0301",
-                       "the gateway locks the AK for 5 minutes after 5", "check AK/SK and clock",
-                       "refresh (r) to try again"):
+        for needle in (
+            "stopped: 3 signature failures in a row",
+            "APIGW.0301",
+            "the gateway locks the AK for 5 minutes after 5",
+            "check AK/SK and clock",
+            "refresh (r) to try again",
+        ):
             assert needle in paused.message, paused.message
 
         # Polls, actions and details now send nothing, and say why.
@@ -262,4 +285,6 @@ async def test_wrong_password_pauses_with_the_iam_explanation(emulator: Emulator
     paused = svc.auth_paused("iam")
     assert paused is not None and "IAM can lock a user after repeated wrong passwords" in paused.message
     token_posts = [r for r in emulator.requests if r.path == "/v3/auth/tokens"]
-    assert len(token_posts) == AUTH_PAUSE_AFTER and not any(r.path.startswith("/v1/") for r in emulator.requests)
+    assert len(token_posts) == AUTH_PAUSE_AFTER and not any(
+        r.path.startswith("/v1/") for r in emulator.requests
+    )

@@ -27,8 +27,18 @@ from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorCo
 from tui.service import InstanceService
 from tui.service.factory import build_client, tls_warnings
 
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
-              "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR")
+PROXY_VARS = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+)
 
 
 @pytest.fixture
@@ -46,10 +56,28 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def _make_cert(folder: Path, name: str) -> tuple[Path, Path]:
     cert, key = folder / f"{name}.pem", folder / f"{name}-key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key
 
@@ -94,7 +122,12 @@ async def tls_front(emu: Emulator, cert: Path, key: Path) -> AsyncIterator[str]:
 
 def profile(url: str, name: str = "tls", **changes: Any) -> Profile:
     base = Profile(
-        name=name, project_id=DEMO_PROJECT_ID, endpoint=url, iam_endpoint=url, auth="aksk", ak=DEMO_AK,
+        name=name,
+        project_id=DEMO_PROJECT_ID,
+        endpoint=url,
+        iam_endpoint=url,
+        auth="aksk",
+        ak=DEMO_AK,
         sk=Secret(DEMO_SK),
     )
     return replace(base, **changes)
@@ -149,7 +182,9 @@ async def test_ssl_cert_file_from_the_environment_is_honoured(
 
 
 async def test_a_missing_ca_bundle_is_refused_before_any_request(emulator: Emulator, tmp_path: Path) -> None:
-    status, _ = await _refresh(profile(emulator.url.replace("http:", "https:"), ca_bundle=str(tmp_path / "no.pem")))
+    status, _ = await _refresh(
+        profile(emulator.url.replace("http:", "https:"), ca_bundle=str(tmp_path / "no.pem"))
+    )
     assert isinstance(status.error, ValidationError) and status.error.field == "ca_bundle"
     assert "no.pem" in str(status.error)
     assert emulator.requests == []
@@ -184,8 +219,11 @@ def test_the_client_verifies_unless_told_otherwise(certs: dict[str, Any]) -> Non
     """What the factory hands httpx: verification on, a CA bundle as a context, off only when insecure."""
     cert, _ = certs["server"]
     calls = []
-    for p in (profile("https://h.example"), profile("https://h.example", ca_bundle=str(cert)),
-              profile("https://h.example", insecure=True)):
+    for p in (
+        profile("https://h.example"),
+        profile("https://h.example", ca_bundle=str(cert)),
+        profile("https://h.example", insecure=True),
+    ):
         client = build_client(p)
         calls.append(client._session._http._transport._pool._ssl_context)  # type: ignore[attr-defined]
     default, bundle, insecure = calls

@@ -22,10 +22,24 @@ from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator
 from tui.service import InstanceService, row_key
 
-BAD_INSTANCE_IDS = ["../../etc/passwd", "DE-1", "", "DE-x y z 123", "<script>alert(1)</script>",
-                    "DE-7d558ef8/../../v3/auth/tokens", "DE-%2e%2e%2f%2e%2e", "a" * 65, "DE-é-00000000"]
-BAD_PROJECT_IDS = ["../0123456789abcdef0123456789abcd", "0123456789ABCDEF0123456789ABCDEF", "12345",
-                   "0123456789abcdef0123456789abcdef/..", "0123456789abcdef0123456789abcdeg"]
+BAD_INSTANCE_IDS = [
+    "../../etc/passwd",
+    "DE-1",
+    "",
+    "DE-x y z 123",
+    "<script>alert(1)</script>",
+    "DE-7d558ef8/../../v3/auth/tokens",
+    "DE-%2e%2e%2f%2e%2e",
+    "a" * 65,
+    "DE-é-00000000",
+]
+BAD_PROJECT_IDS = [
+    "../0123456789abcdef0123456789abcd",
+    "0123456789ABCDEF0123456789ABCDEF",
+    "12345",
+    "0123456789abcdef0123456789abcdef/..",
+    "0123456789abcdef0123456789abcdeg",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +50,13 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def profile(emu: Emulator, **changes: Any) -> Profile:
     base = Profile(
-        name="p", project_id=DEMO_PROJECT_ID, endpoint=emu.url, iam_endpoint=emu.url, auth="aksk",
-        ak=DEMO_AK, sk=Secret(DEMO_SK),
+        name="p",
+        project_id=DEMO_PROJECT_ID,
+        endpoint=emu.url,
+        iam_endpoint=emu.url,
+        auth="aksk",
+        ak=DEMO_AK,
+        sk=Secret(DEMO_SK),
     )
     return replace(base, **changes)
 
@@ -97,7 +116,11 @@ async def test_client_refuses_a_bad_instance_id(emulator: Emulator, bad: str, fa
     auth = AkSkAuth(DEMO_AK, Secret(DEMO_SK), project_id=DEMO_PROJECT_ID)
     async with ModelArtsClient(emulator.url, DEMO_PROJECT_ID, auth, family=family) as client:
         operations: list[Callable[[str], Awaitable[object]]] = [
-            client.get_instance, client.start, client.stop, client.delete, lambda i: client.update(i, description="x")
+            client.get_instance,
+            client.start,
+            client.stop,
+            client.delete,
+            lambda i: client.update(i, description="x"),
         ]
         if family == FAMILY_NOTEBOOKS:
             operations += [client.get_lease, lambda i: client.renew_lease(i, 2)]
@@ -163,8 +186,10 @@ def test_cli_refuses_a_bad_instance_id(
 def test_cli_refuses_a_bad_project_id(
     emulator: Emulator, cli_env: Path, capsys: pytest.CaptureFixture[str], bad: str
 ) -> None:
-    for argv in (["list", "--endpoint", emulator.url, "--project-id", bad],
-                 ["start", "--endpoint", emulator.url, "--project-id", bad, "DE-7d558ef8-c73d-11ea-964c-0255ac100033"]):
+    for argv in (
+        ["list", "--endpoint", emulator.url, "--project-id", bad],
+        ["start", "--endpoint", emulator.url, "--project-id", bad, "DE-7d558ef8-c73d-11ea-964c-0255ac100033"],
+    ):
         assert main(argv) != 0
         assert "project_id" in capsys.readouterr().err
     assert emulator.requests == []

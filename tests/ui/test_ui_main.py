@@ -648,7 +648,9 @@ async def test_q_quits_and_the_service_is_closed(make_app: MakeApp, monkeypatch:
     assert closed == [True]
 
 
-async def test_an_unreachable_endpoint_is_a_status_and_a_log_line(make_app: MakeApp, emulator: Emulator) -> None:
+async def test_an_unreachable_endpoint_is_a_status_and_a_log_line(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
     import socket
 
     with socket.socket() as s:  # a port nobody listens on

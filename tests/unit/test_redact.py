@@ -100,7 +100,10 @@ def test_scrub_masks_instance_tokens_and_credentials_but_keeps_the_rest() -> Non
     raw = {
         "id": "x",
         "token": "nb-access-token-123456",
-        "spec": {"credential": {"ssh_private_key": "-----BEGIN", "access_token": "t0k"}, "auto_stop": {"enable": True}},
+        "spec": {
+            "credential": {"ssh_private_key": "-----BEGIN", "access_token": "t0k"},
+            "auto_stop": {"enable": True},
+        },
         "endpoints": [{"service": "SSH", "key_pair_names": ["kp"]}],
     }
     out = scrub(raw)

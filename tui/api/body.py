@@ -123,6 +123,9 @@ def parse_error_body(body: bytes | Any) -> ErrorBody | None:
         if code.isdigit():  # keystone puts the HTTP status in "code"; the title says more
             code = ""
         return ErrorBody(
-            code, found.message or found.title, found.request_id or text_of(data.get("request_id")), found.title
+            code,
+            found.message or found.title,
+            found.request_id or text_of(data.get("request_id")),
+            found.title,
         )
     return _error_from_object(data)

@@ -163,7 +163,8 @@ class ModelArtsClient:
             )
         if not _PROJECT_ID_CHARS.match(auth.project_id):  # it goes into every path from here on
             raise ValidationError(
-                "project_id", f"IAM at {auth.token_endpoint} named an unusable project id {_short(auth.project_id)}"
+                "project_id",
+                f"IAM at {auth.token_endpoint} named an unusable project id {_short(auth.project_id)}",
             )
         return auth.project_id
 

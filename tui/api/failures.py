@@ -37,7 +37,6 @@ BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 8.0
 
 
-
 def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
     """What httpx gets for ``verify``: True/False, or an SSL context for a CA bundle file or dir."""
     if not isinstance(verify, str):

@@ -83,8 +83,6 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-
-
 def to_int(value: Any) -> int | None:
     """An int from an int, a float or a numeric string; None for anything else."""
     if isinstance(value, bool) or value is None:
@@ -239,7 +237,12 @@ def _nb_auto_stop(lease: Any, running: bool) -> AutoStop | None:
     created = epoch_ms(lease.get("create_at"))
     duration_ms = to_int(lease.get("duration"))
     stop_at = None
-    if running and created is not None and duration_ms is not None and 0 < duration_ms <= MAX_EPOCH_MS - created:
+    if (
+        running
+        and created is not None
+        and duration_ms is not None
+        and 0 < duration_ms <= MAX_EPOCH_MS - created
+    ):
         stop_at = created + duration_ms
     return AutoStop(
         enabled=to_bool(lease.get("enable"), default=duration_ms is not None and duration_ms > 0),

@@ -38,9 +38,7 @@ class ModelArtsError(Exception):
     HINT = ""
     """The hint when none is given."""
 
-    def __init__(
-        self, message: str, *, endpoint: str = "", meaning: str = "", hint: str = ""
-    ) -> None:
+    def __init__(self, message: str, *, endpoint: str = "", meaning: str = "", hint: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.endpoint = endpoint
@@ -77,7 +75,9 @@ class TransportError(ModelArtsError):
 class ConnectError(TransportError):
     """Connection refused, host unreachable or name not resolved."""
 
-    MEANING = "The endpoint could not be reached (connection refused, host unreachable or unknown, proxy refused)."
+    MEANING = (
+        "The endpoint could not be reached (connection refused, host unreachable or unknown, proxy refused)."
+    )
     HINT = "Check the endpoint, the network and any proxy (HTTPS_PROXY, NO_PROXY)."
 
 
@@ -85,7 +85,9 @@ class RequestTimeoutError(TransportError):
     """No answer within the timeout."""
 
     MEANING = "No answer arrived within the timeout."
-    HINT = "Retry; a start or stop that timed out may still take effect, so refresh (r) before sending it again."
+    HINT = (
+        "Retry; a start or stop that timed out may still take effect, so refresh (r) before sending it again."
+    )
 
 
 class TLSError(TransportError):
@@ -203,7 +205,12 @@ _CONFLICT = {
 
 
 def api_error(
-    status: int, code: str, message: str, *, request_id: str | None = None, endpoint: str = "",
+    status: int,
+    code: str,
+    message: str,
+    *,
+    request_id: str | None = None,
+    endpoint: str = "",
     retry_after: float | None = None,
 ) -> ApiError:
     """The most specific ApiError subclass for an HTTP status and error code."""

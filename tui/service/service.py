@@ -257,13 +257,23 @@ class InstanceService:
                 rows.update(old)
                 prev = self._status.get(profile.name)
                 self._status[profile.name] = ProfileStatus(
-                    profile.name, False, result, prev.last_ok_at if prev else None, len(old),
-                    self._skew(profile.name), self._warning(profile.name),
+                    profile.name,
+                    False,
+                    result,
+                    prev.last_ok_at if prev else None,
+                    len(old),
+                    self._skew(profile.name),
+                    self._warning(profile.name),
                 )
                 continue
             rows.update(self._merge(profile, result, old, now))
             self._status[profile.name] = ProfileStatus(
-                profile.name, True, None, now, len(result), self._skew(profile.name),
+                profile.name,
+                True,
+                None,
+                now,
+                len(result),
+                self._skew(profile.name),
                 self._warning(profile.name),
             )
         changed = frozenset(k for k, r in rows.items() if not r.same_as(before.get(k)))
@@ -473,8 +483,12 @@ class InstanceService:
         key = f"{profile.name}/"
         try:
             client = build_client(
-                profile, on_call=self._emit, transport=self._transport, clock=self._clock,
-                timeout=self._timeout, sleep=self._sleep,
+                profile,
+                on_call=self._emit,
+                transport=self._transport,
+                clock=self._clock,
+                timeout=self._timeout,
+                sleep=self._sleep,
             )
         except ModelArtsError as error:
             return ActionOutcome(key, "test", False, describe_error(error), error=error)

@@ -45,7 +45,6 @@ def to_local_clock(instance: Instance, skew_s: float | None) -> Instance:
     return replace(instance, auto_stop=shifted)
 
 
-
 def describe_error(error: ModelArtsError) -> str:
     """One line for a status bar or a CLI: the error, then what it means when known."""
     meaning = f" — {error.meaning}" if error.meaning else ""

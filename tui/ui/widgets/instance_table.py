@@ -33,7 +33,6 @@ FULL_RECOUNT_S = 300.0
 """How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
 
 
-
 def matches(row: Row, needle: str) -> bool:
     """True when the filter text is in the name, alias, id, status, profile or flavor (any case)."""
     if not needle:
