@@ -1,7 +1,9 @@
 """A whole session with distinctive secrets, then a search for them everywhere they must not be.
 
 Secrets: an SK, a security token (temporary AK/SK), an IAM password, a pre-issued token, the tokens
-the emulator's IAM issues during the session and the notebooks' own access tokens. The session:
+the emulator's IAM issues during the session and the notebooks' own access tokens; an SK and a
+password that only ``sk_command``/``password_command`` print (never written to the config file),
+and what a failing command prints before it exits non-zero. The session:
 settings saved, connection tests, lists, start, stop, failures (wrong SK, wrong token, wrong
 password, 429, an HTML page, a refused signature that echoes the canonical request), the CLI with
 ``-v``, and the app itself writing its log panel and log file. Then none of the secrets may appear
@@ -16,6 +18,7 @@ import html
 import os
 import re
 import stat
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,8 +51,28 @@ TOKEN = "TokSessionLeakCanary-0f1e2d3c4b5a69788796a5b4"
 WRONG_SK = "SkWrongLeakCanary-77665544332211"
 WRONG_TOKEN = "TokWrongLeakCanary-aabbccddeeff0011"
 WRONG_PASSWORD = "PwWrongLeakCanary-13579bdf"
-CONFIGURED = (SK, SECURITY_TOKEN, PASSWORD, TOKEN, WRONG_SK, WRONG_TOKEN, WRONG_PASSWORD)
-DOMAIN, USER = "canary-domain", "canary-user"
+CMD_PASSWORD = "PwCommandLeakCanary-24680ace13579bdf"
+CMD_OUTPUT = "OutCommandLeakCanary-112358132134"
+CONFIGURED = (
+    SK,
+    SECURITY_TOKEN,
+    PASSWORD,
+    TOKEN,
+    WRONG_SK,
+    WRONG_TOKEN,
+    WRONG_PASSWORD,
+    CMD_PASSWORD,
+    CMD_OUTPUT,
+)
+DOMAIN, USER, CMD_USER = "canary-domain", "canary-user", "command-user"
+
+
+def _printing(secret: str, *, exit_code: int = 0) -> tuple[str, ...]:
+    """A command that prints ``secret`` (to stdout and stderr) without holding it: like `pass show`."""
+    code = (
+        f"import sys; s = {secret[::-1]!r}[::-1]; print(s); print(s, file=sys.stderr); sys.exit({exit_code})"
+    )
+    return (sys.executable, "-c", code)
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +98,7 @@ def emulator_config() -> EmulatorConfig:
         ak=AK,
         sk=SK,
         token=TOKEN,
-        iam_users={(DOMAIN, USER): PASSWORD},
+        iam_users={(DOMAIN, USER): PASSWORD, (DOMAIN, CMD_USER): CMD_PASSWORD},
         instances=8,
         transition_seconds=0.2,
     )
@@ -112,6 +135,23 @@ def profiles(emu: Emulator) -> tuple[Profile, ...]:
             **common,
         ),
         Profile(name="bad-tok", auth="token", token=Secret(WRONG_TOKEN), enabled=False, **common),
+        Profile(name="cmd-sk", auth="aksk", ak=AK, sk_command=_printing(SK), api="notebooks", **common),
+        Profile(
+            name="cmd-pw",
+            auth="password",
+            domain=DOMAIN,
+            user=CMD_USER,
+            password_command=_printing(CMD_PASSWORD),
+            **common,
+        ),
+        Profile(
+            name="bad-cmd",
+            auth="aksk",
+            ak=AK,
+            sk_command=_printing(CMD_OUTPUT, exit_code=1),
+            enabled=False,
+            **common,
+        ),
         Profile(
             name="bad-pw",
             auth="password",
@@ -218,12 +258,19 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
         ["list", "-v", "--profile", "bad-sk"],
         ["list", "-v", "--profile", "bad-tok"],
         ["list", "-v", "--profile", "bad-pw"],
+        ["list", "-v", "--json", "--profile", "cmd-sk"],
+        ["list", "-v", "--profile", "cmd-pw"],
+        ["list", "-v", "--profile", "bad-cmd"],
         ["config", "show"],
         ["config", "check"],
     ]
     codes = [await asyncio.to_thread(main, argv) for argv in argvs]  # the CLI runs its own event loop
-    assert codes[:5] == [0, 0, 0, 0, 0] and codes[5:8] == [1, 1, 1], codes
+    assert codes[:5] == [0, 0, 0, 0, 0] and codes[5:8] == [1, 1, 1] and codes[8:11] == [0, 0, 2], codes
     captured_cli = capfd.readouterr()
+    assert (
+        "sk_command: 'python" in captured_cli.err
+        and "exited with status 1 (its output is not shown)" in captured_cli.err
+    )
     assert "APIGW.0301" in captured_cli.err and "GET /v1/" in captured_cli.err  # -v printed the records
 
     # 4. The app, headless, with its log panel and log file.
@@ -275,6 +322,9 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
     # The config file is the one place they live, private.
     on_disk = cfg.read_text(encoding="utf-8")
     assert all(s in on_disk for s in (SK, SECURITY_TOKEN, PASSWORD, TOKEN)) and _mode(cfg) == 0o600
+    assert CMD_PASSWORD not in on_disk and CMD_OUTPUT not in on_disk, (
+        "a command's secret never touches the file"
+    )
     assert sorted(p.name for p in cfg.parent.iterdir()) == ["config.toml"], "no temporary file left"
 
 

@@ -43,6 +43,7 @@ _EXPECTED = {
     "bool": "true or false",
     "int": "a whole number",
     "float": "a number",
+    "Command": "a string or an array of strings",
 }
 
 
@@ -105,6 +106,8 @@ class _Reader:
             "bool": isinstance(value, bool),
             "int": isinstance(value, int) and not isinstance(value, bool),
             "float": isinstance(value, int | float) and not isinstance(value, bool),
+            "Command": isinstance(value, str)
+            or (isinstance(value, list) and all(isinstance(v, str) for v in value)),
         }[kind]
         if not ok:
             self.fail(where, f"{label}: {key!r} must be {_EXPECTED[kind]}, not {_kind(value)}")
@@ -118,6 +121,8 @@ class _Reader:
                 where,
                 f"{label}: {key!r} must be one of {', '.join(choices)}, not {value!r}{_suggest(value, choices)}",
             )
+        if kind == "Command" and isinstance(value, list):
+            return tuple(value)
         return Secret(value) if kind == "Secret" else value
 
     def table(self, value: Any, where: KeyPath, what: str) -> dict[str, Any]:

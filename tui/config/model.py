@@ -5,9 +5,9 @@ reads a file: ``tui.config.store`` turns TOML into these values and back. Creden
 values, so ``repr``/``str`` of a profile or a config never shows one; ``ak`` (an identifier, not a
 secret, but still masked by ``api.redact``) is shortened in ``repr`` too.
 
-A credential can live in the config file (``sk``) or in an environment variable named by the
-matching ``*_env`` field (``sk_env = "OTC_SK"``). When both are given, a set variable wins and the
-field is the fallback.
+A credential can live in the config file (``sk``), in an environment variable named by the
+matching ``*_env`` field (``sk_env = "OTC_SK"``), in the output of a ``*_command``, or in the
+official SDK's credentials file (``credentials_file``); ``tui.config.credentials`` says which wins.
 
 Field metadata read by the store: ``toml`` (the key in the file when it differs from the field
 name) and ``choices`` (the values the file may hold).
@@ -16,7 +16,6 @@ name) and ``choices`` (the values the file may hold).
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -37,6 +36,7 @@ from tui.api.constants import (
     modelarts_endpoint,
     plausible_region,
 )
+from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.core.secret import Secret
@@ -54,12 +54,18 @@ NO_SECRET = Secret("")
 SECRET_FIELDS = ("sk", "security_token", "password", "token")
 """Profile fields that hold a credential."""
 
-ENV_FIELDS = {"ak": "ak_env", "sk": "sk_env", "token": "token_env", "password": "password_env"}
+ENV_FIELDS = {
+    "ak": "ak_env",
+    "sk": "sk_env",
+    "security_token": "security_token_env",
+    "token": "token_env",
+    "password": "password_env",
+}
 """Credential field -> the field naming an environment variable that may hold it instead."""
 
 
-def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if environ is None else environ
+Command = str | tuple[str, ...]
+"""A command: a string split the POSIX way, or an argv list."""
 
 
 def _is_url(value: str) -> bool:
@@ -105,8 +111,18 @@ class Profile:
     """Secret access key (aksk)."""
     sk_env: str = ""
     """Name of an environment variable holding the secret key instead."""
+    sk_command: Command = ""
+    """A command printing the secret key (``"pass show otc/sk"``), run at sign-in without a shell."""
     security_token: Secret = NO_SECRET
     """Security token of a temporary AK/SK pair; empty for a permanent pair."""
+    security_token_env: str = ""
+    """Name of an environment variable holding the security token instead."""
+    credentials_file: str = ""
+    """The official SDK's credentials file (INI) to read ak, sk and security_token from at sign-in."""
+    credentials_section: str = field(default="basic", metadata={"choices": SDK_SECTIONS})
+    """Its section: ``"basic"`` or ``"global"``."""
+    expires_at: str = ""
+    """When a temporary credential expires (ISO 8601, e.g. ``2026-12-01T21:00:00Z``); empty = never."""
     domain: str = ""
     """Account (domain) name (password)."""
     user: str = ""
@@ -115,10 +131,14 @@ class Profile:
     """IAM user password (password)."""
     password_env: str = ""
     """Name of an environment variable holding the password instead."""
+    password_command: Command = ""
+    """A command printing the password, run at sign-in without a shell."""
     token: Secret = NO_SECRET
     """A project-scoped IAM token (token)."""
     token_env: str = ""
     """Name of an environment variable holding the token instead."""
+    token_command: Command = ""
+    """A command printing the token, run at sign-in without a shell."""
     instances: tuple[InstanceRef, ...] = ()
     """The instances shown for this profile; empty = every instance the account lists."""
     read_only: bool = False
@@ -133,6 +153,8 @@ class Profile:
     """Default hours for prolong (1-72)."""
     notify_minutes: int = 15
     """Warn this many minutes before an instance stops by itself; 0 = never."""
+    imported_from: str = ""
+    """Where the profile was imported or discovered from (shown in settings); empty = typed in."""
 
     def __post_init__(self) -> None:
         # A plain string given for a credential is wrapped, so it can never reach a repr.
@@ -142,6 +164,9 @@ class Profile:
                 object.__setattr__(self, name, Secret(str(value or "")))
         if not isinstance(self.instances, tuple):
             object.__setattr__(self, "instances", tuple(self.instances))
+        for name in ("sk_command", "password_command", "token_command"):
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def __repr__(self) -> str:
         shown = [f"name={self.name!r}"]
@@ -170,37 +195,28 @@ class Profile:
             return self.iam_endpoint.strip().rstrip("/")
         return iam_endpoint(self.cloud, self.region)
 
-    def _resolve(self, name: str, environ: Mapping[str, str] | None) -> Secret:
-        value: Any = getattr(self, name)
-        current = value if isinstance(value, Secret) else Secret(value)
-        env_name: str = getattr(self, ENV_FIELDS[name])
-        if not env_name:
-            return current
-        found = _env(environ).get(env_name, "")
-        if found:
-            return Secret(found)
-        if not current:
-            raise ValidationError(ENV_FIELDS[name], f"the environment variable {env_name} is not set")
-        return current
-
     def resolved_ak(self, environ: Mapping[str, str] | None = None) -> str:
         """The access key id, from ``$ak_env`` when set, else ``ak``.
 
-        Raises ValidationError when ``ak_env`` names an unset variable and ``ak`` is empty.
+        Raises ValidationError when no source gives it (an unset variable, a failing command).
         """
-        return self._resolve("ak", environ).reveal()
+        return resolve_secret(self, "ak", environ).reveal()
 
     def resolved_sk(self, environ: Mapping[str, str] | None = None) -> Secret:
-        """The secret key, from ``$sk_env`` when set, else ``sk`` (ValidationError as for ``resolved_ak``)."""
-        return self._resolve("sk", environ)
+        """The secret key from its first source (``tui.config.credentials``); ValidationError as above."""
+        return resolve_secret(self, "sk", environ)
+
+    def resolved_security_token(self, environ: Mapping[str, str] | None = None) -> Secret:
+        """The security token of a temporary pair (empty for a permanent one), from its sources."""
+        return resolve_secret(self, "security_token", environ)
 
     def resolved_token(self, environ: Mapping[str, str] | None = None) -> Secret:
         """The IAM token, from ``$token_env`` when set, else ``token``."""
-        return self._resolve("token", environ)
+        return resolve_secret(self, "token", environ)
 
     def resolved_password(self, environ: Mapping[str, str] | None = None) -> Secret:
         """The IAM password, from ``$password_env`` when set, else ``password``."""
-        return self._resolve("password", environ)
+        return resolve_secret(self, "password", environ)
 
     def alias_for(self, instance_id: str) -> str:
         """The alias configured for ``instance_id``; empty when none."""
@@ -271,6 +287,7 @@ class Profile:
             bad("prolong_hours", f"must be {LEASE_MIN_HOURS} to {LEASE_MAX_HOURS} hours")
         if self.notify_minutes < 0:
             bad("notify_minutes", "must be 0 (never) or more minutes")
+        errors += credential_problems(self)
         seen: set[str] = set()
         for index, ref in enumerate(self.instances):
             if not INSTANCE_ID_RE.match(ref.id):
@@ -281,7 +298,7 @@ class Profile:
         return errors
 
     def _need(self, bad: Any, name: str, what: str) -> None:
-        if not getattr(self, name) and not getattr(self, ENV_FIELDS[name]):
+        if not getattr(self, name) and not has_source(self, name):
             bad(name, f"{self.auth} sign-in needs {what}: set {name} or {ENV_FIELDS[name]}")
 
 

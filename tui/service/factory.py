@@ -23,7 +23,7 @@ Sleep = Callable[[float], Awaitable[object]]
 def build_auth(profile: Profile, clock: Callable[[], float] = time.time) -> httpx.Auth:
     """The httpx.Auth for the profile's auth method, secrets resolved from fields or env vars."""
     if profile.auth == "aksk":
-        token = profile.security_token if profile.security_token else None
+        token = profile.resolved_security_token() or None
         return AkSkAuth(
             profile.resolved_ak(),
             profile.resolved_sk(),

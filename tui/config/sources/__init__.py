@@ -1,0 +1,166 @@
+"""Credentials already on this machine, as candidate profiles: what ``config import`` offers.
+
+Four sources, one module each, each a ``scan(place) -> Scan``:
+
+    sdk-file     the official SDK's INI credentials file ([basic], [global]);
+                 $HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials
+    env          the HUAWEICLOUD_SDK_* variables
+    koocli       KooCLI's ~/.hcloud/config.json profiles (encrypted ones are skipped, with the reason)
+    clouds-yaml  OpenStack clouds.yaml entries with password or AK/SK auth:
+                 $OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml,
+                 /etc/openstack/clouds.yaml
+
+A secret is referenced, not copied, where the source allows: a profile from the SDK file reads
+the file at sign-in (``credentials_file``), one from the environment names the variables
+(``ak_env``, ``sk_env``, ``security_token_env``). KooCLI and clouds.yaml secrets are copied into
+the config file (0600) and the profile says where they came from (``imported_from``).
+
+A file that cannot be read or parsed is a ``ConfigError`` with its path and line in
+``Scan.problems`` and gives no candidate; an entry that cannot become a profile is in
+``Scan.skipped`` with the reason. Nothing here writes a file or reaches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tui.api.constants import CLOUD_HUAWEI, CLOUD_OTC, OTC_REGIONS, plausible_region
+from tui.config.model import Profile
+from tui.core.errors import ConfigError
+
+SOURCE_SDK_FILE = "sdk-file"
+SOURCE_ENV = "env"
+SOURCE_KOOCLI = "koocli"
+SOURCE_CLOUDS_YAML = "clouds-yaml"
+SOURCES = (SOURCE_SDK_FILE, SOURCE_ENV, SOURCE_KOOCLI, SOURCE_CLOUDS_YAML)
+
+MASK = "********"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where to look: the environment, the home folder and the working folder (tests pass a temp HOME)."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    home: Path = field(default_factory=Path.home)
+    cwd: Path = field(default_factory=Path.cwd)
+    etc: Path = Path("/etc")
+
+    def shown(self, path: Path) -> str:
+        """``path`` with the home folder written as ``~`` (for display and for the config file)."""
+        try:
+            return "~/" + str(path.relative_to(self.home))
+        except ValueError:
+            return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A profile that could be imported, and what to show about it (secrets masked)."""
+
+    source: str
+    """One of ``SOURCES``."""
+    where: str
+    """The file and entry it comes from (``~/.huaweicloud/credentials [basic]``) or ``environment``."""
+    profile: Profile
+    """The profile ``config import`` would add."""
+    shown: tuple[tuple[str, str], ...]
+    """(label, value) pairs to display; every secret is ``********``."""
+    notes: tuple[str, ...] = ()
+    """What the user should know (a secret copied, a region guessed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry found but not offered, and why."""
+
+    source: str
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one or more sources found."""
+
+    candidates: tuple[Candidate, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    problems: tuple[ConfigError, ...] = ()
+    """Broken files, each with its path and (where known) line."""
+
+    def __add__(self, other: Scan) -> Scan:
+        return Scan(
+            self.candidates + other.candidates,
+            self.skipped + other.skipped,
+            self.problems + other.problems,
+        )
+
+
+def mask_ak(ak: str) -> str:
+    """An access key id shortened for display (it is an identifier, but still not shown whole)."""
+    return ak[:4] + "…" if len(ak) > 8 else "…"
+
+
+def masked(value: str) -> str:
+    """A secret for display: ``********`` when set, ``(none)`` when empty."""
+    return MASK if value else "(none)"
+
+
+_BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def profile_name(*parts: str) -> str:
+    """A valid profile name from ``parts`` joined with ``-`` (other characters become ``-``)."""
+    joined = "-".join(p for p in parts if p)
+    return _BAD_NAME_CHARS.sub("-", joined).strip("-") or "imported"
+
+
+def cloud_of_region(region: str) -> str:
+    """The cloud a region id belongs to: OTC for eu-de/eu-nl (and their sub-projects), else Huawei Cloud."""
+    return CLOUD_OTC if region.split("_", 1)[0] in OTC_REGIONS else CLOUD_HUAWEI
+
+
+def cloud_and_region_of_url(url: str) -> tuple[str, str] | None:
+    """(cloud, region) from an endpoint host such as ``iam.eu-de.otc.t-systems.com``; None when it says neither."""
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    labels = host.split(".")
+    cloud = CLOUD_HUAWEI if "myhuaweicloud" in host else CLOUD_OTC if "otc.t-systems.com" in host else ""
+    region = labels[1] if len(labels) > 2 and plausible_region(labels[1]) else ""
+    if not cloud and not region:
+        return None
+    if not region:
+        region = "eu-de" if cloud == CLOUD_OTC else "cn-north-4"
+    return (cloud or cloud_of_region(region)), region
+
+
+def line_of_text(text: str, needle: str, start_line: int = 1) -> int | None:
+    """The 1-based line where ``needle`` first appears at or after ``start_line``; None when absent."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if number >= start_line and needle in line:
+            return number
+    return None
+
+
+def scan_all(place: Place | None = None, only: str | None = None) -> Scan:
+    """Every source (or only ``only``), in the order of ``SOURCES``."""
+    from tui.config.sources import clouds_yaml, env, koocli, sdk_file
+
+    here = place or Place()
+    scanners = {
+        SOURCE_SDK_FILE: sdk_file.scan,
+        SOURCE_ENV: env.scan,
+        SOURCE_KOOCLI: koocli.scan,
+        SOURCE_CLOUDS_YAML: clouds_yaml.scan,
+    }
+    if only is not None and only not in scanners:
+        raise ConfigError(f"unknown import source {only!r} (known: {', '.join(SOURCES)})")
+    total = Scan()
+    for name, scan in scanners.items():
+        if only is None or only == name:
+            total = total + scan(here)
+    return total
