@@ -36,7 +36,7 @@ class AppFigures:
 
 
 async def _list_once(url: str) -> float:
-    from tui.launch import demo_profile
+    from tui.cli.app import demo_profile
     from tui.service.factory import build_client
 
     profile = demo_profile(url)

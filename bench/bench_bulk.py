@@ -47,9 +47,9 @@ def _duplicates(requests: list[object]) -> int:
 
 
 async def _measure(instances: int, latency_ms: float, throttle_rps: float) -> BulkFigures:
+    from tui.cli.app import demo_profile
     from tui.core.models import FAMILY_V1
     from tui.emulator import Emulator, EmulatorConfig
-    from tui.launch import demo_profile
     from tui.service import InstanceService, row_key
     from tui.service.factory import build_client
 

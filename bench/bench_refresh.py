@@ -44,10 +44,10 @@ def _ticks(screen: Any) -> list[Any]:
 
 
 async def _measure(instances: int, cycles: int, seed: int, profiler: Any = None) -> RefreshFigures:
+    from tui.cli.app import demo_profile
     from tui.config.model import Config
     from tui.core.models import FAMILY_V1
     from tui.emulator import Emulator, EmulatorConfig
-    from tui.launch import demo_profile
     from tui.ui.app import make_app
     from tui.ui.messages import InstancesRefreshed
 

@@ -108,11 +108,12 @@ def test_failed_start_exits_4(live: Emulator, env: Path) -> None:
     assert _status(live, instance_id) == "START_FAILED"
 
 
-def test_start_on_running_sends_nothing_and_exits_0(
+def test_start_on_running_sends_nothing_and_exits_5(
     live: Emulator, env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A local refusal has its own exit code (issue 11), apart from an API error (1)."""
     instance_id = _pick(live, "RUNNING")
-    assert main(["start", instance_id, "--endpoint", live.url]) == 0
+    assert main(["start", instance_id, "--endpoint", live.url]) == 5
     assert "already RUNNING" in capsys.readouterr().err
     assert not [r for r in live.requests if r.method == "POST"]
 

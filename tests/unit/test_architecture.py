@@ -29,7 +29,7 @@ def _files(package: str) -> list[Path]:
 def test_headless_modules_leave_textual_unloaded() -> None:
     code = (
         "import sys, tui.api.client, tui.api.auth, tui.config.store, tui.emulator, tui.service, "
-        "tui.cli, tui.commands; tui.cli.build_parser(); "
+        "tui.cli, tui.cli.entry, tui.cli.app; tui.cli.build_parser(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

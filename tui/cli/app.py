@@ -1,15 +1,22 @@
-"""Opening the Textual app: from the user's config, or ``--demo`` on the in-process emulator."""
+"""Opening the Textual app: from the user's config, or ``--demo`` on the in-process emulator.
+
+The only module of the CLI that reaches ``tui.ui``, and only inside ``run_app``.
+"""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
+from tui.cli.exits import Exit
+from tui.cli.options import AppOptions
+from tui.cli.output import err
+from tui.cli.scope import resolve_scope
 from tui.config.model import Config, Profile
+from tui.config.paths import config_path
+from tui.config.store import load_config
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 
@@ -33,21 +40,25 @@ def demo_profile(url: str) -> Profile:
     )
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the app; exit 2 with the file and line when the config cannot be read."""
-    from tui.commands import resolve
-    from tui.config.paths import config_path
+def _user_config(opts: AppOptions) -> tuple[Path, Config]:
+    common = opts.common
+    if common.endpoint or common.profile:
+        scope = resolve_scope(common)
+        return scope.path, replace(scope.config, profiles=scope.profiles)
+    path = common.config or config_path()
+    return path, load_config(path)
 
+
+def run_app(opts: AppOptions) -> int:
+    """Open the app; exit 2 with the file and line when the config cannot be read."""
     with ExitStack() as stack:
-        if args.demo:
+        if opts.demo:
             from tui.emulator import Emulator, EmulatorConfig
 
             emulator = stack.enter_context(
                 Emulator(
                     EmulatorConfig(
-                        instances=args.instances,
-                        seed=args.seed,
-                        transition_seconds=args.transition_seconds,
+                        instances=opts.instances, seed=opts.seed, transition_seconds=opts.transition_seconds
                     )
                 )
             )
@@ -57,21 +68,14 @@ def run_app(args: argparse.Namespace) -> int:
             config = Config(profiles=(demo_profile(emulator.url),), default_profile=DEMO_PROFILE)
             first_run = False
         else:
-            path = Path(args.config) if args.config else config_path()
             try:
-                if args.endpoint or args.profile:
-                    path, config, profiles = resolve(args)
-                    config = replace(config, profiles=tuple(profiles))
-                else:
-                    from tui.config.store import load_config
-
-                    config = load_config(path)
+                path, config = _user_config(opts)
             except ConfigError as error:
-                print(f"modelarts-tui: {error}", file=sys.stderr)
-                return 2
+                err(f"modelarts-tui: {error}")
+                return Exit.USAGE
             first_run = not config.profiles
         from tui.ui.app import make_app
 
-        app = make_app(config, path, demo=args.demo, low_bandwidth=args.low_bandwidth, first_run=first_run)
+        app = make_app(config, path, demo=opts.demo, low_bandwidth=opts.low_bandwidth, first_run=first_run)
         app.run()
         return int(app.return_code or 0)
