@@ -16,3 +16,11 @@ def test_readme_config_example_loads() -> None:
     config = parse_config(block.group(1), str(README))
     assert [p.name for p in config.profiles] == ["otc-prod"]
     assert config.ui.keys == {"start": "S"}
+
+
+def test_readme_exit_codes_are_the_codes_words() -> None:
+    from tui.cli.exits import Exit
+
+    section = README.read_text().split("## The headless CLI", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", section, re.M)
+    assert [(int(code), text) for code, text in rows] == [(e.value, e.meaning) for e in Exit]

@@ -11,11 +11,16 @@ import os
 import sys
 from collections.abc import Sequence
 
+from tui.api.redact import redact
 from tui.cli.exits import Exit, UsageError
 from tui.cli.options import AppOptions
 from tui.cli.output import err, explain
 from tui.cli.parser import build_parser
 from tui.core.errors import ConfigError, ModelArtsError, ValidationError
+
+
+INTERNAL_DETAIL = 200
+"""Characters of an unexpected exception's message shown (secret-looking fields masked)."""
 
 
 class _OneLine(logging.Handler):
@@ -73,5 +78,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"modelarts-tui: {explain(error)}")
         return Exit.API
     except Exception as error:  # the last line of defence: one clear line, never a traceback
-        err(f"modelarts-tui: internal error ({type(error).__name__}); please report it with the command line")
+        detail = redact(str(error))[:INTERNAL_DETAIL]
+        err(f"modelarts-tui: internal error ({type(error).__name__}: {detail}); please report it")
         return Exit.USAGE

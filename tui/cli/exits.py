@@ -40,7 +40,7 @@ MEANINGS = {
     ),
     Exit.DECLINED: "the stop prompt was declined, nothing sent",
     Exit.INTERRUPTED: "interrupted (ctrl+c)",
-    Exit.PIPE_CLOSED: "stdout was closed early (`| head`): the rest of the output was dropped quietly",
+    Exit.PIPE_CLOSED: "stdout was closed early (piped into `head`): the rest of the output was dropped quietly",
 }
 
 
