@@ -200,7 +200,11 @@ def skewed() -> Iterator[Emulator]:
 
 @pytest.mark.parametrize("api", ["devenv-v1", "notebooks"])
 async def test_list_and_show_report_the_time_left_the_tui_shows_with_a_skewed_clock(
-    skewed: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], api: str
+    skewed: Emulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    api: str,
 ) -> None:
     instance_id = skewed.store.add(
         "lease-box", status="RUNNING", family=api, auto_stop_s=3600, remain_s=REMAIN_S

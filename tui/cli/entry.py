@@ -18,7 +18,6 @@ from tui.cli.output import err, explain
 from tui.cli.parser import build_parser
 from tui.core.errors import ConfigError, ModelArtsError, ValidationError
 
-
 INTERNAL_DETAIL = 200
 """Characters of an unexpected exception's message shown (secret-looking fields masked)."""
 
