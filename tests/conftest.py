@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -103,3 +103,17 @@ def emu_api(emulator: Emulator, clock: ManualClock) -> Iterator[EmuClient]:
     client = EmuClient(emulator, clock)
     yield client
     client.close()
+
+
+@pytest.fixture
+def make_emu_api(clock: ManualClock) -> Iterator[Callable[[Emulator], EmuClient]]:
+    """Build EmuClients for emulators a test starts itself (other configs, other projects)."""
+    made: list[EmuClient] = []
+
+    def make(emu: Emulator) -> EmuClient:
+        made.append(EmuClient(emu, clock))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()

@@ -13,6 +13,7 @@ import threading
 from types import FrameType
 from typing import Any
 
+from tui.emulator.capacity import parse_window
 from tui.emulator.config import (
     DEMO_AK,
     DEMO_DOMAIN,
@@ -39,6 +40,20 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _host_port(text: str) -> str:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"HOST:PORT with a port from 1 to 65535, not {text!r}")
+    return text
+
+
+def _window(text: str) -> tuple[str, float | None]:
+    try:
+        return parse_window(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"FLAVOR or FLAVOR:SECONDS, not {text!r}") from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The emulator's options on ``parser``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -57,16 +72,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--throttle-rps", type=_non_negative, default=0.0, help="429 above this rate (0: never)"
     )
+    parser.add_argument(
+        "--ssh",
+        type=_host_port,
+        metavar="HOST:PORT",
+        help="point every SSH endpoint at this server (default: addresses that lead nowhere)",
+    )
+    parser.add_argument("--key-pair", metavar="NAME", help="key pair name of every SSH endpoint")
+    parser.add_argument(
+        "--sold-out",
+        type=_window,
+        action="append",
+        default=[],
+        metavar="FLAVOR[:SECONDS]",
+        help="sell a flavor out (create/start: 6329), for SECONDS of emulator time (default: for ever)",
+    )
+    parser.add_argument(
+        "--short",
+        type=_window,
+        action="append",
+        default=[],
+        metavar="FLAVOR[:SECONDS]",
+        help="make a flavor short of resources (create: 6360, start: START_FAILED), for SECONDS",
+    )
+    parser.add_argument("--quota", type=int, default=50, help="notebooks per user (default 50; past it 6302)")
+    parser.add_argument(
+        "--non-admin", action="store_true", help="run as a user without the admin policy (notebooks/all: 403)"
+    )
 
 
-def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C or SIGTERM; 0 on a clean stop, 1 when the port cannot be bound, 2 on bad options."""
-    from tui.emulator.server import Emulator
-
-    if (args.ak is None) != (args.sk is None):
-        print("modelarts-tui emulator: --ak and --sk go together", file=sys.stderr)
-        return 2
-    config = EmulatorConfig(
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    """The EmulatorConfig the parsed options ask for."""
+    return EmulatorConfig(
         project_id=args.project_id or DEMO_PROJECT_ID,
         ak=args.ak or DEMO_AK,
         sk=args.sk or DEMO_SK,
@@ -79,7 +116,23 @@ def run(args: argparse.Namespace) -> int:
         throttle_rps=args.throttle_rps,
         host=args.host,
         port=args.port,
+        ssh=args.ssh,
+        key_pair=args.key_pair,
+        sold_out=dict(args.sold_out),
+        short=dict(args.short),
+        instance_quota=max(0, args.quota),
+        admin=not args.non_admin,
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM; 0 on a clean stop, 1 when the port cannot be bound, 2 on bad options."""
+    from tui.emulator.server import Emulator
+
+    if (args.ak is None) != (args.sk is None):
+        print("modelarts-tui emulator: --ak and --sk go together", file=sys.stderr)
+        return 2
+    config = config_from(args)
     stop = threading.Event()
 
     def on_term(signum: int, frame: FrameType | None) -> None:
@@ -124,4 +177,13 @@ def _credentials(config: EmulatorConfig) -> list[str]:
     if (DEMO_DOMAIN, DEMO_USER) in config.iam_users:
         lines.append(f"IAM password: domain {DEMO_DOMAIN}, user {DEMO_USER}, password {DEMO_PASSWORD}")
     lines.append(f"instances:    {config.instances} (seed {config.seed})")
+    for flavor, seconds in config.sold_out.items():
+        lines.append(f"sold out:     {flavor}" + (f" for {seconds:g} s" if seconds is not None else ""))
+    for flavor, seconds in config.short.items():
+        lines.append(f"short:        {flavor}" + (f" for {seconds:g} s" if seconds is not None else ""))
+    if not config.admin:
+        lines.append("admin:        no (notebooks/all answers 403)")
+    if config.ssh:
+        key = f", key pair {config.key_pair}" if config.key_pair else ""
+        lines.append(f"SSH:          every SSH endpoint points at {config.ssh}{key}")
     return lines

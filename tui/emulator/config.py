@@ -33,6 +33,13 @@ class EmulatorConfig:
     ``POST /v3/auth/tokens``. ``clock`` returns epoch seconds (None: ``time.time``).
     ``latency_ms``, ``fail_rate`` and ``throttle_rps`` are the initial fault knobs
     (``Emulator.faults`` changes them while it runs).
+
+    ``ssh`` ("HOST:PORT") points every SSH endpoint at a real server, with ``key_pair`` as its key
+    pair (None: plausible addresses that lead nowhere). ``instance_quota`` is the notebooks a user
+    may have (400 ModelArts.6302 past it). ``admin`` False makes ``/notebooks/all`` answer 403.
+    ``sold_out`` and ``short`` map a flavor to the seconds until its capacity frees (None: never).
+    ``other_users`` is how many notebooks other IAM users own (seen only through ``/notebooks/all``).
+    ``projects`` names the regions served (one project each; empty: only ``project_name``).
     """
 
     project_id: str = DEMO_PROJECT_ID
@@ -51,3 +58,11 @@ class EmulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
     project_name: str = DEMO_PROJECT_NAME
+    ssh: str | None = None
+    key_pair: str | None = None
+    instance_quota: int = 50
+    admin: bool = True
+    sold_out: dict[str, float | None] = field(default_factory=dict)
+    short: dict[str, float | None] = field(default_factory=dict)
+    other_users: int = 4
+    projects: tuple[str, ...] = ()

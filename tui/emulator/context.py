@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.emulator.auth import TokenStore, stable_id
+from tui.emulator.capacity import Capacity
 from tui.emulator.clock import Clock
 from tui.emulator.config import DEMO_DOMAIN, DEMO_USER, EmulatorConfig
+from tui.emulator.images import ImageStore
 from tui.emulator.state import InstanceStore
 
 
@@ -20,6 +22,8 @@ class AppContext:
     store: InstanceStore
     tokens: TokenStore
     base_url: Callable[[], str]
+    images: ImageStore
+    capacity: Capacity
 
     @property
     def domain_name(self) -> str:

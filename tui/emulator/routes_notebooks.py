@@ -6,27 +6,27 @@ Ids are the bare UUID (the v1 family shows ``DE-<uuid>`` for the same instance).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from tui.api.constants import (
     LEASE_MAX_HOURS,
     LEASE_MIN_HOURS,
     NB_LEASE,
-    NB_MAX_LIMIT,
     NB_NOTEBOOK,
     NB_NOTEBOOKS,
     NB_START,
     NB_STATUSES,
     NB_STOP,
 )
+from tui.emulator.auth import stable_id
 from tui.emulator.context import AppContext
-from tui.emulator.routes_v1 import Invalid, int_param
-from tui.emulator.state import V1_PREFIX, Conflict, InstanceRecord, NotFound, nb_status
+from tui.emulator.nb_common import Forbidden, envelope, nb_handler, page_params
+from tui.emulator.offers import check_can_run
+from tui.emulator.routes_v1 import Invalid
+from tui.emulator.state import InstanceRecord, nb_status
 from tui.emulator.views import lease_view, nb_view
-from tui.emulator.wire import FAMILY_NB, Principal, Request, Response, Route, json_response, nb_error, route
+from tui.emulator.wire import FAMILY_NB, Request, Response, Route, json_response, route
 
-NOT_FOUND = ("ModelArts.6404", "The notebook does not exist.")
 LEASE_MIN_MS = LEASE_MIN_HOURS * 3_600_000
 LEASE_MAX_MS = LEASE_MAX_HOURS * 3_600_000
 _SORT_KEYS: dict[str, Callable[[InstanceRecord], object]] = {
@@ -36,7 +36,26 @@ _SORT_KEYS: dict[str, Callable[[InstanceRecord], object]] = {
     "status": lambda r: nb_status(r.status),
     "flavor": lambda r: r.flavor,
 }
-NbHandler = Callable[[Request, dict[str, str]], Response]
+
+
+_STARTABLE = ("STOPPED", "START_FAILED")
+
+
+def tag_filter(raw: str | None) -> list[tuple[str, str | None]]:
+    """``k1|v1,k2|v2`` -> [(k1, v1), (k2, v2)]; ``k`` alone matches any value of that key."""
+    pairs: list[tuple[str, str | None]] = []
+    for item in (raw or "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("|")
+        if not key.strip():
+            raise Invalid("ModelArts.0101", f"Invalid parameter tags: {raw}.")
+        pairs.append((key.strip(), value.strip() if sep else None))
+    return pairs
+
+
+def _has_tag(rec: InstanceRecord, key: str, value: str | None) -> bool:
+    return key in rec.tags and (value is None or rec.tags[key] == value)
 
 
 def lease_ms(raw: object, name: str = "duration") -> int:
@@ -70,36 +89,35 @@ class NotebooksApi:
     def routes(self) -> list[Route]:
         """The notebooks routes, each guarded by project-scoped authentication."""
         return [
-            route("GET", NB_NOTEBOOKS, self._wrap(self.list), FAMILY_NB),
-            route("GET", NB_NOTEBOOKS + "/all", self._wrap(self.list), FAMILY_NB),
-            route("GET", NB_NOTEBOOK, self._wrap(self.show), FAMILY_NB),
-            route("POST", NB_START, self._wrap(self.start), FAMILY_NB),
-            route("POST", NB_STOP, self._wrap(self.stop), FAMILY_NB),
-            route("GET", NB_LEASE, self._wrap(self.get_lease), FAMILY_NB),
-            route("PATCH", NB_LEASE, self._wrap(self.renew_lease), FAMILY_NB),
+            route("GET", NB_NOTEBOOKS, nb_handler(self.list_own), FAMILY_NB),
+            route("GET", NB_NOTEBOOKS + "/all", nb_handler(self.list_all), FAMILY_NB),
+            route("GET", NB_NOTEBOOK, nb_handler(self.show), FAMILY_NB),
+            route("POST", NB_START, nb_handler(self.start), FAMILY_NB),
+            route("POST", NB_STOP, nb_handler(self.stop), FAMILY_NB),
+            route("GET", NB_LEASE, nb_handler(self.get_lease), FAMILY_NB),
+            route("PATCH", NB_LEASE, nb_handler(self.renew_lease), FAMILY_NB),
         ]
 
-    @staticmethod
-    def _wrap(handler: NbHandler) -> Callable[[Request, dict[str, str], Principal | None], Response]:
-        def run(req: Request, params: dict[str, str], principal: Principal | None) -> Response:
-            # The notebooks family knows only bare UUIDs: a DE- id is simply not found.
-            if params.get("instance_id", "").startswith(V1_PREFIX):
-                return nb_error(*NOT_FOUND)
-            try:
-                return handler(req, params)
-            except (Invalid, Conflict) as error:
-                return nb_error(error.code, error.message)
-            except NotFound:
-                return nb_error(*NOT_FOUND)
+    def list_own(self, req: Request, params: dict[str, str]) -> Response:
+        """GET notebooks: the user's own."""
+        return self._list(req, self.ctx.store.snapshot(req.now))
 
-        return run
+    def list_all(self, req: Request, params: dict[str, str]) -> Response:
+        """GET notebooks/all: every user's, for an admin (403 ModelArts.0108 otherwise); ``owner`` filters."""
+        if not self.ctx.config.admin:
+            raise Forbidden("ModelArts.0108", "You are not authorized to list the notebooks of other users.")
+        records = self.ctx.store.snapshot(req.now, everyone=True)
+        owner = req.param("owner")
+        if owner:
+            records = [r for r in records if owner in (self._owner(r), stable_id("user", self._owner(r)))]
+        return self._list(req, records)
 
-    def list(self, req: Request, params: dict[str, str]) -> Response:
-        """GET notebooks: limit 1–50 (default 10), offset, status, name (fuzzy), sort_dir, sort_key."""
-        limit = int_param(req, "limit", 10)
-        if not 1 <= limit <= NB_MAX_LIMIT:
-            raise Invalid("ModelArts.0101", f"Invalid parameter limit: must be between 1 and {NB_MAX_LIMIT}.")
-        offset = int_param(req, "offset", 0)
+    def _owner(self, rec: InstanceRecord) -> str:
+        return rec.owner or self.ctx.user_name
+
+    def _list(self, req: Request, records: list[InstanceRecord]) -> Response:
+        """limit 1–50 (default 10), offset, status, name (fuzzy), sort_dir, sort_key, tags."""
+        offset, limit = page_params(req)
         status = req.param("status")
         if status and status not in NB_STATUSES:
             raise Invalid("ModelArts.0101", f"Invalid parameter status: {status}.")
@@ -111,23 +129,18 @@ class NotebooksApi:
         if bad:
             raise Invalid("ModelArts.0101", f"Invalid parameter sort_key: {bad[0]}.")
         name = (req.param("name") or "").lower()
-        feature = (req.param("feature") or "NOTEBOOK").upper()
-        records = self.ctx.store.snapshot(req.now)
-        if feature != "NOTEBOOK":
+        wanted_tags = tag_filter(req.param("tags"))
+        if (req.param("feature") or "NOTEBOOK").upper() != "NOTEBOOK":
             records = []
         if status:
             records = [r for r in records if nb_status(r.status) == status]
         if name:
             records = [r for r in records if name in r.name.lower()]
+        if wanted_tags:
+            records = [r for r in records if all(_has_tag(r, k, v) for k, v in wanted_tags)]
         records.sort(key=lambda r: (*(_SORT_KEYS[k](r) for k in keys), r.uid), reverse=sort_dir == "DESC")
-        page = records[offset : offset + limit]
-        body = {
-            "current": offset // limit,
-            "data": [nb_view(r, req.now, self.ctx) for r in page],
-            "pages": math.ceil(len(records) / limit),
-            "size": limit,
-            "total": len(records),
-        }
+        body = envelope(records, offset, limit)
+        body["data"] = [nb_view(r, req.now, self.ctx) for r in body["data"]]
         return json_response(body)
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
@@ -142,7 +155,9 @@ class NotebooksApi:
         lease_s: float | None = None
         if raw not in (None, ""):
             lease_s = 0.0 if raw == "-1" else lease_ms(raw) / 1000
-        self.ctx.store.action(params["instance_id"], "start", req.now, lease_s)
+        rec = self.ctx.store.read(params["instance_id"], req.now)
+        failure = check_can_run(self.ctx, rec.flavor, req.now) if rec.status in _STARTABLE else None
+        self.ctx.store.action(params["instance_id"], "start", req.now, lease_s, failure)
         return self.show(req, params)
 
     def stop(self, req: Request, params: dict[str, str]) -> Response:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.emulator.catalog import FLAVORS
+from tui.emulator.catalog_nb import BUILTIN_IMAGES, profile_image_id
 from tui.emulator.state import InstanceRecord, InstanceStore
 
 _NAMES = (
@@ -142,5 +143,56 @@ def seed_store(store: InstanceStore, count: int, start: float) -> None:
             since = start - rng.uniform(600, max(600.0, min(30 * 86400, start - created)))
         rec.created = since if plan.status == "CREATING" else min(rec.created, since - 60)
         rec.since = rec.updated = since
+        _ssh(rec, index)
         store.insert(rec)
         store.enter_status(rec, plan.status, since)
+
+
+_SSH_IMAGES = frozenset(image.id for image in BUILTIN_IMAGES if "SSH" in image.dev_services)
+DEMO_KEY_PAIR = "KeyPair-demo"
+
+
+def _ssh(rec: InstanceRecord, index: int) -> None:
+    """SSH for instances whose image has it, except every fourth (NOTEBOOK only); no RNG draw."""
+    rec.ssh = profile_image_id(rec.profile_id) in _SSH_IMAGES and index % 4 != 3
+    if rec.ssh:
+        rec.key_pair_names = (DEMO_KEY_PAIR,)
+        rec.allowed_ips = ("192.0.2.0/24",) if index % 5 == 0 else ()
+
+
+_OTHERS = (
+    ("alice", "llm-finetune", "modelarts.vm.gpu.v100", "RUNNING"),
+    ("bob", "etl-notebook", "modelarts.vm.cpu.8u", "STOPPED"),
+    ("alice", "vision-demo", "modelarts.vm.gpu.t4", "STOPPED"),
+    ("carol", "ascend-bench", "modelarts.kat1.xlarge", "RUNNING"),
+)
+
+
+def seed_others(store: InstanceStore, count: int, start: float) -> None:
+    """``count`` notebooks owned by other IAM users (only ``/notebooks/all`` shows them)."""
+    for index in range(count):
+        owner, name, flavor, status = _OTHERS[index % len(_OTHERS)]
+        suffix = f"-{index // len(_OTHERS) + 1}" if index >= len(_OTHERS) else ""
+        uid = str(uuid.uuid5(uuid.NAMESPACE_OID, f"{owner}/{name}{suffix}"))
+        created = start - 86400 * (3 + index)
+        profile = (
+            "Ascend-Power-Engine 1.0(python3)"
+            if flavor == "modelarts.kat1.xlarge"
+            else "Multi-Engine 2.0 (python3)"
+        )
+        rec = InstanceRecord(
+            uid=uid,
+            name=f"{name}{suffix}",
+            flavor=flavor,
+            profile_id=profile,
+            family=FAMILY_NOTEBOOKS,
+            created=created,
+            updated=created,
+            status=status,
+            since=created,
+            owner=owner,
+            volume_size=20,
+            token=uuid.uuid5(uuid.NAMESPACE_OID, uid).hex,
+        )
+        store.insert(rec)
+        store.enter_status(rec, status, start - 3600)

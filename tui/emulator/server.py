@@ -23,13 +23,19 @@ from typing import Any
 
 from tui.emulator.app import App
 from tui.emulator.auth import Authenticator, TokenStore
+from tui.emulator.capacity import Capacity
 from tui.emulator.config import DEMO_USER, EmulatorConfig
 from tui.emulator.context import AppContext
 from tui.emulator.faults import FaultInjector, Faults
+from tui.emulator.images import ImageStore
+from tui.emulator.routes_flavors import FlavorsApi
 from tui.emulator.routes_iam import IamApi
+from tui.emulator.routes_images import ImagesApi
 from tui.emulator.routes_notebooks import NotebooksApi
+from tui.emulator.routes_notebooks_lifecycle import LifecycleApi
+from tui.emulator.routes_tags import TagsApi
 from tui.emulator.routes_v1 import V1Api
-from tui.emulator.seed import seed_store
+from tui.emulator.seed import seed_others, seed_store
 from tui.emulator.state import InstanceStore
 from tui.emulator.wire import Request, Response, gateway_error
 
@@ -202,13 +208,22 @@ class Emulator:
         self.clock = config.clock or time.time
         self.store = InstanceStore(self.clock, config.transition_seconds, random.Random(config.seed))
         seed_store(self.store, config.instances, self.clock())
+        seed_others(self.store, config.other_users, self.clock())
+        self.images = ImageStore(self.clock, config.transition_seconds, self.clock())
+        self.capacity = Capacity(self.clock)
+        for flavor, seconds in config.sold_out.items():
+            self.capacity.sell_out(flavor, seconds)
+        for flavor, seconds in config.short.items():
+            self.capacity.make_short(flavor, seconds)
         self.faults = Faults(
             latency_ms=config.latency_ms, fail_rate=config.fail_rate, throttle_rps=config.throttle_rps
         )
         self.requests: list[RecordedRequest] = []
         self._requests_lock = threading.Lock()
         self.tokens = TokenStore(self.clock)
-        self.context = AppContext(config, self.clock, self.store, self.tokens, lambda: self.url)
+        self.context = AppContext(
+            config, self.clock, self.store, self.tokens, lambda: self.url, self.images, self.capacity
+        )
         if config.token:
             self.tokens.add_static(
                 config.token,
@@ -221,9 +236,8 @@ class Emulator:
             {config.ak: config.sk}, self.tokens, self.context.user_name or DEMO_USER, config.project_id
         )
         self._stopping = threading.Event()
-        routes = (
-            V1Api(self.context).routes() + NotebooksApi(self.context).routes() + IamApi(self.context).routes()
-        )
+        apis = (V1Api, FlavorsApi, TagsApi, NotebooksApi, LifecycleApi, ImagesApi, IamApi)
+        routes = [r for api in apis for r in api(self.context).routes()]  # fixed paths before {id}
         self.app = App(
             self.context, routes, self.authenticator, FaultInjector(self.faults, config.seed), self._stopping
         )

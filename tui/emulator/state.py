@@ -16,159 +16,38 @@ import random
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from tui.api.constants import NB_STATUSES, V1_STATUSES
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.emulator.catalog import FLAVORS, default_profile
 from tui.emulator.clock import Clock
-
-V1_PREFIX = "DE-"
-TRANSITIONAL = frozenset(
-    {"STARTING", "RESTARTING", "STOPPING", "CREATING", "INIT", "SNAPSHOTTING", "DELETING"}
-)
-KNOWN_STATUSES = (
-    frozenset(V1_STATUSES) | frozenset(NB_STATUSES) | {"DELETING", "CREATE_QUEUING", "START_QUEUING"}
-)
-_TO_NB = {
-    "RESTARTING": "STARTING",
-    "START_QUEUING": "STARTING",
-    "CREATE_QUEUING": "CREATING",
-    "UNAVAILABLE": "ERROR",
-    "RESIZING": "STARTING",
-    "RESIZE_FAILED": "ERROR",
-}
-_TO_V1 = {"INIT": "CREATING", "ERROR": "UNAVAILABLE", "DELETE_FAILED": "UNAVAILABLE", "FROZEN": "UNAVAILABLE"}
-_FAILURES = {
-    "START_FAILED": (
-        "ModelArts.6332",
-        "Failed to start the notebook: no resources available for the flavor.",
-    ),
-    "CREATE_FAILED": ("ModelArts.6200", "Failed to create the notebook: no resources available."),
-}
-
-
-def v1_status(status: str) -> str:
-    """A stored status as the v1 family names it."""
-    return _TO_V1.get(status, status)
-
-
-def nb_status(status: str) -> str:
-    """A stored status as the notebooks family names it."""
-    return _TO_NB.get(status, status)
-
-
-class NotFound(LookupError):
-    """No instance with this id."""
-
-
-class Conflict(Exception):
-    """The instance's state does not allow the operation; ``code`` is the ModelArts code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-_BUSY_MESSAGE = (
-    "The operation is not allowed because another operation is being performed on the instance "
-    "or the instance is in the target state."
+from tui.emulator.record import (
+    FAILURES,
+    KNOWN_STATUSES,
+    TRANSITIONAL,
+    V1_PREFIX,
+    Conflict,
+    InstanceRecord,
+    NotFound,
+    check_action,
+    nb_status,
+    uid_of,
+    v1_status,
 )
 
-
-def check_action(status: str, action: str) -> None:
-    """Raise the section-0 Conflict when ``action`` is not allowed in ``status``."""
-    if status in ("STARTING", "RESTARTING"):
-        raise Conflict("ModelArts.6306", "The instance is starting.")
-    if status == "STOPPING":
-        raise Conflict("ModelArts.6308", "The instance is stopping.")
-    if action == "start":
-        if status == "RUNNING":
-            raise Conflict("ModelArts.6305", "The instance is already running.")
-        if status not in ("STOPPED", "START_FAILED"):
-            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
-    elif action == "stop":
-        if status == "STOPPED":
-            raise Conflict("ModelArts.6307", "The instance has already been stopped.")
-        if status != "RUNNING":
-            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
-    elif action == "restart":
-        if status != "RUNNING":
-            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
-    elif action == "delete":
-        if status == "RUNNING":
-            raise Conflict("ModelArts.6304", "Please stop the instance before deleting.")
-        if status in TRANSITIONAL:
-            raise Conflict("ModelArts.6357", _BUSY_MESSAGE)
-    elif action == "lease" and status != "RUNNING":
-        raise Conflict(
-            "ModelArts.6327", "The instance is not in running. Please refresh the page and start it."
-        )
-
-
-@dataclass(slots=True)
-class InstanceRecord:
-    """One instance as the emulator holds it (times in epoch seconds).
-
-    ``auto_stop_*`` is the configured auto-stop applied at every start; ``lease_*`` is the stop
-    plan of the current run (``stop_at = lease_start + lease_duration_s`` while RUNNING).
-    """
-
-    uid: str
-    name: str
-    flavor: str
-    profile_id: str
-    family: str
-    created: float
-    updated: float
-    status: str
-    since: float
-    description: str = ""
-    ends_at: float | None = None
-    auto_stop_enable: bool = False
-    auto_stop_duration_s: int = 3600
-    auto_stop_prompt: bool = True
-    lease_enable: bool = False
-    lease_start: float | None = None
-    lease_duration_s: float = 3600.0
-    lease_updated: float | None = None
-    next_lease_s: float | None = None
-    fail_start: bool = False
-    fail_create: bool = False
-    storage_type: str = "evs"
-    storage_path: str = "/home/ma-user/work"
-    volume_size: int = 5
-    token: str = ""
-    error_code: str = ""
-    error_message: str = ""
-
-    @property
-    def v1_id(self) -> str:
-        """The id the v1 (demanager) family shows: ``DE-<uuid>``."""
-        return V1_PREFIX + self.uid
-
-    @property
-    def nb_id(self) -> str:
-        """The id the notebooks family shows: the bare UUID."""
-        return self.uid
-
-    @property
-    def id(self) -> str:
-        """The id in the family the instance was created in."""
-        return self.nb_id if self.family == FAMILY_NOTEBOOKS else self.v1_id
-
-    @property
-    def stop_at(self) -> float | None:
-        """When the current run stops by itself, or None (not RUNNING or no auto-stop)."""
-        if self.status != "RUNNING" or not self.lease_enable or self.lease_start is None:
-            return None
-        return self.lease_start + self.lease_duration_s
-
-
-def uid_of(instance_id: str) -> str:
-    """The store key of an id in either family's form."""
-    return instance_id[len(V1_PREFIX) :] if instance_id.startswith(V1_PREFIX) else instance_id
+__all__ = [
+    "KNOWN_STATUSES",
+    "TRANSITIONAL",
+    "V1_PREFIX",
+    "Conflict",
+    "InstanceRecord",
+    "InstanceStore",
+    "NotFound",
+    "check_action",
+    "flavor_known",
+    "nb_status",
+    "uid_of",
+    "v1_status",
+]
 
 
 class InstanceStore:
@@ -198,21 +77,30 @@ class InstanceStore:
             rec.lease_enable = planned > 0
             rec.lease_duration_s = planned if planned > 0 else rec.auto_stop_duration_s
             rec.error_code = rec.error_message = ""
-        elif status in _FAILURES:
-            rec.error_code, rec.error_message = _FAILURES[status]
+            rec.pending_failure = None
+            rec.runs += 1
+        elif status in FAILURES:
+            rec.error_code, rec.error_message = rec.pending_failure or FAILURES[status]
+            rec.pending_failure = None
+
+    def snapshotting(self, rec: InstanceRecord, now: float) -> None:
+        """A RUNNING ``rec`` saves an image for one transition, its run (lease, SSH port) untouched."""
+        rec.status, rec.since, rec.updated = "SNAPSHOTTING", now, max(rec.updated, now)
+        rec.ends_at = now + self.transition_seconds
 
     def _settle(self, rec: InstanceRecord, now: float) -> None:
         for _ in range(16):
             if rec.ends_at is not None and now >= rec.ends_at:
                 at = rec.ends_at
+                failing = rec.pending_failure is not None
                 if rec.status in ("STARTING", "RESTARTING"):
-                    self.enter_status(rec, "START_FAILED" if rec.fail_start else "RUNNING", at)
+                    self.enter_status(rec, "START_FAILED" if rec.fail_start or failing else "RUNNING", at)
                 elif rec.status in ("CREATING", "INIT"):
-                    self.enter_status(rec, "CREATE_FAILED" if rec.fail_create else "RUNNING", at)
+                    self.enter_status(rec, "CREATE_FAILED" if rec.fail_create or failing else "RUNNING", at)
                 elif rec.status == "STOPPING":
                     self.enter_status(rec, "STOPPED", at)
                 elif rec.status == "SNAPSHOTTING":
-                    self.enter_status(rec, "RUNNING", at)
+                    rec.status, rec.since, rec.ends_at = "RUNNING", at, None  # the same run goes on
                 else:  # DELETING
                     self.enter_status(rec, "DELETED", at)
                 continue
@@ -227,6 +115,9 @@ class InstanceStore:
         if rec is None:
             raise NotFound(instance_id)
         self._settle(rec, now)
+        if rec.gone_at is not None and now >= rec.gone_at:
+            del self._records[rec.uid]
+            raise NotFound(instance_id)
         return rec
 
     # --- reads -----------------------------------------------------------------------------------
@@ -239,20 +130,23 @@ class InstanceStore:
                 return None
 
     def all(self) -> list[InstanceRecord]:
-        """Copies of every instance as of now, in insertion order."""
+        """Copies of the account user's instances as of now, in insertion order."""
         return self.snapshot(self.clock())
 
-    def snapshot(self, now: float) -> list[InstanceRecord]:
-        """Copies of every instance settled up to ``now``."""
+    def snapshot(self, now: float, everyone: bool = False) -> list[InstanceRecord]:
+        """Copies of the user's instances (``everyone``: other users' too) settled up to ``now``."""
         with self._lock:
             out = []
-            for rec in self._records.values():
+            for rec in list(self._records.values()):
                 self._settle(rec, now)
-                out.append(copy.copy(rec))
+                if rec.gone_at is not None and now >= rec.gone_at:
+                    del self._records[rec.uid]
+                elif everyone or not rec.owner:
+                    out.append(copy.copy(rec))
             return out
 
     def __len__(self) -> int:
-        return len(self._records)
+        return sum(1 for rec in self._records.values() if not rec.owner)
 
     def __contains__(self, instance_id: object) -> bool:
         return isinstance(instance_id, str) and uid_of(instance_id) in self._records
@@ -354,15 +248,24 @@ class InstanceStore:
 
     # --- operations the routes perform (raise NotFound / Conflict) ---------------------------------
     def action(
-        self, instance_id: str, action: str, now: float, lease_s: float | None = None
+        self,
+        instance_id: str,
+        action: str,
+        now: float,
+        lease_s: float | None = None,
+        failure: tuple[str, str] | None = None,
     ) -> tuple[str, str]:
-        """start / stop / restart: returns (previous status, new status) in stored names."""
+        """start / stop / restart: returns (previous status, new status) in stored names.
+
+        ``failure`` (code, message) makes this start end in START_FAILED with that reason.
+        """
         with self._lock:
             rec = self._find(instance_id, now)
             check_action(rec.status, action)
             previous = rec.status
             if action == "start":
                 rec.next_lease_s = lease_s
+                rec.pending_failure = failure
                 self.enter_status(rec, "STARTING", now)
             elif action == "stop":
                 self.enter_status(rec, "STOPPING", now)
@@ -393,7 +296,7 @@ class InstanceStore:
     def name_taken(self, name: str) -> bool:
         """True when an instance already has this name."""
         with self._lock:
-            return any(rec.name == name for rec in self._records.values())
+            return any(rec.name == name and not rec.owner for rec in self._records.values())
 
 
 def flavor_known(flavor: str) -> bool:

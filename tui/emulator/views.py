@@ -6,8 +6,10 @@ import uuid
 from functools import lru_cache
 from typing import Any
 
+from tui.emulator.auth import stable_id
 from tui.emulator.catalog import TARGET_DOMAIN, flavor_details, image_json, profile_json
 from tui.emulator.context import AppContext
+from tui.emulator.images import ImageStore
 from tui.emulator.state import InstanceRecord, nb_status, v1_status
 
 _STEPS = ("Allocating storage", "Scheduling compute resources", "Pulling the image", "Starting the notebook")
@@ -91,7 +93,7 @@ def lease_view(rec: InstanceRecord) -> dict[str, Any]:
 
 
 def _progress(rec: InstanceRecord, now: float) -> list[dict[str, Any]]:
-    if nb_status(rec.status) != "STARTING" or rec.ends_at is None:
+    if nb_status(rec.status) not in ("STARTING", "CREATING", "INIT") or rec.ends_at is None:
         return []
     span = rec.ends_at - rec.since
     fraction = (now - rec.since) / span if span > 0 else 1.0
@@ -108,9 +110,70 @@ def _progress(rec: InstanceRecord, now: float) -> list[dict[str, Any]]:
     ]
 
 
-def nb_view(rec: InstanceRecord, now: float, ctx: AppContext) -> dict[str, Any]:
-    """The notebooks family's ``NotebookResp`` (section 6)."""
+def ssh_uri(rec: InstanceRecord, ctx: AppContext) -> str:
+    """``host:port`` of the SSH endpoint: ``--ssh`` when given, else a TEST-NET address (RFC 5737)
+    that leads nowhere and whose port moves with every start, as a real one does."""
+    if ctx.config.ssh:
+        return ctx.config.ssh
+    seed = int(rec.uid[:8], 16)
+    return f"198.51.100.{seed % 254 + 1}:{30000 + (seed + 7919 * rec.runs) % 10000}"
+
+
+def endpoints_view(rec: InstanceRecord, ctx: AppContext) -> list[dict[str, Any]]:
+    """``endpoints``: the JupyterLab service always, the SSH one when the instance has it (11.0)."""
     running = rec.status == "RUNNING"
+    items: list[dict[str, Any]] = [
+        {
+            "service": "NOTEBOOK",
+            "dev_service": "NOTEBOOK",
+            "uri": notebook_url(rec) if running else "",
+            "key_pair_names": [],
+            "allowed_access_ips": [],
+        }
+    ]
+    if rec.ssh:
+        keys = [ctx.config.key_pair] if ctx.config.key_pair else list(rec.key_pair_names)
+        items.append(
+            {
+                "service": "SSH",
+                "dev_service": "SSH",
+                "uri": ssh_uri(rec, ctx),
+                "key_pair_names": keys,
+                "allowed_access_ips": list(rec.allowed_ips),
+            }
+        )
+    return items
+
+
+def _image(rec: InstanceRecord, images: ImageStore | None, now: float) -> dict[str, Any]:
+    found = images.get(rec.image_id) if images is not None and rec.image_id else None
+    if found is None:
+        return _image_json(rec.profile_id, rec.flavor)
+    full = images.view(found, now) if images is not None else {}
+    return {k: full[k] for k in ("id", "name", "swr_path", "tag", "type", "arch", "dev_services")}
+
+
+def _user(rec: InstanceRecord, ctx: AppContext) -> dict[str, Any]:
+    domain = {"id": ctx.domain_id, "name": ctx.domain_name}
+    if rec.owner:
+        return {"id": stable_id("user", rec.owner), "name": rec.owner, "domain": domain}
+    return {"id": ctx.user_id, "name": ctx.user_name, "domain": domain}
+
+
+def nb_view(
+    rec: InstanceRecord, now: float, ctx: AppContext, images: ImageStore | None = None
+) -> dict[str, Any]:
+    """The notebooks family's ``NotebookResp`` (sections 6 and 11)."""
+    running = rec.status == "RUNNING"
+    volume: dict[str, Any] = {
+        "category": rec.storage_type.upper(),
+        "ownership": "MANAGED",
+        "mount_path": "/home/ma-user/work/",
+        "capacity": rec.volume_size or 5,
+    }
+    if rec.volume_resize_until is not None and now < rec.volume_resize_until:
+        volume["status"] = "RESIZING"
+    user = _user(rec, ctx)
     return {
         "id": rec.uid,
         "name": rec.name,
@@ -124,21 +187,14 @@ def nb_view(rec: InstanceRecord, now: float, ctx: AppContext) -> dict[str, Any]:
         "workspace_id": "0",
         "create_at": ms(rec.created),
         "update_at": ms(rec.updated),
-        "image": _image_json(rec.profile_id, rec.flavor),
+        "image": _image(rec, images if images is not None else ctx.images, now),
         "lease": lease_view(rec),
-        "volume": {
-            "category": "OBS" if rec.storage_type == "obs" else "EVS",
-            "ownership": "MANAGED",
-            "mount_path": "/home/ma-user/work/",
-            "capacity": rec.volume_size or 5,
-        },
+        "volume": volume,
         "pool": None,
-        "endpoints": [],
+        "endpoints": endpoints_view(rec, ctx),
         "action_progress": _progress(rec, now),
         "billing_items": ["STORAGE", "COMPUTE"],
-        "user": {
-            "id": ctx.user_id,
-            "name": ctx.user_name,
-            "domain": {"id": ctx.domain_id, "name": ctx.domain_name},
-        },
+        "tags": [{"key": k, "value": v} for k, v in sorted(rec.tags.items())],
+        "user": user,
+        "user_id": user["id"],
     }
