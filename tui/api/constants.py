@@ -61,6 +61,7 @@ LEASE_MAX_HOURS = 72
 # --- IAM -----------------------------------------------------------------------------------------
 IAM_TOKENS = "/v3/auth/tokens"
 IAM_PROJECTS = "/v3/projects"
+IAM_AUTH_PROJECTS = "/v3/auth/projects"
 
 # --- headers -------------------------------------------------------------------------------------
 H_AUTH_TOKEN = "X-Auth-Token"
@@ -85,11 +86,13 @@ HUAWEI_REGIONS = (
     "cn-north-2",
     "cn-north-4",
     "cn-north-9",
+    "cn-north-11",
     "cn-north-12",
     "cn-south-1",
     "cn-east-3",
     "cn-east-4",
     "cn-southwest-2",
+    "cn-southwest-3",
     "ap-southeast-1",
     "ap-southeast-2",
     "ap-southeast-3",
@@ -104,6 +107,8 @@ HUAWEI_REGIONS = (
 )
 OTC_REGIONS = ("eu-de", "eu-nl")
 REGIONS = {CLOUD_HUAWEI: HUAWEI_REGIONS, CLOUD_OTC: OTC_REGIONS}
+MODELARTS_REGIONS = {CLOUD_HUAWEI: HUAWEI_REGIONS, CLOUD_OTC: ("eu-de",)}
+"""Regions with a ModelArts endpoint (section 11.8); OTC has IAM in eu-nl but ModelArts only in eu-de."""
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-?\d*$")
 PROJECT_ID_RE = re.compile(r"^[0-9a-f]{32}$")
