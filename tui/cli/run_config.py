@@ -1,5 +1,6 @@
 """``modelarts-tui config path|show|check``: where the config file is, what it holds (secrets masked),
-and whether every profile in it is usable. Each is one ``Command`` in ``CONFIG.children``."""
+and whether every profile in it is usable; ``import`` and ``discover`` live in ``run_onboard``.
+Each is one ``Command`` in ``CONFIG.children``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from tui.cli.command import Command, no_arguments
 from tui.cli.exits import Exit
 from tui.cli.options import ConfigOptions
 from tui.cli.output import emit_json, err, out
+from tui.cli.run_onboard import DISCOVER, IMPORT
 from tui.config.paths import config_path
 from tui.config.store import check_permissions, dump_config, load_config
 
@@ -73,5 +75,7 @@ CONFIG = Command(
             "show", "print the config, secrets masked", no_arguments, ConfigOptions.from_namespace, _show
         ),
         Command("check", "check every profile", no_arguments, ConfigOptions.from_namespace, _check),
+        IMPORT,
+        DISCOVER,
     ),
 )
