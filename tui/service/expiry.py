@@ -1,6 +1,6 @@
 """How long a profile's temporary credential (a security token from STS, a pre-issued token) lasts.
 
-The header shows ``expires in 8m``; from ``EXPIRY_WARNING_S`` before the end it is a warning, and
+The header shows ``expires in 8m`` (``service.present.duration_text``); from ``EXPIRY_WARNING_S`` before the end it is a warning, and
 after the end it says ``expired 3m ago`` plainly. Computed once here for the TUI and the CLI.
 """
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tui.config.credentials import expiry_epoch
 from tui.config.model import Profile
+from tui.service.present import duration_text
 
 EXPIRY_WARNING_S = 10 * 60
 """Warn this long before a temporary credential expires."""
@@ -22,26 +23,11 @@ class Expiry:
     """What to show about a profile's credential lifetime."""
 
     text: str
-    """``expires in 8m``, ``expires in 2h 5m``, ``expired 3m ago``."""
+    """``expires in 8m``, ``expires in 2h 05m``, ``expired 3m ago`` (durations as the table writes them)."""
     level: str
     """``"ok"``, ``"warning"`` (within ten minutes of the end) or ``"expired"``."""
     expires_at: float
     """Epoch seconds."""
-
-
-def span(seconds: float) -> str:
-    """A duration in the largest two units: ``45s``, ``8m``, ``2h 5m``, ``3d 4h``."""
-    total = int(max(0.0, seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
-    if minutes:
-        return f"{minutes}m"
-    return f"{secs}s"
 
 
 def expiry_note(profile: Profile, now: float) -> Expiry | None:
@@ -53,6 +39,6 @@ def expiry_note(profile: Profile, now: float) -> Expiry | None:
         return None
     left = at - now
     if left <= 0:
-        return Expiry(f"expired {span(-left)} ago", LEVEL_EXPIRED, at)
+        return Expiry(f"expired {duration_text(-left)} ago", LEVEL_EXPIRED, at)
     level = LEVEL_WARNING if left <= EXPIRY_WARNING_S else LEVEL_OK
-    return Expiry(f"expires in {span(left)}", level, at)
+    return Expiry(f"expires in {duration_text(left)}", level, at)
