@@ -8,6 +8,7 @@ the source allows, referenced instead of copied.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,11 @@ def test_a_broken_sdk_file_at_sign_in_is_a_profile_error_with_path_and_line(plac
         profile.resolved_sk()
     assert caught.value.field == "credentials_file"
     assert f"{path}:3: not an INI line" in str(caught.value) and SK not in str(caught.value)
+    path.write_text(f"[basic]\nak = {AK}\n", encoding="utf-8")
+    with pytest.raises(
+        ValidationError, match="^" + re.escape(f"credentials_file: {path} [basic] has no sk") + "$"
+    ):
+        profile.resolved_sk()
 
 
 # --- the environment -------------------------------------------------------------------------

@@ -184,6 +184,9 @@ def resolve_secret(profile: Profile, name: str, environ: Mapping[str, str] | Non
             return Secret(found)
     value: Any = getattr(profile, name)
     current = value if isinstance(value, Secret) else Secret(str(value or ""))
+    if profile.credentials_file and name in ("ak", "sk") and not current and not env_name:
+        where = f"{profile.credentials_file} [{profile.credentials_section}]"
+        raise ValidationError("credentials_file", f"{where} has no {FILE_KEYS[name]}")
     if env_name and not current and name != "security_token":
         raise ValidationError(ENV_FIELDS[name], f"the environment variable {env_name} is not set")
     return current
