@@ -117,3 +117,13 @@ def test_commands_in_the_config_file_as_a_string_or_an_argv_list() -> None:
     assert [str(e) for e in bad.validate()] == [
         "sk_command: cannot be split into a command: No closing quotation"
     ]
+
+
+def test_the_readme_command_example_loads_and_validates() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if "sk_command" in b]
+    assert len(blocks) == 1
+    (profile,) = parse_config(blocks[0], "README.md").profiles
+    assert profile.sk_command == "pass show otc/sk" and profile.validate() == []
