@@ -80,10 +80,9 @@ def resolve_one(
     target: str,
     rows: Iterable[Row],
     statuses: Sequence[ProfileStatus],
-    *,
-    searched: Sequence[str],
+    scope: Sequence[str],
 ) -> Resolved:
-    """The one row ``target`` names among ``rows`` (listed from the profiles ``searched``)."""
+    """The one row ``target`` names among ``rows`` (listed from the profiles in ``scope``)."""
     found = matches(target, rows)
     failed = [s for s in statuses if not s.ok and s.error is not None]
     if len(found) == 1 and (not failed or found[0].instance.id == target):
@@ -99,9 +98,9 @@ def resolve_one(
         if isinstance(first, ValidationError):  # a bad project id or region: a usage error (exit 2)
             raise first
         raise _listing_failed(target, ", ".join(s.name for s in failed), first)
-    if len(searched) == 1 and _UUID_ID_RE.fullmatch(target):
-        return Resolved(target, row_key(searched[0], target), None)
-    where = ", ".join(searched)
+    if len(scope) == 1 and _UUID_ID_RE.fullmatch(target):
+        return Resolved(target, row_key(scope[0], target), None)
+    where = ", ".join(scope)
     raise TargetError(f"no instance with the id, short id or name {target!r} in profile(s) {where}")
 
 
@@ -134,7 +133,7 @@ async def locate(service: InstanceService, scope: Scope, targets: Sequence[str])
         last = number == len(rounds)
         for target in list(pending):
             if last or matches(target, rows):
-                resolved[target] = resolve_one(target, rows, list(failed.values()), searched=searched)
+                resolved[target] = resolve_one(target, rows, list(failed.values()), scope.names)
                 pending.remove(target)
         if not pending:
             break
