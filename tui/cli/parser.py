@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tui.cli import run_act, run_config, run_list, run_show
 from tui.cli.command import Command
 from tui.cli.exits import epilog
+from tui.cli.run_act import PROLONG, START, STOP
+from tui.cli.run_config import CONFIG
+from tui.cli.run_list import LIST
+from tui.cli.run_show import SHOW
 from tui.emulator.cli import add_arguments as add_emulator_arguments
 from tui.emulator.cli import run as run_emulator
 
@@ -31,12 +34,12 @@ EMULATOR = Command(
 )
 
 COMMANDS: tuple[Command[Any], ...] = (
-    run_list.COMMAND,
-    run_show.COMMAND,
-    run_act.START,
-    run_act.STOP,
-    run_act.PROLONG,
-    run_config.CONFIG,
+    LIST,
+    SHOW,
+    START,
+    STOP,
+    PROLONG,
+    CONFIG,
     EMULATOR,
 )
 """Every subcommand, in ``--help`` order."""

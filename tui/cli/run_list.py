@@ -66,4 +66,4 @@ def run(opts: ListOptions) -> int:
     return asyncio.run(_list(opts))
 
 
-COMMAND = Command("list", "list instances", add_arguments, ListOptions.from_namespace, run)
+LIST = Command("list", "list instances", add_arguments, ListOptions.from_namespace, run)

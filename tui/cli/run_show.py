@@ -47,4 +47,4 @@ def run(opts: ShowOptions) -> int:
     return asyncio.run(_show(opts))
 
 
-COMMAND = Command("show", "show one instance in full", add_arguments, ShowOptions.from_namespace, run)
+SHOW = Command("show", "show one instance in full", add_arguments, ShowOptions.from_namespace, run)
