@@ -1,9 +1,10 @@
-"""Shared fixtures: a ManualClock, an emulator config on it, the running emulator, a signing client."""
+"""Shared fixtures: no proxy from the environment, a sleep that returns at once, a ManualClock, an emulator
+config on it, the running emulator, a signing client."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,28 @@ import pytest
 
 from tui.api.signer import format_sdk_date, sign_full
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorConfig, ManualClock
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the developer's or CI's environment sits between a test and the loopback emulator."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+async def _return_at_once(_seconds: float) -> None:
+    return None
+
+
+@pytest.fixture(scope="session")
+def no_sleep() -> Callable[[float], Awaitable[None]]:
+    """A sleep that returns at once, for clients and services whose waits a test need not sit out.
+
+    Session-scoped because it holds no state (and so Hypothesis tests may use it too).
+    """
+    return _return_at_once
 
 
 @pytest.fixture

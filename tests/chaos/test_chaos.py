@@ -53,12 +53,6 @@ SUMMARIES: list[str] = []
 """Read by conftest.pytest_terminal_summary."""
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def emulator_config(clock: ManualClock) -> EmulatorConfig:
     return EmulatorConfig(clock=clock, instances=12, seed=11, transition_seconds=3.0)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -339,16 +340,15 @@ _headers = st.lists(
 @example([(200, _nested(100_000).encode(), [])], FAMILY_V1)
 @example([(200, b'{"instances":[{"id":"DE-a1234567","creation_timestamp":1e400}]}', [])], FAMILY_V1)
 def test_client_turns_any_answer_into_instances_or_a_typed_error(
-    answers: list[tuple[int, bytes, list[tuple[str, str]]]], family: str
+    no_sleep: Callable[[float], Awaitable[None]],
+    answers: list[tuple[int, bytes, list[tuple[str, str]]]],
+    family: str,
 ) -> None:
     queue = list(answers)
 
     def handler(request: httpx.Request) -> httpx.Response:
         status, body, headers = queue.pop(0) if len(queue) > 1 else queue[0]
         return httpx.Response(status, content=body, headers=headers)
-
-    async def no_sleep(_: float) -> None:
-        return None
 
     async def run() -> None:
         calls: list[Any] = []

@@ -29,12 +29,6 @@ SECRETS = (SK, TOKEN, PASSWORD, SECURITY_TOKEN)
 GATEWAY_MEANING = describe("APIGW.0301").meaning
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def emulator_config(clock: ManualClock) -> EmulatorConfig:
     return EmulatorConfig(

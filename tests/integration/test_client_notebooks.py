@@ -28,12 +28,6 @@ PID = DEMO_PROJECT_ID
 MISSING = "00000000-0000-4000-8000-000000000000"
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def calls() -> list[ApiCall]:
     return []

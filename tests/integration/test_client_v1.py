@@ -34,12 +34,6 @@ from tui.emulator import (
 PID = DEMO_PROJECT_ID
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def emulator_config(clock: ManualClock) -> EmulatorConfig:
     return EmulatorConfig(clock=clock, token=DEMO_TOKEN)

@@ -20,7 +20,7 @@ import re
 import stat
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -191,7 +191,10 @@ def _leaks(text: str, secrets: list[str]) -> list[str]:
 
 
 async def test_no_secret_leaves_the_config_file_in_a_whole_session(
-    emulator: Emulator, folders: dict[str, Path], capfd: pytest.CaptureFixture[str]
+    emulator: Emulator,
+    folders: dict[str, Path],
+    capfd: pytest.CaptureFixture[str],
+    no_sleep: Callable[[float], Awaitable[None]],
 ) -> None:
     cfg = folders["config"]
     texts: list[str] = []
@@ -207,9 +210,6 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
     texts += [repr(config), str(config), *(repr(p) for p in config.profiles)]
 
     # 2. The service: connection tests, lists, start, stop, and every kind of failure.
-    async def no_sleep(_: float) -> None:
-        return None
-
     svc = InstanceService(config.profiles, on_call=calls.append, sleep=no_sleep)
     try:
         for p in config.profiles:

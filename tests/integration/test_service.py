@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 
 import pytest
@@ -155,14 +155,14 @@ async def test_wrong_credentials_surface_as_auth_error(emulator: Emulator, clock
 
 
 async def test_wait_for_times_out_on_the_injected_clock(
-    service: InstanceService, emulator: Emulator, clock: ManualClock
+    service: InstanceService,
+    emulator: Emulator,
+    clock: ManualClock,
+    no_sleep: Callable[[float], Awaitable[None]],
 ) -> None:
     await service.refresh()
     key = _key_in(service, "STOPPED")
     await service.start([key])
-
-    async def no_sleep(_: float) -> None:
-        return None
 
     with pytest.raises(WaitTimeoutError):
         await service.wait_for(key, "start", timeout=0, sleep=no_sleep)

@@ -25,12 +25,6 @@ from tui.service.service import AUTH_PAUSE_AFTER
 DOMAIN, USER, PASSWORD = "skew-domain", "skew-user", "Pw-Skew-Distinct-5e6f"
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def emulator_config(clock: ManualClock) -> EmulatorConfig:
     return EmulatorConfig(clock=clock, iam_users={(DOMAIN, USER): PASSWORD}, token_ttl_s=600)

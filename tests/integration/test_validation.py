@@ -42,12 +42,6 @@ BAD_PROJECT_IDS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def profile(emu: Emulator, **changes: Any) -> Profile:
     base = Profile(
         name="p",

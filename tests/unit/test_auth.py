@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,26 +35,31 @@ class Clock:
         return self.now
 
 
-async def no_sleep(_: float) -> None:
-    return None
+MakeClient = Callable[..., ModelArtsClient]
 
 
-def make_client(
-    handler: Callable[[httpx.Request], httpx.Response],
-    auth: httpx.Auth,
-    calls: list[ApiCall] | None = None,
-    project_id: str = PID,
-    **kwargs: Any,
-) -> ModelArtsClient:
-    return ModelArtsClient(
-        "http://127.0.0.1:8443",
-        project_id,
-        auth,
-        transport=httpx.MockTransport(handler),
-        on_call=calls.append if calls is not None else None,
-        sleep=no_sleep,
-        **kwargs,
-    )
+@pytest.fixture
+def make_client(no_sleep: Callable[[float], Awaitable[None]]) -> MakeClient:
+    """``make_client(handler, auth, calls=None, project_id=PID, **kwargs)``: a client on a MockTransport."""
+
+    def factory(
+        handler: Callable[[httpx.Request], httpx.Response],
+        auth: httpx.Auth,
+        calls: list[ApiCall] | None = None,
+        project_id: str = PID,
+        **kwargs: Any,
+    ) -> ModelArtsClient:
+        return ModelArtsClient(
+            "http://127.0.0.1:8443",
+            project_id,
+            auth,
+            transport=httpx.MockTransport(handler),
+            on_call=calls.append if calls is not None else None,
+            sleep=no_sleep,
+            **kwargs,
+        )
+
+    return factory
 
 
 def verify(request: httpx.Request, sk: str = SK) -> bool:
@@ -74,7 +79,7 @@ def verify(request: httpx.Request, sk: str = SK) -> bool:
 
 
 # --- AK/SK ---------------------------------------------------------------------------------------
-async def test_aksk_signs_what_it_sends() -> None:
+async def test_aksk_signs_what_it_sends(make_client: MakeClient) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -106,7 +111,7 @@ async def test_aksk_signs_what_it_sends() -> None:
     assert post.content == b'{"action":"start"}'
 
 
-async def test_aksk_tampered_body_fails_verification() -> None:
+async def test_aksk_tampered_body_fails_verification(make_client: MakeClient) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -124,7 +129,7 @@ async def test_aksk_tampered_body_fails_verification() -> None:
     )
 
 
-async def test_aksk_query_on_the_wire_is_the_signed_canonical_query() -> None:
+async def test_aksk_query_on_the_wire_is_the_signed_canonical_query(make_client: MakeClient) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -140,7 +145,7 @@ async def test_aksk_query_on_the_wire_is_the_signed_canonical_query() -> None:
     assert verify(request)
 
 
-async def test_aksk_fresh_date_per_attempt() -> None:
+async def test_aksk_fresh_date_per_attempt(make_client: MakeClient) -> None:
     dates: list[str] = []
     clock = Clock()
 
@@ -184,7 +189,7 @@ def test_secret_values_list_what_redaction_must_mask() -> None:
 
 
 # --- token ---------------------------------------------------------------------------------------
-async def test_token_auth_sets_x_auth_token() -> None:
+async def test_token_auth_sets_x_auth_token(make_client: MakeClient) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -241,18 +246,27 @@ class FakeCloud:
         return httpx.Response(200, json=INSTANCE)
 
 
-def iam_client(
-    cloud: FakeCloud, calls: list[ApiCall] | None = None, project_id: str = PID, **auth_kwargs: Any
-) -> ModelArtsClient:
-    kwargs: dict[str, Any] = {"project_id": PID} if project_id else {"project_name": "eu-de"}
-    kwargs.update(auth_kwargs)
-    auth = IamPasswordAuth(
-        "http://127.0.0.1:8443/v3", "dom", "usr", Secret(PASSWORD), clock=cloud.clock, **kwargs
-    )
-    return make_client(cloud.handler, auth, calls, project_id=project_id)
+IamClient = Callable[..., ModelArtsClient]
 
 
-async def test_iam_token_request_body_and_cache() -> None:
+@pytest.fixture
+def iam_client(make_client: MakeClient) -> IamClient:
+    """``iam_client(cloud, calls=None, project_id=PID, **auth_kwargs)``: a client whose token comes from IAM."""
+
+    def factory(
+        cloud: FakeCloud, calls: list[ApiCall] | None = None, project_id: str = PID, **auth_kwargs: Any
+    ) -> ModelArtsClient:
+        kwargs: dict[str, Any] = {"project_id": PID} if project_id else {"project_name": "eu-de"}
+        kwargs.update(auth_kwargs)
+        auth = IamPasswordAuth(
+            "http://127.0.0.1:8443/v3", "dom", "usr", Secret(PASSWORD), clock=cloud.clock, **kwargs
+        )
+        return make_client(cloud.handler, auth, calls, project_id=project_id)
+
+    return factory
+
+
+async def test_iam_token_request_body_and_cache(iam_client: IamClient) -> None:
     cloud = FakeCloud(Clock())
     calls: list[ApiCall] = []
     async with iam_client(cloud, calls) as client:
@@ -278,14 +292,14 @@ async def test_iam_token_request_body_and_cache() -> None:
     assert PASSWORD not in repr(calls) and "MIIToken" not in repr(calls)
 
 
-async def test_concurrent_calls_share_one_token_request() -> None:
+async def test_concurrent_calls_share_one_token_request(iam_client: IamClient) -> None:
     cloud = FakeCloud(Clock())
     async with iam_client(cloud) as client:
         await asyncio.gather(*(client.get_instance(IID) for _ in range(8)))
     assert cloud.issued == ["MIIToken-0001"] and len(cloud.modelarts_tokens) == 8
 
 
-async def test_iam_token_renewed_shortly_before_expiry() -> None:
+async def test_iam_token_renewed_shortly_before_expiry(iam_client: IamClient) -> None:
     clock = Clock()
     cloud = FakeCloud(clock, ttl=3600)
     async with iam_client(cloud) as client:
@@ -298,7 +312,7 @@ async def test_iam_token_renewed_shortly_before_expiry() -> None:
     assert len(cloud.issued) == 2
 
 
-async def test_iam_project_name_scope_and_project_id_from_token() -> None:
+async def test_iam_project_name_scope_and_project_id_from_token(iam_client: IamClient) -> None:
     cloud = FakeCloud(Clock())
     calls: list[ApiCall] = []
     async with iam_client(cloud, calls, project_id="") as client:
@@ -309,7 +323,7 @@ async def test_iam_project_name_scope_and_project_id_from_token() -> None:
     assert calls[1].path == f"/v1/{PID}/demanager/instances/{IID}"
 
 
-async def test_iam_revoked_token_is_refetched_once() -> None:
+async def test_iam_revoked_token_is_refetched_once(iam_client: IamClient) -> None:
     cloud = FakeCloud(Clock())
     calls: list[ApiCall] = []
     async with iam_client(cloud, calls) as client:
@@ -324,7 +338,7 @@ async def test_iam_revoked_token_is_refetched_once() -> None:
     assert [c.status for c in calls] == [201, 200, 401, 201, 200]
 
 
-async def test_iam_token_refused_twice_is_a_clear_auth_error() -> None:
+async def test_iam_token_refused_twice_is_a_clear_auth_error(iam_client: IamClient) -> None:
     cloud = FakeCloud(Clock())
     async with iam_client(cloud) as client:
         await client.get_instance(IID)
@@ -337,7 +351,7 @@ async def test_iam_token_refused_twice_is_a_clear_auth_error() -> None:
     assert len(cloud.issued) == 2  # one re-fetch, no more
 
 
-async def test_iam_fresh_token_refused_is_not_refetched() -> None:
+async def test_iam_fresh_token_refused_is_not_refetched(make_client: MakeClient) -> None:
     cloud = FakeCloud(Clock())
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -385,7 +399,7 @@ async def test_iam_fresh_token_refused_is_not_refetched() -> None:
     ],
 )
 async def test_failed_token_request_names_iam(
-    status: int, body: dict[str, Any], error_type: type[ApiError], fragment: str
+    status: int, body: dict[str, Any], error_type: type[ApiError], fragment: str, iam_client: IamClient
 ) -> None:
     cloud = FakeCloud(Clock())
     cloud.iam_answer = httpx.Response(status, json=body)
@@ -403,7 +417,7 @@ async def test_failed_token_request_names_iam(
     assert cloud.modelarts_tokens == []
 
 
-async def test_token_answer_without_subject_token() -> None:
+async def test_token_answer_without_subject_token(iam_client: IamClient) -> None:
     cloud = FakeCloud(Clock())
     cloud.iam_answer = httpx.Response(201, json={"token": {}})
     async with iam_client(cloud) as client:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -385,21 +386,22 @@ def test_parsers_only_ever_raise_response_error(data: Any) -> None:
 
 
 # --- list calls follow every page (MockTransport) ------------------------------------------------
-def _client(handler: Any, family: str = FAMILY_V1) -> ModelArtsClient:
-    async def no_sleep(_: float) -> None:
-        return None
-
+def _client(
+    handler: Any, sleep: Callable[[float], Awaitable[None]], family: str = FAMILY_V1
+) -> ModelArtsClient:
     return ModelArtsClient(
         "https://modelarts.test",
         PID,
         TokenAuth(Secret("tok-parse-test")),
         family=family,
         transport=httpx.MockTransport(handler),
-        sleep=no_sleep,
+        sleep=sleep,
     )
 
 
-async def test_v1_list_asks_for_all_and_follows_total_count() -> None:
+async def test_v1_list_asks_for_all_and_follows_total_count(
+    no_sleep: Callable[[float], Awaitable[None]],
+) -> None:
     queries: list[str] = []
     everything = [{"id": f"DE-{n:04d}-abcdef", "status": "STOPPED"} for n in range(5)]
 
@@ -408,7 +410,7 @@ async def test_v1_list_asks_for_all_and_follows_total_count() -> None:
         offset = int(request.url.params.get("offset", "0"))
         return httpx.Response(200, json={"instances": everything[offset : offset + 2], "total_count": 5})
 
-    async with _client(handler) as client:
+    async with _client(handler, no_sleep) as client:
         listed = await client.list_instances(status="stopped", sort="name", order="DESC")
     assert [i.id for i in listed] == [e["id"] for e in everything]
     assert queries[0] == "de_type=Notebook&limit=0&order=desc&sortby=name&status=STOPPED"
@@ -418,7 +420,9 @@ async def test_v1_list_asks_for_all_and_follows_total_count() -> None:
     ]
 
 
-async def test_v1_list_stops_when_the_server_sends_nothing_new() -> None:
+async def test_v1_list_stops_when_the_server_sends_nothing_new(
+    no_sleep: Callable[[float], Awaitable[None]],
+) -> None:
     calls = 0
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -426,12 +430,12 @@ async def test_v1_list_stops_when_the_server_sends_nothing_new() -> None:
         calls += 1
         return httpx.Response(200, json={"instances": [{"id": "DE-0001-abcdef"}], "total_count": 9})
 
-    async with _client(handler) as client:
+    async with _client(handler, no_sleep) as client:
         assert len(await client.list_instances()) == 1
     assert calls == 2
 
 
-async def test_notebooks_list_pages_by_50() -> None:
+async def test_notebooks_list_pages_by_50(no_sleep: Callable[[float], Awaitable[None]]) -> None:
     queries: list[str] = []
     everything = [{"id": f"nb-{n:04d}-abcdef", "status": "RUNNING"} for n in range(120)]
 
@@ -444,7 +448,7 @@ async def test_notebooks_list_pages_by_50() -> None:
             200, json={"current": offset // limit, "data": data, "pages": 3, "size": limit, "total": 120}
         )
 
-    async with _client(handler, FAMILY_NOTEBOOKS) as client:
+    async with _client(handler, no_sleep, FAMILY_NOTEBOOKS) as client:
         listed = await client.list_instances(sort="creation_timestamp", order="asc")
     assert len(listed) == 120 and all(i.family == FAMILY_NOTEBOOKS for i in listed)
     assert queries == [f"limit=50&offset={o}&sort_dir=ASC&sort_key=create_at" for o in (0, 50, 100)]
