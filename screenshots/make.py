@@ -18,10 +18,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
+sys.path[:0] = [str(ROOT)]
 
-from scenarios import SCENARIOS, build  # noqa: E402
-
+from tests.ui.scenarios import SCENARIOS, build  # noqa: E402
 from tui.emulator import Emulator, EmulatorConfig, ManualClock  # noqa: E402
 
 

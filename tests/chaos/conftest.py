@@ -6,7 +6,7 @@ from typing import Any
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from test_chaos import SUMMARIES
+    from tests.chaos.test_chaos import SUMMARIES
 
     if SUMMARIES:
         terminalreporter.section("chaos")

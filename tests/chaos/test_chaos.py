@@ -142,18 +142,20 @@ class Rig:
         store = self.emu.store
         original_action = store.action
 
-        def action(instance_id: str, verb: str, now: float, lease_s: float | None = None) -> tuple[str, str]:
+        def recorded(
+            instance_id: str, action: str, now: float, lease_s: float | None = None
+        ) -> tuple[str, str]:
             try:
-                result = original_action(instance_id, verb, now, lease_s)
+                result = original_action(instance_id, action, now, lease_s)
             except Exception:
                 with self._lock:
-                    self.performed.append((uid_of(instance_id), verb, False))
+                    self.performed.append((uid_of(instance_id), action, False))
                 raise
             with self._lock:
-                self.performed.append((uid_of(instance_id), verb, True))
+                self.performed.append((uid_of(instance_id), action, True))
             return result
 
-        store.action = action  # type: ignore[method-assign,assignment]
+        store.action = recorded  # type: ignore[method-assign]  # the store's own method, wrapped to record
 
     def start_faults(self) -> None:
         f = self.emu.faults

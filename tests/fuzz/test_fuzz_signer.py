@@ -9,6 +9,7 @@ verifier accepts exactly what the signer produced, as the request went on the wi
 from __future__ import annotations
 
 import os
+import random
 import re
 from urllib.parse import quote, unquote
 
@@ -73,10 +74,10 @@ def test_query_pair_order_does_not_change_the_signature(
     items: list[tuple[str, str]],
     hdrs: dict[str, str],
     body: bytes | None,
-    rnd: object,
+    rnd: random.Random,
 ) -> None:
     shuffled = list(items)
-    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    rnd.shuffle(shuffled)
     path = _path(parts)
     assert _sig(method, path, _query(items), hdrs, body) == _sig(method, path, _query(shuffled), hdrs, body)
 

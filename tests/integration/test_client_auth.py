@@ -127,7 +127,8 @@ async def test_tampered_body_is_refused(emulator: Emulator, clock: ManualClock) 
     assert (error.status, error.code, error.meaning) == (401, "APIGW.0301", GATEWAY_MEANING)
     assert "verify aksk signature fail" in str(error)
     assert emulator.requests[-1].body == b'{"action":"start"}'  # what arrived is not what was signed
-    assert emulator.store.get(target).status == "RUNNING"  # type: ignore[union-attr]
+    record = emulator.store.get(target)
+    assert record is not None and record.status == "RUNNING"
 
 
 async def test_temporary_aksk_and_echoed_canonical_request_stay_secret(

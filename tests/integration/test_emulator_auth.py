@@ -16,7 +16,7 @@ from tui.api.signer import sign_full
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, DEMO_TOKEN, Emulator, EmulatorConfig, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 VECTORS = json.loads((Path(__file__).parents[1] / "data" / "sign_vectors.json").read_text())["vectors"]
 LOCAL_VECTORS = [v for v in VECTORS if urlsplit(v["input"]["url"]).netloc == "127.0.0.1:8080"]

@@ -11,7 +11,7 @@ import pytest
 from tui.emulator import Emulator
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 
 def _list(api: EmuClient) -> httpx.Response:

@@ -10,7 +10,7 @@ import httpx
 from tui.emulator import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT_ID, DEMO_USER, Emulator, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 
 def _password_body(password: str = DEMO_PASSWORD, scope: dict[str, Any] | None = None) -> dict[str, Any]:

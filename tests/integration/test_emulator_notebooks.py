@@ -10,7 +10,7 @@ from tui.core.models import FAMILY_NOTEBOOKS
 from tui.emulator import Emulator, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 HOUR_MS = 3_600_000
 

@@ -9,7 +9,7 @@ import pytest
 from tui.emulator import Emulator, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 
 def _by_status(api: EmuClient, status: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualCloc
 from tui.service import InstanceService, row_key
 
 
-def profile_for(emu: Emulator, name: str = "p", **kw: object) -> Profile:
+def profile_for(emu: Emulator, name: str = "p", **kw: Any) -> Profile:
     base = Profile(
         name=name,
         project_id=DEMO_PROJECT_ID,
@@ -25,7 +26,7 @@ def profile_for(emu: Emulator, name: str = "p", **kw: object) -> Profile:
         ak=DEMO_AK,
         sk=Secret(DEMO_SK),
     )
-    return replace(base, **kw)  # type: ignore[arg-type]
+    return replace(base, **kw)
 
 
 @pytest.fixture

@@ -225,6 +225,7 @@ def test_the_client_verifies_unless_told_otherwise(certs: dict[str, Any]) -> Non
         profile("https://h.example", insecure=True),
     ):
         client = build_client(p)
+        # httpx exposes the context only on its private pool; what is checked is what httpx will use
         calls.append(client._session._http._transport._pool._ssl_context)  # type: ignore[attr-defined]
     default, bundle, insecure = calls
     assert default.verify_mode is ssl.CERT_REQUIRED and default.check_hostname

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from uihelpers import THEME, MakeApp, Messages, emulator_profile
 
+from tests.ui.uihelpers import THEME, MakeApp, Messages, emulator_profile
 from tui.config.model import Config, Profile, UiSettings
 from tui.emulator import Emulator, ManualClock
 from tui.ui.app import ModelArtsApp

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 from textual.pilot import Pilot
-from uihelpers import settle as first_poll  # wait for the first refresh to be on screen
 
+from tests.ui.uihelpers import settle as first_poll  # wait for the first refresh to be on screen
 from tui.config.model import Config, Profile, UiSettings
 from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualClock

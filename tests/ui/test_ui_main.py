@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.notifications import Notify
 from textual.widgets import Button, Input
-from uihelpers import (
+
+from tests.ui.uihelpers import (
     MakeApp,
     Messages,
     actions_sent,
@@ -17,7 +20,6 @@ from uihelpers import (
     settle,
     table_of,
 )
-
 from tui.emulator import Emulator, ManualClock
 from tui.ui.messages import ActionRequested, ActionsFinished, CallRecorded, InstancesRefreshed
 from tui.ui.screens.confirm import ConfirmModal
@@ -369,7 +371,6 @@ async def test_auto_stop_warning_is_marked_and_notified_once(
 
 
 async def test_prolong_asks_for_hours_and_renews_the_lease(make_app: MakeApp, emulator: Emulator) -> None:
-    from tests.ui.conftest import emulator_profile
     from tui.ui.screens.prolong import ProlongModal
 
     app = make_app([emulator_profile(emulator, api="notebooks")])
@@ -408,7 +409,7 @@ async def test_prolong_on_v1_or_stopped_rows_is_refused(make_app: MakeApp, emula
 
 @pytest.mark.parametrize("low_bandwidth", [False, True])
 async def test_calls_go_to_the_rotating_log_file_without_secrets(
-    make_app: MakeApp, tmp_path, low_bandwidth: bool
+    make_app: MakeApp, tmp_path: Path, low_bandwidth: bool
 ) -> None:
     from tui.emulator import DEMO_SK
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import Input, Label, Static
-from uihelpers import MakeApp, log_text, settle, table_of
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input, Label, OptionList, Static
 
+from tests.ui.uihelpers import MakeApp, log_text, settle, table_of
 from tui.config.store import load_config
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator
 from tui.ui.screens.settings import SettingsScreen
@@ -14,7 +17,7 @@ from tui.ui.screens.settings import SettingsScreen
 SIZE = (80, 24)
 
 
-async def _type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+async def _type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
     """Focus the field and put ``text`` in it (as a paste would: one Changed message)."""
     field = pilot.app.screen.query_one(selector, Input)
     field.focus()
@@ -22,7 +25,7 @@ async def _type_into(pilot, selector: str, text: str) -> None:  # type: ignore[n
     await pilot.pause()
 
 
-def _error(app, name: str) -> str:  # type: ignore[no-untyped-def]
+def _error(app: App[Any], name: str) -> str:
     label = app.screen.query_one(f"#e-{name}", Label)
     return str(label.render()) if label.has_class("-shown") else ""
 
@@ -46,7 +49,7 @@ async def test_first_run_lands_on_settings_and_a_filled_profile_goes_live(
         assert _error(app, "ak") == "" and _error(app, "sk") == ""
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is app.main_screen
+        assert app.main_screen.is_active
         assert not app.main_screen.paused
         assert table_of(app).row_count == 12
     saved = load_config(config_file)
@@ -67,7 +70,7 @@ async def test_save_round_trips_to_disk_and_the_table_follows(make_app: MakeApp,
         await _type_into(pilot, "#f-name", "lab")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is app.main_screen
+        assert app.main_screen.is_active
         keys = [r.key.value or "" for r in table_of(app).ordered_rows]
         assert len(keys) == 12 and all(k.startswith("lab/") for k in keys)
         assert "lab · 12 instances" in app.main_screen.status_bar.text
@@ -94,7 +97,7 @@ async def test_invalid_fields_are_explained_inline_and_block_save(
         assert "not saved" in str(app.screen.query_one("#settings-result", Static).render())
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is app.main_screen
+        assert app.main_screen.is_active
     assert not config_file.exists()
 
 
@@ -107,7 +110,7 @@ async def test_cancel_discards_edits(make_app: MakeApp, config_file: Path) -> No
         await _type_into(pilot, "#f-name", "changed")
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is app.main_screen
+        assert app.main_screen.is_active
         assert not app.main_screen.paused
         assert [p.name for p in app.config.profiles] == ["demo"]
     assert not config_file.exists()
@@ -165,17 +168,17 @@ async def test_add_and_delete_profiles(make_app: MakeApp, config_file: Path) -> 
         await pilot.pause()
         screen = app.screen
         assert screen.query_one("#f-name", Input).value == "default"
-        assert screen.query_one("#profile-list").option_count == 2  # type: ignore[attr-defined]
+        assert screen.query_one("#profile-list", OptionList).option_count == 2
         await pilot.press("ctrl+s")  # the new profile has no credentials: refused
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
         screen.query_one("#profile-list").focus()
         await pilot.press("delete")
         await pilot.pause()
-        assert screen.query_one("#profile-list").option_count == 1  # type: ignore[attr-defined]
+        assert screen.query_one("#profile-list", OptionList).option_count == 1
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is app.main_screen
+        assert app.main_screen.is_active
     assert [p.name for p in load_config(config_file).profiles] == ["demo"]
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scenarios import SCENARIOS, build
 from textual.pilot import Pilot
 
+from tests.ui.scenarios import SCENARIOS, build
 from tui.emulator import Emulator, ManualClock
 
 

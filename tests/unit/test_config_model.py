@@ -79,7 +79,7 @@ def test_an_unset_variable_without_fallback_names_the_variable() -> None:
 
 
 def test_plain_strings_given_for_credentials_become_secrets() -> None:
-    p = Profile("p", sk=SECRET, password=SECRET)  # type: ignore[arg-type]
+    p = Profile("p", sk=SECRET, password=SECRET)  # type: ignore[arg-type]  # plain str on purpose
     assert isinstance(p.sk, Secret) and p.sk.reveal() == SECRET
     assert SECRET not in repr(p)
 
@@ -175,10 +175,10 @@ def test_alias_for() -> None:
 
 
 def test_values_are_frozen_and_edited_with_replace() -> None:
-    p = Profile("p", instances=[InstanceRef("DE-1111aaaa")])  # type: ignore[arg-type]
+    p = Profile("p", instances=[InstanceRef("DE-1111aaaa")])  # type: ignore[arg-type]  # a list on purpose
     assert p.instances == (InstanceRef("DE-1111aaaa"),)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        p.name = "q"  # type: ignore[misc]
+        p.name = "q"  # type: ignore[misc]  # assigning a frozen field is the point
     assert dataclasses.replace(p, read_only=True).read_only
     assert hash(UiSettings()) == hash(UiSettings(keys={"start": "S"}))
 

@@ -23,13 +23,19 @@ def _store(clock: ManualClock, transition: float = 3.0) -> InstanceStore:
     return InstanceStore(clock, transition)
 
 
+def _status(store: InstanceStore, instance_id: str) -> str:
+    record = store.get(instance_id)
+    assert record is not None, f"{instance_id} is not in the store"
+    return record.status
+
+
 def test_start_completes_exactly_after_the_transition_time() -> None:
     clock = ManualClock()
     store = _store(clock)
     instance_id = store.add("a", "STOPPED", auto_stop_s=3600)
     store.action(instance_id, "start", clock())
     clock.advance(2.999)
-    assert store.get(instance_id).status == "STARTING"  # type: ignore[union-attr]
+    assert _status(store, instance_id) == "STARTING"
     clock.advance(0.001)
     record = store.get(instance_id)
     assert record is not None and record.status == "RUNNING"
@@ -52,13 +58,13 @@ def test_creating_runs_or_fails_and_zero_transition_is_immediate() -> None:
     clock = ManualClock()
     store = _store(clock, transition=0)
     instance_id = store.add("a", "CREATING")
-    assert store.get(instance_id).status == "RUNNING"  # type: ignore[union-attr]
+    assert _status(store, instance_id) == "RUNNING"
     failing = store.add("b", "STOPPED", fail_start=True)
     store.action(failing, "start", clock())
-    assert store.get(failing).status == "START_FAILED"  # type: ignore[union-attr]
+    assert _status(store, failing) == "START_FAILED"
     store.set_fail_start(failing, False)
     store.action(failing, "start", clock())
-    assert store.get(failing).status == "RUNNING"  # type: ignore[union-attr]
+    assert _status(store, failing) == "RUNNING"
 
 
 def test_ids_in_both_forms_and_family_of_the_returned_id() -> None:
