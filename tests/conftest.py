@@ -1,5 +1,5 @@
-"""Shared fixtures: no proxy from the environment, a sleep that returns at once, a ManualClock, an emulator
-config on it, the running emulator, a signing client."""
+"""Shared fixtures: Hypothesis off the wall clock, no proxy from the environment, a sleep that returns at
+once, a ManualClock, an emulator config on it, the running emulator, a signing client."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tui.api.signer import format_sdk_date, sign_full
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorConfig, ManualClock
+
+# Hypothesis judges nothing by the wall clock: on a loaded machine a slow example or a slow draw is
+# not a failure (no deadline, no too_slow health check). Explicit @settings still inherit this.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 

@@ -30,10 +30,16 @@ def profile_for(emu: Emulator, name: str = "p", **kw: Any) -> Profile:
 
 
 @pytest.fixture
-async def service(emulator: Emulator, clock: ManualClock) -> AsyncIterator[InstanceService]:
-    calls: list[ApiCall] = []
+def calls() -> list[ApiCall]:
+    """Every ApiCall the service's clients recorded (its on_call sink)."""
+    return []
+
+
+@pytest.fixture
+async def service(
+    emulator: Emulator, clock: ManualClock, calls: list[ApiCall]
+) -> AsyncIterator[InstanceService]:
     svc = InstanceService([profile_for(emulator)], on_call=calls.append, clock=clock)
-    svc.calls = calls  # type: ignore[attr-defined]
     yield svc
     await svc.aclose()
 
@@ -76,38 +82,43 @@ async def test_disappeared_instance_is_kept_as_gone(service: InstanceService, em
 
 
 async def test_failed_refresh_keeps_rows_and_marks_profile(
-    service: InstanceService, emulator: Emulator
+    service: InstanceService, emulator: Emulator, calls: list[ApiCall]
 ) -> None:
     await service.refresh()
-    before = dict(service.rows)
+    before, recorded = dict(service.rows), len(calls)
     emulator.faults.fail_rate = 1.0
     result = await service.refresh()
     emulator.faults.fail_rate = 0.0
     assert dict(service.rows) == before
     (status,) = result.profiles
     assert not status.ok and status.error is not None and status.last_ok_at is not None
+    failed = calls[recorded:]
+    assert failed and all(c.method == "GET" and c.status is not None and c.status >= 500 for c in failed)
 
 
 async def test_start_then_transition_to_running(
-    service: InstanceService, emulator: Emulator, clock: ManualClock
+    service: InstanceService, emulator: Emulator, clock: ManualClock, calls: list[ApiCall]
 ) -> None:
     await service.refresh()
     key = _key_in(service, "STOPPED")
     (outcome,) = await service.start([key])
     assert outcome.ok and service.rows[key].instance.phase is Phase.STARTING
+    assert [(c.path.endswith("/action"), c.status) for c in calls if c.method == "POST"] == [(True, 200)]
     clock.advance(emulator.config.transition_seconds + 1)
     await service.refresh()
     assert service.rows[key].instance.status == "RUNNING"
 
 
-async def test_local_refusals_send_nothing(service: InstanceService, emulator: Emulator) -> None:
+async def test_local_refusals_send_nothing(
+    service: InstanceService, emulator: Emulator, calls: list[ApiCall]
+) -> None:
     await service.refresh()
     running, stopped = _key_in(service, "RUNNING"), _key_in(service, "STOPPED")
-    sent = len(emulator.requests)
+    sent, recorded = len(emulator.requests), len(calls)
     start, stop = await service.start([running]), await service.stop([stopped])
     assert start[0].skipped and "already RUNNING" in start[0].message
     assert stop[0].skipped and "not RUNNING" in stop[0].message
-    assert len(emulator.requests) == sent
+    assert len(emulator.requests) == sent and len(calls) == recorded
 
 
 async def test_read_only_profile_refuses(emulator: Emulator, clock: ManualClock) -> None:

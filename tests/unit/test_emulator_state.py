@@ -13,7 +13,7 @@ import pytest
 
 from tui.core.models import FAMILY_NOTEBOOKS
 from tui.emulator import Emulator, EmulatorConfig, ManualClock
-from tui.emulator.state import InstanceStore, check_action, nb_status, v1_status
+from tui.emulator.state import Conflict, InstanceStore, check_action, nb_status, v1_status
 from tui.emulator.views import nb_view, v1_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,10 +89,16 @@ def test_status_names_map_between_families() -> None:
 def test_delete_rules() -> None:
     check_action("STOPPED", "delete")
     check_action("START_FAILED", "delete")
-    for status in ("RUNNING", "STARTING", "STOPPING", "CREATING"):
-        with pytest.raises(Exception) as caught:
+    refusals = {
+        "RUNNING": "ModelArts.6304",
+        "STARTING": "ModelArts.6306",
+        "STOPPING": "ModelArts.6308",
+        "CREATING": "ModelArts.6357",
+    }
+    for status, code in refusals.items():
+        with pytest.raises(Conflict) as caught:
             check_action(status, "delete")
-        assert getattr(caught.value, "code", "").startswith("ModelArts.63")
+        assert caught.value.code == code, status
 
 
 def _digest(seed: int, start: float = 1_750_000_000.0) -> str:
