@@ -54,20 +54,30 @@ async def _one_call(status: int, body: bytes, headers: dict[str, str] | None = N
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "headers"),
+    ("status", "body", "headers", "reason"),
     [
-        (200, b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>login</body></html>", None),
-        (200, b'{"instances": [{"id": "DE-7d558ef8-c73d-11ea-964c-02', None),
-        (302, b"", {"Location": "https://login.example/sso"}),
+        (
+            200,
+            b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>login</body></html>",
+            None,
+            "answer is not JSON",
+        ),
+        (200, b'{"instances": [{"id": "DE-7d558ef8-c73d-11ea-964c-02', None, "answer is not JSON"),
+        (
+            302,
+            b"",
+            {"Location": "https://login.example/sso"},
+            "unexpected redirect (HTTP 302) to https://login.example/sso",
+        ),
     ],
     ids=["login-page", "cut-off-json", "redirect"],
 )
 async def test_an_unreadable_success_is_a_failed_call_record(
-    status: int, body: bytes, headers: dict[str, str] | None
+    status: int, body: bytes, headers: dict[str, str] | None, reason: str
 ) -> None:
     call, state = await _one_call(status, body, headers)
     assert call.status == status and call.unreadable and not call.ok
-    assert call.message and ("not JSON" in call.message or "redirect" in call.message)
+    assert call.message is not None and call.message.startswith(reason), call.message
     assert explain_call(call) == UNREADABLE
     assert isinstance(state.error, ResponseError) and state.error.meaning and state.error.hint
 

@@ -192,5 +192,5 @@ def test_any_bytes_load_or_fail_with_the_path(raw: bytes) -> None:
             load_config(path)
         except ConfigError as error:
             assert error.path == str(path)
-            assert error.line is None or error.line >= 1
+            assert error.line is None or 1 <= error.line <= raw.count(b"\n") + 1, error
         assert path.read_bytes() == raw

@@ -257,7 +257,17 @@ async def test_no_record_or_message_carries_a_secret(emulator: Emulator, clock: 
                         error.hint,
                         getattr(error, "detail", ""),
                     ]
-    assert len(calls) >= 20 and any(c.status == 401 for c in calls)
+    # 5 credentials reach ModelArts (3 good, 2 refused) x 4 calls; IAM asked once (right) and 4 times (wrong)
+    assert len(calls) == 25
+    assert {(c.method, c.status, c.error_code) for c in calls} == {
+        ("GET", 200, None),
+        ("GET", 400, "ModelArts.6309"),
+        ("GET", 401, "APIGW.0301"),
+        ("POST", 201, None),
+        ("POST", 400, "ModelArts.6305"),
+        ("POST", 401, "APIGW.0301"),
+        ("POST", 401, None),
+    }
     blob = "\n".join(texts) + repr(calls)
     for secret in SECRETS:
         assert secret not in blob

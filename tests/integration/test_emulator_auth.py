@@ -166,8 +166,11 @@ def test_the_official_sdk_header_sets_are_accepted(emu_api: EmuClient, vector: d
     assert response.status_code != 401, response.text
     if "de_type=Notebook" in parts.query:
         assert response.status_code == 200
-    else:  # auth passed; then de_type is missing (0101) or the vector's instance does not exist (6309)
-        assert response.json()["error_code"] in {"ModelArts.6309", "ModelArts.0101"}
+    else:  # auth passed; a list without de_type or an action without a body is 0101, else no such instance
+        listing = parts.path.rstrip("/").endswith("/demanager/instances")
+        bodiless_action = spec["method"] == "POST" and not body
+        expected = "ModelArts.0101" if listing or bodiless_action else "ModelArts.6309"
+        assert response.json()["error_code"] == expected
 
 
 def test_sdk_style_start_with_spaced_json_body(emu_api: EmuClient, emulator: Emulator) -> None:

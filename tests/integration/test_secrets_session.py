@@ -225,7 +225,8 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
         )
         outcomes = [*await svc.start([stopped]), *await svc.stop([running])]
         emulator.faults.throttle_next, emulator.faults.retry_after_s = 1, 2
-        outcomes += await svc.start([stopped])  # refused locally or 6306: either way, text to scan
+        outcomes += await svc.start([stopped])  # still STARTING here: refused locally, nothing sent
+        assert outcomes[-1].skipped, outcomes[-1]
         emulator.faults.garbage_next = 4
         result_garbage = await svc.refresh()
         emulator.faults.throttle_next = 8

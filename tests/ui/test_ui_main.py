@@ -9,7 +9,7 @@ from textual.notifications import Notify
 from textual.widgets import Button, Input
 
 from tests.ui.uihelpers import (
-    THEME,
+    NO_TIMER_POLLS,
     MakeApp,
     Messages,
     actions_sent,
@@ -30,8 +30,7 @@ SIZE = (80, 24)
 
 
 async def test_first_poll_fills_the_table(make_app: MakeApp, messages: Messages) -> None:
-    # Polls tick on the real clock: on a loaded machine a 2 s fast poll could add a second refresh.
-    app = make_app(ui=UiSettings(theme=THEME, poll_interval_s=3600, fast_poll_interval_s=3600))
+    app = make_app(ui=NO_TIMER_POLLS)
     async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         await settle(pilot)
         assert len(messages.of(InstancesRefreshed)) == 1
@@ -589,11 +588,11 @@ async def test_an_updated_cell_repaints_alone_and_the_cursor_and_marks_stay(make
 async def test_a_poll_that_changed_nothing_leaves_no_panel_line(
     make_app: MakeApp, emulator: Emulator
 ) -> None:
-    app = make_app()
+    app = make_app(ui=NO_TIMER_POLLS)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shown = log_text(app).count("GET ")
-        assert shown >= 1  # the first poll filled the table: its call shows
+        assert shown == 1  # the first poll filled the table: its one list call shows
         await pilot.press("r")
         await settle(pilot)
         assert log_text(app).count("GET ") == shown  # the same snapshot again: no new line
@@ -684,4 +683,4 @@ async def test_refused_credentials_pause_the_profile_until_r(make_app: MakeApp, 
         assert "stopped:" in log_text(app)
         await pilot.press("r")  # the user asks: one more try
         await settle(pilot)
-        assert len(emulator.requests) > sent
+        assert len(emulator.requests) == sent + 1

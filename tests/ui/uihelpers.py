@@ -8,7 +8,7 @@ from typing import Any
 from textual.message import Message
 from textual.pilot import Pilot
 
-from tui.config.model import Profile
+from tui.config.model import Profile, UiSettings
 from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator
 from tui.ui.app import ModelArtsApp
@@ -16,6 +16,9 @@ from tui.ui.widgets.instance_table import InstanceTable
 from tui.ui.widgets.log_panel import LogPanel
 
 THEME = "textual-dark"
+# Timer polls tick on the real clock: on a loaded machine a 2 s fast poll can add a refresh the test
+# did not ask for. Tests that count refreshes or calls use these settings and refresh by hand.
+NO_TIMER_POLLS = UiSettings(theme=THEME, poll_interval_s=3600, fast_poll_interval_s=3600)
 MakeApp = Callable[..., ModelArtsApp]
 
 
