@@ -143,10 +143,14 @@ class Rig:
         original_action = store.action
 
         def recorded(
-            instance_id: str, action: str, now: float, lease_s: float | None = None
+            instance_id: str,
+            action: str,
+            now: float,
+            lease_s: float | None = None,
+            failure: tuple[str, str] | None = None,
         ) -> tuple[str, str]:
             try:
-                result = original_action(instance_id, action, now, lease_s)
+                result = original_action(instance_id, action, now, lease_s, failure)
             except Exception:
                 with self._lock:
                     self.performed.append((uid_of(instance_id), action, False))

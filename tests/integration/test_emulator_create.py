@@ -10,7 +10,7 @@ import pytest
 from tui.emulator import Emulator, EmulatorConfig, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 PYTORCH = "278e88d1-5b71-4766-8502-b3ba72e824d9"
 CPU_ONLY = "e1a07296-22a8-4f05-8bc8-e936c8e54090"

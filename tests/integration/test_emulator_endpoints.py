@@ -18,7 +18,7 @@ from tui.emulator import DEMO_PROJECT_ID, DEMO_TOKEN, Emulator, EmulatorConfig, 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 ROOT = Path(__file__).resolve().parents[2]
 SSH_KEYS = {"service", "dev_service", "uri", "key_pair_names", "allowed_access_ips"}
@@ -135,7 +135,7 @@ def test_the_command_line_takes_ssh_and_key_pair() -> None:
         body = httpx.get(
             f"{url}/v1/{DEMO_PROJECT_ID}/notebooks?limit=50", headers={"X-Auth-Token": DEMO_TOKEN}, timeout=5
         ).json()
-        endpoints = [_ssh(n) for n in body["data"] if _ssh(n) is not None]
+        endpoints = [e for e in map(_ssh, body["data"]) if e is not None]
         assert endpoints and {(e["uri"], tuple(e["key_pair_names"])) for e in endpoints} == {
             ("10.0.0.5:2022", ("team-key",))
         }

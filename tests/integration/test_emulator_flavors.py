@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from tui.emulator import Emulator, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 FLAVOR_KEYS = {"id", "name", "arch", "category", "description", "feature", "free", "vcpus", "memory"} | {
     "sold_out",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from tui.emulator import Emulator, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 IMAGE_KEYS = {"id", "name", "tag", "arch", "dev_services", "resource_categories", "swr_path", "status"} | {
     "visibility",

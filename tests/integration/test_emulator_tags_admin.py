@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tui.emulator import Emulator, EmulatorConfig, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 
 def _error(response: Any) -> tuple[int, str]:

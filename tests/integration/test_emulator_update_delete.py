@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from tui.emulator import Emulator, ManualClock
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 TENSORFLOW = "5c3a9b0e-7d41-4f6a-9b2e-0c8d1e6f4a17"
 MINDSPORE_ARM = "9e1f4c2a-3b6d-4e8f-a1c5-7d2b0e9f3c64"
