@@ -178,8 +178,10 @@ def _no_secret_values(value: Any) -> None:
     """scrub() left no credential-named field with its value."""
     if isinstance(value, dict):
         for key, inner in value.items():
-            if is_secret_key(str(key)) or key == "credential":
-                assert inner in (MASK, None, "") or not inner, (key, inner)
+            if key == "credential":  # masked when it holds anything
+                assert inner == MASK or not inner, (key, inner)
+            elif is_secret_key(str(key)):  # masked unless absent (None) or empty ("")
+                assert inner == MASK or inner is None or inner == "", (key, inner)
             else:
                 _no_secret_values(inner)
     elif isinstance(value, list):
