@@ -7,6 +7,8 @@ instance's transition and the deadline are exact and no test waits in real time.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 
 from tui.cli.exits import Exit
@@ -17,7 +19,7 @@ from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualCloc
 from tui.service import InstanceService, row_key
 
 
-def _service(emu: Emulator, clock: ManualClock) -> InstanceService:
+def _service(emu: Emulator, clock: ManualClock, sleep: Callable[[float], Awaitable[None]]) -> InstanceService:
     profile = Profile(
         name="p",
         project_id=DEMO_PROJECT_ID,
@@ -27,19 +29,18 @@ def _service(emu: Emulator, clock: ManualClock) -> InstanceService:
         ak=DEMO_AK,
         sk=Secret(DEMO_SK),
     )
-
-    async def no_sleep(_: float) -> None:  # the client's own retry backoff
-        return None
-
-    return InstanceService([profile], clock=clock, sleep=no_sleep)
+    return InstanceService([profile], clock=clock, sleep=sleep)  # the client's own retry backoff
 
 
 async def test_failed_polls_are_logged_and_the_wait_goes_on_to_running(
-    emulator: Emulator, clock: ManualClock, capsys: pytest.CaptureFixture[str]
+    emulator: Emulator,
+    clock: ManualClock,
+    capsys: pytest.CaptureFixture[str],
+    no_sleep: Callable[[float], Awaitable[None]],
 ) -> None:
     instance_id = emulator.store.add("flaky-start", status="STOPPED")
     key = row_key("p", instance_id)
-    service = _service(emulator, clock)
+    service = _service(emulator, clock, no_sleep)
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -69,11 +70,14 @@ async def test_failed_polls_are_logged_and_the_wait_goes_on_to_running(
 
 
 async def test_polls_that_keep_failing_end_at_the_deadline_each_one_logged(
-    emulator: Emulator, clock: ManualClock, capsys: pytest.CaptureFixture[str]
+    emulator: Emulator,
+    clock: ManualClock,
+    capsys: pytest.CaptureFixture[str],
+    no_sleep: Callable[[float], Awaitable[None]],
 ) -> None:
     instance_id = emulator.store.add("dark-box", status="STOPPED")
     key = row_key("p", instance_id)
-    service = _service(emulator, clock)
+    service = _service(emulator, clock, no_sleep)
 
     async def sleep(seconds: float) -> None:
         clock.advance(seconds)

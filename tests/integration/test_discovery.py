@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import pytest
@@ -25,10 +26,6 @@ from tui.emulator import (
 from tui.service.onboarding import add_profiles, discover, modelarts_cloud, project_profile
 
 
-async def no_sleep(_: float) -> None:
-    return None
-
-
 def _aksk(emu: Emulator, **kw: object) -> Profile:
     fields: dict[str, object] = {
         "ak": DEMO_AK,
@@ -40,7 +37,7 @@ def _aksk(emu: Emulator, **kw: object) -> Profile:
 
 
 async def test_one_aksk_lists_the_projects_signed_and_gets_a_working_profile(
-    emulator: Emulator, clock: ManualClock
+    emulator: Emulator, clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
 ) -> None:
     calls: list[ApiCall] = []
     found = await discover(_aksk(emulator), on_call=calls.append, sleep=no_sleep, clock=clock)
@@ -66,7 +63,7 @@ async def test_one_aksk_lists_the_projects_signed_and_gets_a_working_profile(
 
 
 async def test_a_password_profile_lists_its_projects_with_a_token(
-    emulator: Emulator, clock: ManualClock
+    emulator: Emulator, clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
 ) -> None:
     calls: list[ApiCall] = []
     source = Profile(
@@ -98,7 +95,9 @@ async def test_a_password_profile_lists_its_projects_with_a_token(
     assert DEMO_PASSWORD not in repr(calls)
 
 
-async def test_the_profile_gets_the_family_that_answers(emulator: Emulator, clock: ManualClock) -> None:
+async def test_the_profile_gets_the_family_that_answers(
+    emulator: Emulator, clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
+) -> None:
     def on_call(call: ApiCall) -> None:
         if call.path.startswith("/v3/projects"):  # from now on the v1 list is refused 4 times (1 + 3 retries)
             emulator.faults.throttle_next = 4
@@ -109,7 +108,7 @@ async def test_the_profile_gets_the_family_that_answers(emulator: Emulator, cloc
 
 
 async def test_a_project_no_family_answers_for_is_skipped_with_both_reasons(
-    emulator: Emulator, clock: ManualClock
+    emulator: Emulator, clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
 ) -> None:
     def on_call(call: ApiCall) -> None:
         if call.path.startswith("/v3/projects"):
@@ -130,7 +129,9 @@ async def test_a_project_no_family_answers_for_is_skipped_with_both_reasons(
         ("eu-west-0", "no ModelArts endpoint is known for region eu-west-0"),
     ],
 )
-def test_regions_without_modelarts_are_listed_as_skipped(project_name: str, reason: str) -> None:
+def test_regions_without_modelarts_are_listed_as_skipped(
+    project_name: str, reason: str, no_sleep: Callable[[float], Awaitable[None]]
+) -> None:
     with Emulator(EmulatorConfig(project_name=project_name, instances=1)) as emu:
         import asyncio
 
@@ -140,7 +141,9 @@ def test_regions_without_modelarts_are_listed_as_skipped(project_name: str, reas
     ]
 
 
-async def test_a_huawei_region_gets_a_huawei_profile_through_the_same_override() -> None:
+async def test_a_huawei_region_gets_a_huawei_profile_through_the_same_override(
+    no_sleep: Callable[[float], Awaitable[None]],
+) -> None:
     with Emulator(EmulatorConfig(project_name="cn-north-4", instances=2)) as emu:
         found = await discover(_aksk(emu), sleep=no_sleep)
         url = emu.url
@@ -153,7 +156,9 @@ async def test_a_huawei_region_gets_a_huawei_profile_through_the_same_override()
     )
 
 
-async def test_a_refused_credential_is_an_error_naming_iam(emulator: Emulator, clock: ManualClock) -> None:
+async def test_a_refused_credential_is_an_error_naming_iam(
+    emulator: Emulator, clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
+) -> None:
     with pytest.raises(AuthError) as caught:
         await discover(_aksk(emulator, sk=Secret("WrongSkDiscovery-0001")), sleep=no_sleep, clock=clock)
     assert caught.value.endpoint.endswith("/v3/projects") and caught.value.status == 401
