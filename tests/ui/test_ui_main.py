@@ -292,7 +292,7 @@ async def test_two_profiles_get_a_profile_column_and_can_be_switched(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"switch profile: prod")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette searches in a worker
         await pilot.press("enter")
         await pilot.pause()
         assert table.scope == "prod"
@@ -450,7 +450,7 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(make_app: Ma
         # A paste or a fast typist: every key is queued before the first one is handled.
         for key, char in [("slash", "/"), ("g", "g"), ("p", "p"), ("u", "u"), ("slash", "/"), ("x", "x")]:
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert app.main_screen.query_one("#filter-input", Input).value == "gpu/x"
         assert table_of(app).row_count == 0
 
@@ -620,7 +620,7 @@ async def test_an_action_in_flight_shows_on_its_row_and_polls_never_pile_up(
         put_cursor(app, key)
         emulator.faults.latency_ms = 400
         await pilot.press("s")
-        await pilot.pause(0.1)
+        await pilot.pause()
         assert cell(app, key, "status") == "◐ starting…"
         lists = _lists(emulator)
         screen._start_refresh()
