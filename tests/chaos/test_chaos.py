@@ -256,7 +256,7 @@ def _pick(rng: random.Random, svc: InstanceService, verb: str, taken: set[str], 
     by_uid: dict[str, str] = {}
     for k, r in sorted(svc.rows.items()):
         uid = uid_of(r.instance.id)
-        if r.instance.phase is wanted and svc.check_action(k, verb) is None and uid not in taken:
+        if r.instance.phase is wanted and svc.refusal(k, verb) is None and uid not in taken:
             by_uid.setdefault(uid, k)
     chosen = rng.sample(sorted(by_uid.values()), min(most, len(by_uid)))
     taken.update(uid_of(k.split("/", 1)[1]) for k in chosen)

@@ -78,7 +78,7 @@ async def test_disappeared_instance_is_kept_as_gone(service: InstanceService, em
     result = await service.refresh()
     gone = [r for r in result.rows if r.gone]
     assert [r.key for r in gone] == [key]
-    assert service.check_action(key, "start") is not None
+    assert service.refusal(key, "start") is not None
 
 
 async def test_failed_refresh_keeps_rows_and_marks_profile(

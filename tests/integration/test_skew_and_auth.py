@@ -211,7 +211,7 @@ async def test_three_signature_failures_pause_the_profile_until_a_manual_refresh
         assert svc.rows, "the rows are kept (stale), not dropped"
         (outcome,) = await svc.start([key])
         assert outcome.skipped and outcome.error is paused and "stopped" in outcome.message
-        assert svc.check_action(key, "start") == paused.message
+        assert svc.refusal(key, "start") == paused.message
         with pytest.raises(AuthPausedError):
             await svc.details(key)
         assert _sent(emulator) == 1 + AUTH_PAUSE_AFTER

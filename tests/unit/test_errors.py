@@ -356,7 +356,7 @@ async def test_start_throttled_waits_and_sends_again() -> None:
 
 async def test_start_throttled_too_often_gives_up() -> None:
     answers: list[httpx.Response | Exception] = [gw_error(429, "APIGW.0308", "slow")] * 4
-    h = Harness(_action_server(answers, ["STOPPED"]), max_retries=3)
+    h = Harness(_action_server(answers, ["STOPPED"]), action_sends=4)
     async with h.client:
         with pytest.raises(ThrottledError):
             await h.client.start(IID)

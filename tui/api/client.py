@@ -12,6 +12,8 @@ request produces one redacted ``ApiCall`` through ``on_call`` (see ``api.transpo
 Actions are never retried blindly: when a start or stop meets a 429, a 5xx, a timeout or a
 dropped connection, the instance is read again; if it already moved towards the target, that
 is success; only a 429 (the gateway did not pass the request on) is sent again, after the wait.
+This is the one retry budget of an action: ``Limits.action_sends`` POSTs in all (the service
+does not retry on top).
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ from tui.api import constants as c
 from tui.api.auth import IamPasswordAuth
 from tui.api.client_notebooks import NotebooksApi, as_action_result
 from tui.api.client_v1 import V1Api
-from tui.api.transport import CallSink, Clock, HttpSession, Sleep, backoff_delay
+from tui.api.retry import backoff_delay
+from tui.api.runtime import Runtime
+from tui.api.transport import CallSink, HttpSession
+from tui.core.actions import action_named
 from tui.core.errors import (
     ConnectionDroppedError,
     ModelArtsError,
@@ -37,7 +42,7 @@ from tui.core.errors import (
     ThrottledError,
     ValidationError,
 )
-from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1, ActionResult, Instance, Lease, Phase
+from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1, ActionResult, Instance, Lease
 
 _PROJECT_ID_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _DESCRIPTION_FORBIDDEN = set("&<>\"'/")
@@ -46,10 +51,6 @@ AUTO_STOP_MIN_S = 3600
 AUTO_STOP_MAX_S = 86400
 LEASE_TYPES = ("timing", "idle")
 
-_TARGETS = {
-    "start": frozenset({Phase.STARTING, Phase.RUNNING, Phase.QUEUED}),
-    "stop": frozenset({Phase.STOPPING, Phase.STOPPED}),
-}
 _AMBIGUOUS = (ThrottledError, ServerError, ConnectionDroppedError, RequestTimeoutError, ResponseError)
 """Failures after which an action may or may not have happened: read the instance to know."""
 
@@ -75,14 +76,19 @@ class ModelArtsClient:
         project_id: str,
         auth: httpx.Auth,
         family: str = FAMILY_V1,
-        timeout: float = 10.0,
+        *,
+        runtime: Runtime | None = None,
         on_call: CallSink | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         verify: bool | str = True,
-        max_retries: int = 3,
-        clock: Clock = time.time,
-        sleep: Sleep = asyncio.sleep,
+        **pieces: Any,
     ) -> None:
+        """``pieces`` (timeout, transport, clock, sleep, max_retries, action_sends) change fields of ``runtime``."""
+        if "max_retries" in pieces:
+            pieces["get_retries"] = pieces.pop("max_retries")
+        unknown = set(pieces) - {"timeout", "transport", "clock", "sleep", "get_retries", "action_sends"}
+        if unknown:
+            raise TypeError(f"unexpected arguments {sorted(unknown)}")
+        runtime = (runtime or Runtime()).but(**pieces)
         if family not in (FAMILY_V1, FAMILY_NOTEBOOKS):
             raise ValidationError("family", f"unknown API family {_short(family)} (devenv-v1 or notebooks)")
         project_id = (project_id or "").strip()
@@ -95,19 +101,9 @@ class ModelArtsClient:
         self.family = family
         self.project_id = project_id
         self._auth = auth
-        self._sleep = sleep
-        self._max_retries = max(0, int(max_retries))
-        self._session = HttpSession(
-            endpoint,
-            auth,
-            timeout=timeout,
-            on_call=on_call,
-            transport=transport,
-            verify=verify,
-            max_retries=max_retries,
-            clock=clock,
-            sleep=sleep,
-        )
+        self._sleep = runtime.sleep
+        self._action_sends = max(1, int(runtime.limits.action_sends))
+        self._session = HttpSession(endpoint, auth, runtime, on_call=on_call, verify=verify)
         self._v1 = V1Api(self._session) if family == FAMILY_V1 else None
         self._nb = NotebooksApi(self._session) if family == FAMILY_NOTEBOOKS else None
         self._last_status: dict[str, str] = {}
@@ -254,7 +250,7 @@ class ModelArtsClient:
     ) -> ActionResult:
         await self._ready()
         previous = self._last_status.get(instance_id, "")
-        attempt = 1
+        sent = 1
         wait = self._actions_resume_at - time.monotonic()
         if wait > 0:  # another action was just throttled: a new one joins the wait, not the crowd
             await self._sleep(wait)
@@ -265,11 +261,11 @@ class ModelArtsClient:
                 moved = await self._moved(instance_id, verb)
                 if moved is not None:
                     return ActionResult(instance_id, verb, moved.status, previous)
-                if isinstance(error, ThrottledError) and attempt <= self._max_retries:
-                    delay = backoff_delay(attempt, error)
+                if isinstance(error, ThrottledError) and sent < self._action_sends:
+                    delay = backoff_delay(sent, error)
                     self._actions_resume_at = max(self._actions_resume_at, time.monotonic() + delay)
                     await self._sleep(delay)
-                    attempt += 1
+                    sent += 1
                     continue
                 raise
             if result.current_status:
@@ -282,7 +278,7 @@ class ModelArtsClient:
             instance = await self.get_instance(instance_id)
         except ModelArtsError:
             return None
-        return instance if instance.phase in _TARGETS[verb] else None
+        return instance if instance.phase in action_named(verb).on_its_way else None
 
     # --- changes -----------------------------------------------------------------------------
     async def update(

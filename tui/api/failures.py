@@ -1,5 +1,5 @@
 """How a request failed, in our terms: httpx exceptions to typed errors, unreadable answers,
-Retry-After, backoff, TLS settings, and a paused garbage collector for big bodies."""
+TLS settings, and a paused garbage collector for big bodies (retries: ``tui.api.retry``)."""
 
 from __future__ import annotations
 
@@ -8,33 +8,24 @@ import gc
 import os
 import ssl
 from collections.abc import Iterable, Iterator
-from email.utils import parsedate_to_datetime
 
 import httpx
 
 from tui.api.body import summarize_body
 from tui.api.redact import redact
 from tui.core.errors import (
-    ApiError,
     ConnectError,
     ConnectionDroppedError,
-    ModelArtsError,
     RequestTimeoutError,
-    ResponseError,
-    ThrottledError,
     TLSError,
     TransportError,
     ValidationError,
 )
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn')
 _BLANK = frozenset(b" \t\r\n")
 SIGNATURE_REFUSALS = frozenset({"0301", "0303"})
 """Gateway codes (APIGW./APIG.) of a refused signature: the clock may be why."""
-RETRY_AFTER_CAP_S = 30.0
-BACKOFF_BASE_S = 0.5
-BACKOFF_CAP_S = 8.0
 
 
 def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
@@ -48,22 +39,6 @@ def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
         return ssl.create_default_context(cafile=path)
     except (OSError, ssl.SSLError) as exc:
         raise ValidationError("ca_bundle", f"cannot load CA bundle {verify!r}: {exc}") from None
-
-
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date); None if absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 def unreadable_reason(response: httpx.Response) -> str | None:
@@ -161,19 +136,3 @@ def gc_paused(pause: bool = True) -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-def retryable(error: ModelArtsError) -> bool:
-    """True for what a GET may safely send again: throttling, 502/503/504, a dropped connection."""
-    if isinstance(error, ConnectionDroppedError | ThrottledError):
-        return True
-    status = getattr(error, "status", None)
-    return isinstance(error, ApiError | ResponseError) and status in RETRY_STATUSES
-
-
-def backoff_delay(attempt: int, error: ModelArtsError) -> float:
-    """Seconds before attempt ``attempt + 1``: Retry-After when given (capped), else exponential."""
-    retry_after = getattr(error, "retry_after", None)
-    if isinstance(retry_after, (int, float)):
-        return min(float(retry_after), RETRY_AFTER_CAP_S)
-    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))

@@ -1,5 +1,5 @@
 """One HTTP session for a ModelArtsClient: wire format, call records, error mapping, GET retries
-(the failure pieces without session state live in ``tui.api.failures``).
+(failures without session state: ``tui.api.failures``; what is resent: ``tui.api.retry``).
 
 * The query is the signer's canonical query string, put on the URL as is (never httpx
   ``params=``, which writes a space as ``+``); a JSON body is serialised once, to the bytes that
@@ -16,13 +16,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -36,18 +35,17 @@ from tui.api.constants import H_REQUEST_ID, USER_AGENT
 from tui.api.failures import (
     NO_GC_BYTES,
     SIGNATURE_REFUSALS,
-    backoff_delay,
     endpoint_of,
     gc_paused,
-    parse_retry_after,
     request_of,
-    retryable,
     ssl_verify,
     transport_error,
     unreadable_reason,
 )
 from tui.api.parse import decode_json, parse_error_body, summarize_body
 from tui.api.redact import redact, redact_path
+from tui.api.retry import backoff_delay, parse_retry_after, retryable
+from tui.api.runtime import Clock, Runtime, Sleep
 from tui.api.skew import SKEW_HINT, skew_note
 from tui.core.error_codes import UNKNOWN, describe
 from tui.core.errors import (
@@ -61,8 +59,8 @@ from tui.core.models import ApiCall
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], float]
-Sleep = Callable[[float], Awaitable[object]]
+__all__ = ["Answer", "CallSink", "Clock", "HttpSession", "Sleep"]
+
 CallSink = Callable[[ApiCall], None]
 
 JSON_TYPE = "application/json"
@@ -87,15 +85,13 @@ class HttpSession:
         self,
         endpoint: str,
         auth: httpx.Auth,
+        runtime: Runtime | None = None,
         *,
-        timeout: float = 10.0,
         on_call: CallSink | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         verify: bool | str = True,
-        max_retries: int = 3,
-        clock: Clock = time.time,
-        sleep: Sleep = asyncio.sleep,
     ) -> None:
+        runtime = runtime or Runtime()
+        timeout = runtime.timeout
         base = (endpoint or "").strip().rstrip("/")
         parts = urlsplit(base)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -106,17 +102,17 @@ class HttpSession:
             raise ValidationError("timeout", "must be more than 0 seconds")
         self.base = base
         self.timeout = float(timeout)
-        self.max_retries = max(0, int(max_retries))
+        self.max_retries = max(0, int(runtime.limits.get_retries))
         self._auth = auth
         self._on_call = on_call
-        self._clock = clock
-        self._sleep = sleep
+        self._clock = runtime.clock
+        self._sleep = runtime.sleep
         self.clock_skew_s: float | None = None
         self._timeout = httpx.Timeout(self.timeout)
         self._http = httpx.AsyncClient(
             auth=auth,
             timeout=self._timeout,
-            transport=transport,
+            transport=runtime.transport,
             verify=ssl_verify(verify),
             trust_env=True,
             follow_redirects=False,

@@ -23,7 +23,7 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui.api.constants import (
+from tui.core.domain import (
     CLOUD_LABELS,
     CLOUD_OTC,
     CLOUDS,

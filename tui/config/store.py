@@ -59,9 +59,9 @@ from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tui.api.constants import CLOUD_HUAWEI, CLOUD_OTC, plausible_region
 from tui.config.codec import dump_config, parse_config
 from tui.config.model import AUTH_AKSK, Config, Profile
+from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC, plausible_region
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 

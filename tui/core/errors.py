@@ -48,6 +48,11 @@ class ModelArtsError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def summary(self) -> str:
+        """One line for a status bar or a CLI: the error, then what it means when known."""
+        meaning = f" — {self.meaning}" if self.meaning else ""
+        return f"{self}{meaning}"
+
 
 class ConfigError(ModelArtsError):
     """A config file that does not parse, or holds an unknown key or a mistyped value."""

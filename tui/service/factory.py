@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from tui.api.client import ModelArtsClient
+from tui.api.runtime import Runtime
 from tui.config.model import Profile
 from tui.core.errors import ValidationError
 from tui.core.models import ApiCall
 
 CallSink = Callable[[ApiCall], None]
-Sleep = Callable[[float], Awaitable[object]]
 
 
 def build_auth(profile: Profile, clock: Callable[[], float] = time.time) -> httpx.Auth:
@@ -47,13 +46,7 @@ def build_auth(profile: Profile, clock: Callable[[], float] = time.time) -> http
 
 
 def build_client(
-    profile: Profile,
-    *,
-    on_call: CallSink | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-    clock: Callable[[], float] = time.time,
-    timeout: float = 10.0,
-    sleep: Sleep = asyncio.sleep,
+    profile: Profile, runtime: Runtime | None = None, *, on_call: CallSink | None = None
 ) -> ModelArtsClient:
     """A client for one profile; raises ValidationError when the profile cannot work.
 
@@ -69,17 +62,15 @@ def build_client(
         verify = False
     elif profile.ca_bundle:
         verify = profile.ca_bundle
+    runtime = runtime or Runtime()
     return ModelArtsClient(
         profile.modelarts_url,
         profile.project_id,
-        build_auth(profile, clock),
+        build_auth(profile, runtime.clock),
         family=profile.api,
-        timeout=timeout,
+        runtime=runtime,
         on_call=on_call,
-        transport=transport,
         verify=verify,
-        clock=clock,
-        sleep=sleep,
     )
 
 

@@ -80,3 +80,16 @@ class ActionOutcome:
     message: str
     error: ModelArtsError | None = None
     skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Keys reserved for one action (refused ones already answered): see ``InstanceService.claim``.
+
+    From ``claim`` until the action's method (or ``release``) is done, ``keys`` are in flight: a
+    second press is refused at once with the one "already in flight" text.
+    """
+
+    action: str
+    keys: tuple[str, ...]
+    refused: tuple[ActionOutcome, ...] = ()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
@@ -15,9 +14,10 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tui.config.model import Config
-from tui.config.store import check_permissions
+from tui.config.paths import config_path as default_config_path
+from tui.config.store import check_permissions, load_config
 from tui.core.models import ApiCall
-from tui.service import InstanceService
+from tui.service import InstanceService, Runtime, Transport
 from tui.ui.bindings import APP_BINDINGS, unknown_ids
 from tui.ui.commands import ActionCommands
 from tui.ui.logfile import CallLogFile, open_call_log
@@ -49,35 +49,31 @@ class ModelArtsApp(App[int]):
         self,
         config: Config,
         config_path: Path,
+        service: InstanceService,
         *,
-        service: InstanceService | None = None,
-        clock: Callable[[], float] = time.time,
+        owns_service: bool = False,
+        clock: Callable[[], float] | None = None,
         demo: bool = False,
         low_bandwidth: bool = False,
         first_run: bool = False,
         log_dir: Path | None = None,
         stable_log: bool = False,
-        transport: Any = None,
     ) -> None:
+        """Built by ``make_app``; ``owns_service``: the app closes the service on exit; ``clock``
+        (default: the service's) drives ages, countdowns and log times."""
         super().__init__()
         self.config = config
         """The config as last loaded or saved."""
         self.config_path = config_path
-        self.clock = clock
+        self.service = service
+        self.clock = clock = clock or service.runtime.clock
         self.demo = demo
         self.low_bandwidth = low_bandwidth or config.ui.low_bandwidth
         self.first_run = first_run or not config.profiles
         self.call_log: CallLogFile | None
         self.call_log, self._log_problem = open_call_log(log_dir)
-        self._owns_service = service is None
-        self.service = service or InstanceService(
-            config.profiles,
-            on_call=self.record_call,
-            clock=clock,
-            transport=transport,
-            concurrency=config.ui.bulk_concurrency,
-        )
-        if service is not None and service.on_call is None:
+        self._owns_service = owns_service
+        if service.on_call is None:
             service.on_call = self.record_call
         self._keymap_problems = unknown_ids(config.ui.keys)
         self.user_keymap = {k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems}
@@ -201,36 +197,46 @@ def _enabled(profiles: Iterable[Any]) -> list[Any]:
 
 
 def make_app(
-    config: Config,
-    config_path: Path,
+    config: Config | None = None,
+    config_path: Path | None = None,
     *,
+    runtime: Runtime | None = None,
     service: InstanceService | None = None,
-    clock: Callable[[], float] = time.time,
+    clock: Callable[[], float] | None = None,
+    transport: Transport | None = None,
     demo: bool = False,
     low_bandwidth: bool = False,
-    first_run: bool = False,
+    first_run: bool | None = None,
     log_dir: Path | None = None,
     stable_log: bool = False,
-    transport: Any = None,
 ) -> ModelArtsApp:
-    """The app for ``config``: used by ``modelarts-tui``, ``--demo``, the tests and the screenshots.
+    """The app, set up: used by ``modelarts-tui``, ``--demo``, the tests and the screenshots.
 
-    ``service`` is built from the config when not given (its ``on_call`` feeds the log panel and the
-    log file, and the app closes it on exit). A service passed in is used as it is: its owner closes
-    it; when it has no ``on_call`` yet, the app attaches its log to it.
-    ``clock`` drives ages, countdowns and log times; ``log_dir`` defaults to the XDG state folder;
-    ``stable_log`` hides request ids and latencies in the log panel (snapshots and screenshots);
-    ``transport`` (an httpx transport, passed through untouched) is the tests' network seam.
+    The setup happens here: ``config`` is loaded from ``config_path`` (default: the XDG one or
+    ``$MODELARTS_TUI_CONFIG``) when not given, a ConfigError naming file and line when it does
+    not parse; the service is built on ``runtime`` (clock, sleep, transport, timeout, limits;
+    ``clock`` and ``transport`` change single fields of it) and closed by the app on exit; the
+    first run (settings first) is a config without profiles unless ``first_run`` says otherwise.
+    A ``service`` passed in is used as it is: its owner closes it; when it has no ``on_call`` yet,
+    the app attaches its log to it. ``log_dir`` defaults to the XDG state folder; ``stable_log``
+    hides request ids and latencies in the log panel (snapshots and screenshots).
     """
+    path = config_path if config_path is not None else default_config_path()
+    if config is None:
+        config = load_config(path)
+    owns = service is None
+    if service is None:
+        base = (runtime or Runtime()).but(clock=clock, transport=transport)
+        service = InstanceService(config.profiles, runtime=base.but(concurrency=config.ui.bulk_concurrency))
     return ModelArtsApp(
         config,
-        config_path,
-        service=service,
+        path,
+        service,
+        owns_service=owns,
         clock=clock,
         demo=demo,
         low_bandwidth=low_bandwidth,
-        first_run=first_run,
+        first_run=not config.profiles if first_run is None else first_run,
         log_dir=log_dir,
         stable_log=stable_log,
-        transport=transport,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui.core.actions import ACTIONS
 from tui.core.models import Instance, Phase
 from tui.service.present import WARN_BELOW_S as WARN_BELOW_S
 from tui.service.present import age_text as age_text
@@ -23,7 +24,6 @@ _MARKS = {
     Phase.DELETED: "✗",
     Phase.UNKNOWN: "?",
 }
-_PENDING = {"start": "starting…", "stop": "stopping…", "prolong": "prolonging…"}
 
 
 def status_kind(instance: Instance, *, pending: str | None = None, gone: bool = False) -> str:
@@ -52,7 +52,8 @@ def status_text(instance: Instance, *, pending: str | None = None, gone: bool = 
     if gone:
         return "— gone"
     if pending:
-        return f"◐ {_PENDING.get(pending, pending + '…')}"
+        declared = ACTIONS.get(pending)
+        return f"◐ {declared.pending if declared else pending + '…'}"
     phase = instance.phase
     status = instance.status.upper() or "?"
     if phase.transitional:

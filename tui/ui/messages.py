@@ -6,10 +6,11 @@ never HTTP objects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.message import Message
 
+from tui.core.actions import action_named
 from tui.core.errors import ModelArtsError
 from tui.core.models import ApiCall, Instance
 from tui.service import ActionOutcome, RefreshResult
@@ -32,13 +33,24 @@ class InstancesRefreshed(Message):
 
 
 class ActionRequested(Message):
-    """Run ``action`` (start, stop, prolong) on ``keys``; ``hours`` for prolong."""
+    """Run declared ``action`` on ``keys``; ``params`` are its parameters (``hours`` for prolong)."""
 
-    def __init__(self, action: str, keys: Sequence[str], hours: int | None = None) -> None:
+    def __init__(
+        self,
+        action: str,
+        keys: Sequence[str],
+        hours: int | None = None,
+        *,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__()
         self.action = action
         self.keys = tuple(keys)
         self.hours = hours
+        self.params: dict[str, object] = dict(params or {})
+        """Keyword arguments of the action's service method."""
+        if "hours" in action_named(action).params:
+            self.params.setdefault("hours", float(hours or 1))
 
 
 class ActionsFinished(Message):

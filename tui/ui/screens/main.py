@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import ClassVar
 
 from textual import events, on, work
@@ -24,10 +23,12 @@ from textual.worker import Worker, WorkerState
 
 from tui.core.errors import AuthPausedError
 from tui.core.models import ApiCall, Phase
-from tui.service import InstanceService, ProfileStatus, Row
+from tui.service import InstanceService, ProfileStatus
 from tui.ui.bindings import MAIN_BINDINGS
 from tui.ui.cells import duration_text
 from tui.ui.messages import (
+    ActionRequested,
+    ActionsFinished,
     CallRecorded,
     InstancesRefreshed,
     RefreshRequested,
@@ -41,7 +42,7 @@ from tui.ui.widgets.status_bar import StatusBar, StatusView
 FAST_POLL_S = 2.0
 
 
-class MainScreen(RowActions, Screen[None]):
+class MainScreen(Screen[None]):
     """Every instance of every enabled profile, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
@@ -74,9 +75,10 @@ class MainScreen(RowActions, Screen[None]):
         self._stable_log = stable_log
         self._statuses: tuple[ProfileStatus, ...] = ()
         self._loaded = False
-        self._inflight: dict[str, str] = {}
-        """Keys with an action we sent and have no answer for yet: key -> action."""
-        self._action_keys: dict[Worker[None], tuple[str, ...]] = {}
+        self.actions = RowActions(
+            self, service, lambda: self.table, self._note_line, self._rows_changed, self._actions_done
+        )
+        """Start, stop, prolong and every other declared action on the selected rows."""
         self._refresh_worker: Worker[None] | None = None
         self._last_poll = float("-inf")
         self._notified: set[tuple[str, int]] = set()
@@ -86,10 +88,6 @@ class MainScreen(RowActions, Screen[None]):
         self._early_notes: list[tuple[str, bool]] = []
         self._filter_origin: str | None = None
         """The cursor row before the filter opened: Escape in the filter goes back to it."""
-        self._moving: bool | None = None
-        """Whether some row is in a transitional state; None when the rows changed since."""
-        self._auto_rows: list[Row] = []
-        """The running rows with an auto-stop plan, counted with ``_moving``."""
         self._recount_due = False
         """Ticks were skipped while the table was covered: recount every row on the next one."""
         self._polling = False
@@ -143,18 +141,8 @@ class MainScreen(RowActions, Screen[None]):
 
     def poll_interval(self) -> float:
         """Seconds until the next poll: fast while anything moves."""
-        moving = self._inflight or self._summary()[0]
+        moving = self.service.busy()
         return min(self.fast_poll_s, self.poll_interval_s) if moving else self.poll_interval_s
-
-    def _summary(self) -> tuple[bool, list[Row]]:
-        """Whether some row is moving, and the running rows with an auto-stop; counted once per change."""
-        if self._moving is None:
-            rows = [r for r in self.service.rows.values() if not r.gone]
-            self._moving = any(r.instance.phase.transitional for r in rows)
-            self._auto_rows = [
-                r for r in rows if r.instance.auto_stop is not None and r.instance.phase is Phase.RUNNING
-            ]
-        return self._moving, self._auto_rows
 
     def _tick(self) -> None:
         if self.paused or self.app.screen is not self:
@@ -188,11 +176,10 @@ class MainScreen(RowActions, Screen[None]):
         result = message.result
         self._flush_poll_calls(show=bool(result.changed or result.added or result.removed))
         self._loaded = True
-        self._moving = None
         self._statuses = result.profiles
         self._announce(self._statuses)
         stale = {s.name for s in self._statuses if not s.ok}
-        self.table.set_rows((self._overlay(r) for r in message.result.rows), stale)
+        self.table.set_rows(self.service.rows.values(), stale)  # claims made since are in it too
         self._warn_auto_stop()
         self._show_status()
 
@@ -205,9 +192,35 @@ class MainScreen(RowActions, Screen[None]):
                 self.note(f"{status.name}: {text}" if paused is None else text, error=paused is not None)
             self._announced[status.name] = text
 
-    def _overlay(self, row: Row) -> Row:
-        action = self._inflight.get(row.key)
-        return replace(row, pending=action) if action and not row.pending else row
+    # --- actions (RowActions does the asking and sending) ----------------------------------------
+    def action_start_selected(self) -> None:
+        self.actions.request("start")
+
+    def action_stop_selected(self) -> None:
+        self.actions.request("stop")
+
+    def action_prolong_selected(self) -> None:
+        self.actions.request("prolong")
+
+    def on_action_requested(self, message: ActionRequested) -> None:
+        self.actions.send(message)
+        self._show_status()
+
+    def on_actions_finished(self, message: ActionsFinished) -> None:
+        self.actions.finished(message)
+
+    def _rows_changed(self, keys: Iterable[str]) -> None:
+        """Repaint rows from the service's snapshot (a claim, a release, an answer)."""
+        for key in keys:
+            row = self.service.rows.get(key)
+            if row is not None:
+                self.table.update_row(row)
+
+    def _actions_done(self, stale: bool) -> None:
+        self._last_poll = time.monotonic()  # the next poll comes after the (fast) interval
+        if stale:
+            self._start_refresh()  # our snapshot was out of date: show what the service says now
+        self._show_status()
 
     def profiles_changed(self) -> None:
         """The service got new profiles: relayout for one or several, refresh now."""
@@ -217,7 +230,6 @@ class MainScreen(RowActions, Screen[None]):
         if self.table.scope is not None and self.table.scope not in names:
             self.table.set_scope(None)
         self.table.set_rows(self.service.rows.values())
-        self._moving = None
         self._show_status()
 
     def _show_status(self) -> None:
@@ -243,7 +255,7 @@ class MainScreen(RowActions, Screen[None]):
         if not any(self.notify_minutes.values()):
             return
         now_ms = int(self._clock() * 1000)
-        for row in self._summary()[1]:
+        for row in self.service.rows.values():
             minutes = self.notify_minutes.get(row.profile, 0)
             auto = row.instance.auto_stop
             if not minutes or row.gone or auto is None or row.instance.phase is not Phase.RUNNING:
@@ -254,7 +266,7 @@ class MainScreen(RowActions, Screen[None]):
             mark = (row.key, auto.stop_at_ms)
             if mark not in self._notified:
                 self._notified.add(mark)
-                can_prolong = self.service.check_action(row.key, "prolong") is None
+                can_prolong = self.service.refusal(row.key, "prolong") is None
                 self.notify(
                     f"{row.display_name} stops automatically in {duration_text(left)}."
                     + (" Press p to prolong." if can_prolong else ""),
@@ -267,7 +279,7 @@ class MainScreen(RowActions, Screen[None]):
     # --- the log --------------------------------------------------------------------------------
     def on_call_recorded(self, message: CallRecorded) -> None:
         call = message.call
-        if self._polling and call.ok and call.method == "GET" and not self._inflight:
+        if self._polling and call.ok and call.method == "GET" and not self.service.in_flight:
             self._poll_calls.append(call)  # shown once the refresh says it changed something
         else:
             self.log_panel.add_call(call)
@@ -284,6 +296,9 @@ class MainScreen(RowActions, Screen[None]):
             for call in calls:
                 self.log_panel.add_call(call)
 
+    def _note_line(self, text: str, error: bool) -> None:
+        self.note(text, error=error)
+
     def note(self, text: str, *, error: bool = False) -> None:
         """A line in the log panel that is not an API call (kept until the panel exists)."""
         if not self.is_mounted:
@@ -293,16 +308,14 @@ class MainScreen(RowActions, Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Backstop: a worker that raised is logged; its rows stop showing a request in flight."""
-        if event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        failed = event.state is not WorkerState.SUCCESS
+        self.actions.worker_ended(event.worker, failed)
+        if not failed:
             return
         if event.worker is self._refresh_worker:
             self._flush_poll_calls(show=True)
-        keys = self._action_keys.pop(event.worker, ())
-        for key in keys:
-            self._inflight.pop(key, None)
-            row = self.service.rows.get(key)
-            if row is not None:
-                self.table.update_row(row)
         if event.state is WorkerState.ERROR:
             report = getattr(self.app, "report_worker_error", None)
             if report is not None:

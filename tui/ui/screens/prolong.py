@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.validation import Integer
 from textual.widgets import Button, Input, Label, Static
 
-from tui.api.constants import LEASE_MAX_HOURS, LEASE_MIN_HOURS
+from tui.core.domain import LEASE_MAX_HOURS, LEASE_MIN_HOURS
 from tui.ui.widgets.inputs import FieldInput
 
 

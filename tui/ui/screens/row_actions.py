@@ -1,202 +1,178 @@
-"""Start, stop and prolong on the main screen: refuse locally what cannot go, ask before stopping,
-send the rest in a worker, and show each outcome on its row, in the log and in one notification.
+"""Row actions of the main screen: ask what the declared action needs (a confirmation, its
+parameters), claim the rows through the service, send in a worker, and show each outcome on
+its row, in the log and in one notification.
+
+Every action is the entry in ``tui.core.actions``; its service method has the action's name
+and takes the claim and the parameters, so this module knows no verb by name. What is in
+flight is the service's (``InstanceService.claim`` / ``in_flight``): nothing is kept here but
+which worker holds which claim, to release it should the worker die before the service runs.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from textual import work
+from textual.screen import Screen
 from textual.worker import Worker
 
+from tui.core.actions import ACTIONS, Action, action_named
 from tui.core.errors import NotFoundError, StateConflictError
-from tui.service import ActionOutcome, InstanceService, Row
+from tui.service import ActionOutcome, Claim, InstanceService
 from tui.ui.cells import status_text
 from tui.ui.messages import ActionRequested, ActionsFinished
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    from tui.ui.widgets.instance_table import InstanceTable
-
-_VERBS = {"start": "Start", "stop": "Stop", "prolong": "Prolong"}
+from tui.ui.widgets.instance_table import InstanceTable
 
 
 class RowActions:
-    """Mixed into MainScreen: the row actions and their results (no layout, no polling)."""
+    """The row actions of one screen (a collaborator of MainScreen, not a mixin)."""
 
-    # Provided by MainScreen.
-    service: InstanceService
-    _inflight: dict[str, str]
-    _action_keys: dict[Worker[None], tuple[str, ...]]
-    _last_poll: float
-    _moving: bool | None
-    if TYPE_CHECKING:
-        app: App[object]
+    def __init__(
+        self,
+        screen: Screen[Any],
+        service: InstanceService,
+        table: Callable[[], InstanceTable],
+        note: Callable[[str, bool], None],
+        rows_changed: Callable[[Iterable[str]], None],
+        actions_done: Callable[[bool], None],
+    ) -> None:
+        """``rows_changed(keys)`` repaints rows from the service; ``actions_done(stale)`` runs
+        after a batch came back (``stale``: the service said our snapshot was out of date)."""
+        self._screen = screen
+        self._service = service
+        self._table = table
+        self._note = note
+        self._rows_changed = rows_changed
+        self._actions_done = actions_done
+        self._claims: dict[Worker[None], Claim] = {}
 
-        @property
-        def table(self) -> InstanceTable: ...
-        def note(self, text: str, *, error: bool = False) -> None: ...
-        def notify(
-            self,
-            message: str,
-            *,
-            title: str = "",
-            severity: str = "information",
-            timeout: float | None = None,
-            markup: bool = True,
-        ) -> None: ...
-        def post_message(self, message: object) -> bool: ...
-        def _overlay(self, row: Row) -> Row: ...
-        def _show_status(self) -> None: ...
-        def _start_refresh(self) -> None: ...
-
+    # --- asking ---------------------------------------------------------------------------------
     def _label(self, key: str) -> str:
-        row = self.table.row_for(key) or self.service.rows.get(key)
+        row = self._table().row_for(key) or self._service.rows.get(key)
         if row is None:
             return key
         return f"{status_text(row.instance):<14} {row.display_name}  ({row.profile})"
 
-    def _split(self, action: str, keys: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Keys the action may go to, and refusal reasons for the others (nothing is sent for those)."""
+    def _allowed(self, action: Action, keys: Iterable[str]) -> list[str]:
+        """The keys the action may go to now; the refusals of the others are shown (nothing sent)."""
         allowed: list[str] = []
         refused: list[str] = []
         for key in keys:
-            if key in self._inflight:
-                row = self.service.rows.get(key)
-                name = row.display_name if row else key
-                refused.append(f"{name}: {self._inflight[key]} already in flight")
-                continue
-            reason = self.service.check_action(key, action)
-            if reason:
-                refused.append(reason)
-            else:
-                allowed.append(key)
-        return allowed, refused
+            reason = self._service.refusal(key, action.name)
+            (refused if reason else allowed).append(reason or key)
+        self._refuse(action, refused)
+        return allowed
 
-    def _refuse(self, action: str, refused: list[str]) -> None:
+    def _refuse(self, action: Action, refused: list[str]) -> None:
         if not refused:
             return
         for reason in refused:
-            self.note(f"{action} refused: {reason}")
+            self._note(f"{action.name} refused: {reason}", False)
         more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
-        self.notify(
-            f"{refused[0]}{more}", title=f"{_VERBS[action]}: nothing sent", severity="warning", markup=False
+        self._screen.notify(
+            f"{refused[0]}{more}", title=f"{action.title}: nothing sent", severity="warning", markup=False
         )
 
-    def _selection(self) -> list[str]:
-        keys = self.table.selected()
+    def request(self, name: str) -> None:
+        """The key of action ``name`` was pressed: check, ask what it needs, then post the request."""
+        action = action_named(name)
+        keys = self._table().selected()
         if not keys:
-            self.notify("No instance here yet.", severity="warning", markup=False)
-        return keys
-
-    def action_start_selected(self) -> None:
-        keys = self._selection()
-        allowed, refused = self._split("start", keys)
-        self._refuse("start", refused)
-        if allowed:
-            self.post_message(ActionRequested("start", allowed))
-
-    def action_stop_selected(self) -> None:
-        from tui.ui.screens.confirm import ConfirmModal
-
-        allowed, refused = self._split("stop", self._selection())
-        self._refuse("stop", refused)
+            self._screen.notify("No instance here yet.", severity="warning", markup=False)
+            return
+        allowed = self._allowed(action, keys)
         if not allowed:
             return
-        noun = "this instance" if len(allowed) == 1 else f"{len(allowed)} instances"
+        if "hours" in action.params:
+            self._ask_hours(action, allowed)
+        elif action.confirm:
+            self._confirm(action, allowed)
+        else:
+            self._screen.post_message(ActionRequested(action.name, allowed))
+
+    def _confirm(self, action: Action, keys: list[str]) -> None:
+        from tui.ui.screens.confirm import ConfirmModal
+
+        noun = "this instance" if len(keys) == 1 else f"{len(keys)} instances"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.post_message(ActionRequested("stop", allowed))
+                self._screen.post_message(ActionRequested(action.name, keys))
 
-        self.app.push_screen(
-            ConfirmModal(f"Stop {noun}?", [self._label(k) for k in allowed], "Stop"), answered
-        )
+        labels = [self._label(k) for k in keys]
+        self._screen.app.push_screen(ConfirmModal(f"{action.title} {noun}?", labels, action.title), answered)
 
-    def action_prolong_selected(self) -> None:
+    def _ask_hours(self, action: Action, keys: list[str]) -> None:
         from tui.ui.screens.prolong import ProlongModal
-
-        allowed, refused = self._split("prolong", self._selection())
-        self._refuse("prolong", refused)
-        if not allowed:
-            return
 
         def answered(hours: int | None) -> None:
             if hours:
-                self.post_message(ActionRequested("prolong", allowed, hours))
+                self._screen.post_message(ActionRequested(action.name, keys, hours))
 
-        first = allowed[0].partition("/")[0]
-        hours = next((p.prolong_hours for p in self.service.profiles if p.name == first), 2.0)
-        self.app.push_screen(ProlongModal([self._label(k) for k in allowed], round(hours)), answered)
+        first = keys[0].partition("/")[0]
+        hours = next((p.prolong_hours for p in self._service.profiles if p.name == first), 2.0)
+        self._screen.app.push_screen(ProlongModal([self._label(k) for k in keys], round(hours)), answered)
 
-    def on_action_requested(self, message: ActionRequested) -> None:
-        allowed, refused = self._split(message.action, message.keys)
-        self._refuse(message.action, refused)
-        if not allowed:
+    # --- sending --------------------------------------------------------------------------------
+    def send(self, message: ActionRequested) -> None:
+        """Claim the rows now (a second press is refused at once), then send in a worker."""
+        action = action_named(message.action)
+        claim = self._service.claim(action.name, message.keys)
+        self._refuse(action, [o.message for o in claim.refused])
+        if not claim.keys:
             return
-        for key in allowed:
-            self._inflight[key] = message.action
-            row = self.service.rows.get(key)
-            if row is not None:
-                self.table.update_row(self._overlay(row))
-        worker = self._act(message.action, tuple(allowed), message.hours)
-        self._action_keys[worker] = tuple(allowed)
-        self._show_status()
+        self._rows_changed(claim.keys)
+        worker = self._screen.run_worker(
+            self._act(claim, message.params), group="actions", exit_on_error=False
+        )
+        self._claims[worker] = claim
 
-    @work(group="actions", exit_on_error=False)
-    async def _act(self, action: str, keys: tuple[str, ...], hours: int | None) -> None:
-        outcomes: list[ActionOutcome]
-        if action == "start":
-            outcomes = await self.service.start(keys)
-        elif action == "stop":
-            outcomes = await self.service.stop(keys)
-        else:
-            outcomes = await self.service.prolong(keys, float(hours or 1))
-        self.post_message(ActionsFinished(action, outcomes))
+    async def _act(self, claim: Claim, params: Mapping[str, object]) -> None:
+        method = getattr(self._service, claim.action)  # each declared action has its service method
+        outcomes: list[ActionOutcome] = await method(claim, **params)
+        self._screen.post_message(ActionsFinished(claim.action, outcomes))
 
+    def worker_ended(self, worker: Worker[Any], failed: bool) -> None:
+        """A worker is over; one that died before the service answered gives its rows back."""
+        claim = self._claims.pop(worker, None)
+        if claim is not None and failed:
+            self._service.release(claim)
+            self._rows_changed(claim.keys)
+
+    # --- results --------------------------------------------------------------------------------
     def _outcome_text(self, outcome: ActionOutcome) -> str:
         """One line per outcome, naming the instance: the error's meaning, not its repeat."""
         if outcome.ok or outcome.skipped or outcome.error is None:
             return outcome.message
-        row = self.service.rows.get(outcome.key)
+        row = self._service.rows.get(outcome.key)
         name = row.display_name if row else outcome.key
         error = outcome.error
         tag = getattr(error, "code", "") or type(error).__name__
         why = error.meaning or str(error)
         return f"{name}: {outcome.action} failed ({tag}): {why}"
 
-    def on_actions_finished(self, message: ActionsFinished) -> None:
+    def finished(self, message: ActionsFinished) -> None:
         done = [o for o in message.outcomes if o.ok]
         failed = [o for o in message.outcomes if not o.ok]
+        self._rows_changed(o.key for o in message.outcomes)
         for outcome in message.outcomes:
-            self._inflight.pop(outcome.key, None)
-            row = self.service.rows.get(outcome.key)
-            if row is not None:
-                self.table.update_row(self._overlay(row))
             if outcome.ok or outcome.skipped:  # a failed call is in the log already, with its meaning
-                self.note(outcome.message, error=not outcome.ok)
-        verb = _VERBS[message.action]
+                self._note(outcome.message, not outcome.ok)
+        title = ACTIONS[message.action].title if message.action in ACTIONS else message.action
         if done:
             names = ", ".join(o.message.split(":")[0] for o in done[:3])
             more = f" and {len(done) - 3} more" if len(done) > 3 else ""
-            self.notify(f"{names}{more}", title=f"{verb}: sent", markup=False)
+            self._screen.notify(f"{names}{more}", title=f"{title}: sent", markup=False)
         if failed:
             hard = [o for o in failed if not o.skipped]
             lines = [self._outcome_text(o) for o in failed[:3]]
             if len(failed) > 3:
                 lines.append(f"… and {len(failed) - 3} more (see the log, l)")
-            self.notify(
+            self._screen.notify(
                 "\n".join(lines),
-                title=f"{verb} failed" if hard else f"{verb}: nothing sent",
+                title=f"{title} failed" if hard else f"{title}: nothing sent",
                 severity="error" if hard else "warning",
                 timeout=8,
                 markup=False,
             )
-        self._last_poll = time.monotonic()  # the next poll comes after the (fast) interval
-        self._moving = None  # the rows changed: recount "any row moving"
-        if any(isinstance(o.error, StateConflictError | NotFoundError) for o in failed):
-            self._start_refresh()  # our snapshot was out of date: show what the service says now
-        self._show_status()
+        self._actions_done(any(isinstance(o.error, StateConflictError | NotFoundError) for o in failed))

@@ -20,12 +20,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.worker import Worker, WorkerState
 
-from tui.api.constants import CLOUD_LABELS, CLOUDS, REGIONS
 from tui.config.model import (
     API_FAMILIES,
     Config,
     Profile,
 )
+from tui.core.domain import CLOUD_LABELS, CLOUDS, REGIONS
 from tui.core.errors import ModelArtsError
 from tui.core.secret import Secret
 from tui.service import InstanceService

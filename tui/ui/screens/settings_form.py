@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.api.constants import REGIONS
 from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN
+from tui.core.domain import REGIONS
 
 AUTH_LABELS = {AUTH_AKSK: "AK/SK", AUTH_PASSWORD: "IAM password", AUTH_TOKEN: "IAM token"}
 API_LABELS = {"devenv-v1": "DevEnviron v1 (devenv-v1)", "notebooks": "Notebooks (notebooks)"}

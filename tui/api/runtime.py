@@ -1,0 +1,66 @@
+"""The runtime a client runs in: clock, sleep, transport, timeout and limits, in one object.
+
+The app, the CLI and the tests build one ``Runtime`` and hand it down (service -> factory ->
+client -> HTTP session) instead of relaying each piece through every constructor. Tests pass
+``Runtime(sleep=no_sleep, clock=manual)`` so nothing waits out real backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+
+import httpx
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+Transport = httpx.AsyncBaseTransport
+"""What a runtime's transport is (the layers above name it without importing httpx)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much the client and the service may send."""
+
+    concurrency: int = 8
+    """Actions of one bulk request that are in flight at once."""
+    get_retries: int = 3
+    """Times a GET is sent again after a 429, a 502/503/504 or a dropped connection."""
+    action_sends: int = 6
+    """POSTs one action may send in all under sustained 429s (a fresh read before each resend)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Everything a client needs from the world outside it."""
+
+    clock: Clock = time.time
+    sleep: Sleep = asyncio.sleep
+    transport: Transport | None = None
+    """The tests' network seam (an httpx transport); None: the real network. A client built on
+    it closes it; ``InstanceService`` lends it to its clients (``BorrowedTransport``)."""
+    timeout: float = 10.0
+    limits: Limits = field(default_factory=Limits)
+
+    def but(self, **changes: object) -> Runtime:
+        """A copy with some fields changed (those given as None keep their value)."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        limits = {k: given.pop(k) for k in ("concurrency", "get_retries", "action_sends") if k in given}
+        if limits:
+            given["limits"] = replace(self.limits, **limits)  # type: ignore[arg-type]
+        return replace(self, **given)  # type: ignore[arg-type]
+
+
+class BorrowedTransport(httpx.AsyncBaseTransport):
+    """A shared transport as one client sees it: closing the client must not close it."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        return None

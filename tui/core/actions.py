@@ -1,0 +1,121 @@
+"""Every action on an instance, declared once: ``ACTIONS`` is the one table the client, the
+service, the CLI and the UI read (verb, pending marker, phases, confirmation, read-only rule).
+
+Adding an action means one ``Action`` here, one client method (the request) and one service
+method that hands ``InstanceService.run`` the call to make; refusals, the in-flight marker,
+the outcome text, the "already happened" check after an ambiguous failure and the title the
+UI shows all follow from the entry.
+
+* An action that **needs parameters** names them in ``params``; the service method takes them
+  and closes over them in the call it passes to ``run`` (the UI asks for them before sending).
+* An action that **creates a row** sets ``creates_row``: the service reserves the key it will
+  create (``profile/<name>``), not an existing row, so no phase check applies.
+* A **multi-step** action (stop, resize, start again) is one service method that awaits its
+  steps inside the one reservation ``run`` holds for it; ``target`` is where the last step ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.core.models import FAMILY_NOTEBOOKS, Phase
+
+# Phases an instance may be started from: anything settled that is not already running.
+_SETTLED_NOT_RUNNING = frozenset({Phase.STOPPED, Phase.FAILED, Phase.DELETED, Phase.UNKNOWN})
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One thing a user can do to an instance (or a profile, for ``creates_row``)."""
+
+    name: str
+    """The verb in code, config keys and ``Row.pending``: ``start``."""
+    title: str
+    """The verb in titles and help: ``Start``."""
+    pending: str
+    """The status cell while our request is in flight: ``starting…``."""
+    done: str
+    """The outcome line once the service accepted it: ``<name>: starting``."""
+    starts_from: frozenset[Phase]
+    """The phases the action may be sent from; any other is refused locally (nothing is sent)."""
+    on_its_way: frozenset[Phase] = frozenset()
+    """Phases a fresh read may show after an ambiguous failure that mean the action happened."""
+    target: Phase | None = None
+    """The phase the instance settles in (``--wait`` polls for it); None when the phase stays."""
+    confirm: bool = False
+    """Ask before sending (it interrupts work or costs something hard to undo)."""
+    writes: bool = True
+    """Read-only profiles refuse it."""
+    family: str | None = None
+    """The API family it needs (None: either)."""
+    params: tuple[str, ...] = ()
+    """Keyword parameters the service method takes (the UI asks for them first)."""
+    creates_row: bool = False
+    """It makes a new instance: the reserved key is the one it will create."""
+    key: str = ""
+    """The binding id of its key (``tui.ui.bindings``), for the help and the palette."""
+    help: str = ""
+    """One line for the help screen and the command palette."""
+
+    def phase_refusal(self, name: str, phase: Phase, status: str) -> str | None:
+        """Why the action cannot go from ``phase`` (``status`` as the service names it), or None."""
+        if self.creates_row or phase in self.starts_from:
+            return None
+        if len(self.starts_from) == 1:  # one phase to go from: name it
+            (only,) = self.starts_from
+            return f"{name} is {status}, not {only.name}"
+        if phase is self.target:
+            return f"{name} is already {status}"
+        if phase.transitional:
+            return f"{name} is {status}; wait until it settles"
+        allowed = ", ".join(sorted(p.name for p in self.starts_from))
+        return f"{name} is {status}, not one of {allowed}"
+
+
+START = Action(
+    "start",
+    "Start",
+    "starting…",
+    "starting",
+    starts_from=_SETTLED_NOT_RUNNING,
+    on_its_way=frozenset({Phase.STARTING, Phase.RUNNING, Phase.QUEUED}),
+    target=Phase.RUNNING,
+    key="start",
+    help="Start marked rows, else the cursor row",
+)
+STOP = Action(
+    "stop",
+    "Stop",
+    "stopping…",
+    "stopping",
+    starts_from=frozenset({Phase.RUNNING}),
+    on_its_way=frozenset({Phase.STOPPING, Phase.STOPPED}),
+    target=Phase.STOPPED,
+    confirm=True,
+    key="stop",
+    help="Stop marked rows, else the cursor row (asks first)",
+)
+PROLONG = Action(
+    "prolong",
+    "Prolong",
+    "prolonging…",
+    "prolonged",
+    starts_from=frozenset({Phase.RUNNING}),
+    family=FAMILY_NOTEBOOKS,
+    params=("hours",),
+    key="prolong",
+    help="Renew the auto-stop lease by 1-72 h (notebooks API)",
+)
+
+ACTIONS: dict[str, Action] = {a.name: a for a in (START, STOP, PROLONG)}
+"""Every action by name: the one table. Tests add a dummy entry to see it flow through."""
+
+
+def in_flight_text(name: str, pending: str) -> str:
+    """The one text for a second press while action ``pending`` is in flight on ``name``."""
+    return f"{name}: {pending} already in flight"
+
+
+def action_named(name: str) -> Action:
+    """The declared action ``name``; KeyError for a verb nobody declared."""
+    return ACTIONS[name]

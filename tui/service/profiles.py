@@ -1,0 +1,153 @@
+"""One configured profile as the service holds it: its client, credential gate, clock skew,
+last status and rows. The service keeps one ``ProfileState`` per profile name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+
+from tui.api.client import ModelArtsClient
+from tui.api.runtime import Runtime
+from tui.api.skew import skew_warning
+from tui.config.model import AUTH_AKSK, Profile
+from tui.core.actions import Action, in_flight_text
+from tui.core.models import ApiCall, Instance
+from tui.service.clock_skew import SteadySkew, to_local_clock
+from tui.service.factory import build_client, tls_warnings
+from tui.service.lockout import CredentialGate
+from tui.service.models import ProfileStatus, Row, row_key
+
+
+class ProfileState:
+    """Everything the service knows about one profile (each may later refresh on its own)."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.gate = CredentialGate(profile)
+        self.skew = SteadySkew()
+        self.client: ModelArtsClient | None = None
+        """Built on first use; None until then and after the profile changed."""
+        self.status: ProfileStatus | None = None
+        """How its last refresh went (None before any)."""
+        self.rows: dict[str, Row] = {}
+        """Its rows in listing order (gone ones after), keyed ``profile/instance_id``."""
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    def client_for(self, runtime: Runtime, on_call: Callable[[ApiCall], None]) -> ModelArtsClient:
+        """The profile's client, built on first use; raises ValidationError for a broken profile."""
+        if self.client is None:
+            self.client = build_client(self.profile, runtime, on_call=on_call)
+        return self.client
+
+    def retarget(self, profile: Profile) -> ModelArtsClient | None:
+        """Take changed settings: new credentials get a fresh gate and client; rows and status stay.
+
+        Returns the client to close (the old settings'), if one was built.
+        """
+        old, self.client = self.client, None
+        self.profile = profile
+        self.gate = CredentialGate(profile)
+        self.skew = SteadySkew()
+        if not profile.enabled:
+            self.rows = {}
+        return old
+
+    def measured_skew(self) -> float | None:
+        """Server ``Date`` minus the local clock at the last answer; None before any."""
+        return self.client.clock_skew_s if self.client is not None else None
+
+    def steady_skew(self) -> float | None:
+        return self.skew.follow(self.measured_skew())
+
+    def warnings(self) -> tuple[str, ...]:
+        """What to show persistently: TLS checks off, plain http, a clock off by > 5 min."""
+        found = list(tls_warnings(self.profile))
+        skew = skew_warning(self.measured_skew(), signed=self.profile.auth == AUTH_AKSK)
+        if skew:
+            found.append(f"profile {self.name!r}: {skew}")
+        return tuple(found)
+
+    def warning(self) -> str | None:
+        return "; ".join(self.warnings()) or None
+
+    def merged(self, listed: list[Instance], now: float, pending: Mapping[str, str]) -> dict[str, Row]:
+        """Its rows after a list call: listed ones fresh, missing ones kept as gone."""
+        profile = self.profile
+        wanted = {ref.id for ref in profile.instances}
+        skew = self.steady_skew()
+        rows: dict[str, Row] = {}
+        for instance in listed:
+            if wanted and instance.id not in wanted:
+                continue
+            instance = to_local_clock(instance, skew)
+            key = row_key(profile.name, instance.id)
+            rows[key] = Row(
+                key,
+                profile.name,
+                instance,
+                profile.alias_for(instance.id),
+                gone=False,
+                fetched_at=now,
+                pending=pending.get(key),
+                read_only=profile.read_only,
+            )
+        for key, prev in self.rows.items():
+            if key not in rows:
+                rows[key] = replace(prev, gone=True, pending=None)
+        return rows
+
+    def add_row(self, instance: Instance, now: float, pending: str | None) -> None:
+        """A row for an instance read on its own (an action on a key not listed yet)."""
+        key = row_key(self.name, instance.id)
+        self.rows[key] = Row(
+            key,
+            self.name,
+            instance,
+            self.profile.alias_for(instance.id),
+            fetched_at=now,
+            pending=pending,
+            read_only=self.profile.read_only,
+        )
+
+
+def refusal_for(action: Action, row: Row, state: ProfileState | None, pending: str | None) -> str | None:
+    """Why ``action`` may not go to ``row`` now (``pending``: the action in flight on it), or None."""
+    if state is None:
+        return f"profile {row.profile!r} is no longer configured"
+    if state.gate.paused is not None:
+        return state.gate.paused.message
+    if row.read_only and action.writes:
+        return f"profile {row.profile!r} is read-only"
+    if row.gone:
+        return f"{row.display_name} is gone (no longer listed)"
+    if pending:
+        return in_flight_text(row.display_name, pending)
+    phase = action.phase_refusal(row.display_name, row.instance.phase, row.instance.status)
+    if phase:
+        return phase
+    if action.family is not None and state.profile.api != action.family:
+        return f"{row.display_name}: {action.name} needs the {action.family} API (profile {row.profile!r})"
+    return None
+
+
+class RowsView(Mapping[str, Row]):
+    """Every profile's rows as one mapping, in profile order: what ``InstanceService.rows`` is."""
+
+    def __init__(self, states: Mapping[str, ProfileState]) -> None:
+        self._states = states
+
+    def __getitem__(self, key: str) -> Row:
+        state = self._states.get(key.partition("/")[0])
+        if state is None:
+            raise KeyError(key)
+        return state.rows[key]
+
+    def __iter__(self) -> Iterator[str]:
+        for state in self._states.values():
+            yield from state.rows
+
+    def __len__(self) -> int:
+        return sum(len(state.rows) for state in self._states.values())
