@@ -13,7 +13,7 @@ from tui.core.errors import AuthError, WaitTimeoutError
 from tui.core.models import ApiCall, Phase
 from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualClock
-from tui.service import InstanceService, row_key
+from tui.service import InstanceService, Runtime, row_key
 
 
 def profile_for(emu: Emulator, name: str = "p", **kw: Any) -> Profile:
@@ -37,9 +37,10 @@ def calls() -> list[ApiCall]:
 
 @pytest.fixture
 async def service(
-    emulator: Emulator, clock: ManualClock, calls: list[ApiCall]
+    emulator: Emulator, clock: ManualClock, calls: list[ApiCall], no_sleep: Callable[[float], Awaitable[None]]
 ) -> AsyncIterator[InstanceService]:
-    svc = InstanceService([profile_for(emulator)], on_call=calls.append, clock=clock)
+    runtime = Runtime(clock=clock, sleep=no_sleep)  # backoff is counted, never waited out
+    svc = InstanceService([profile_for(emulator)], on_call=calls.append, runtime=runtime)
     yield svc
     await svc.aclose()
 

@@ -17,6 +17,7 @@ import pytest
 from tests.ui.uihelpers import THEME, MakeApp, Messages, emulator_profile
 from tui.config.model import Config, Profile, UiSettings
 from tui.emulator import Emulator, ManualClock
+from tui.service import Runtime
 from tui.ui.app import ModelArtsApp
 from tui.ui.app import make_app as build_app
 
@@ -47,6 +48,10 @@ def config_file(tmp_path: Path) -> Path:
     return tmp_path / "config" / "config.toml"
 
 
+async def _at_once(_seconds: float) -> None:
+    return None
+
+
 @pytest.fixture
 def make_app(profile: Profile, clock: ManualClock, tmp_path: Path, config_file: Path) -> MakeApp:
     """``make_app(profiles=None, ui=None, **kwargs)``: the real factory on the emulator and the ManualClock."""
@@ -60,6 +65,7 @@ def make_app(profile: Profile, clock: ManualClock, tmp_path: Path, config_file: 
         )
         kwargs.setdefault("stable_log", True)
         kwargs.setdefault("log_dir", tmp_path / "logs")
+        kwargs.setdefault("runtime", Runtime(sleep=_at_once))  # backoff is never waited out
         return build_app(config, config_file, clock=clock, **kwargs)
 
     return factory
