@@ -72,9 +72,21 @@ def test_client_never_imports_service_or_config(path: Path) -> None:
 
 
 # --- no import cycle -----------------------------------------------------------------------------
-KNOWN_CYCLES: set[frozenset[str]] = {frozenset({"tui.cli", "tui.commands", "tui.launch"})}
-"""Cycles that exist today and are being removed: the headless CLI's three modules (issue 9, the
-``tui/cli/`` package). Delete the entry with the cycle; the test below says when."""
+KNOWN_CYCLES: set[frozenset[str]] = {
+    # Both through function-level imports, landed with the credential sources: to be removed.
+    frozenset({"tui.config.credentials", "tui.config.model"}),
+    frozenset(
+        {
+            "tui.config.sources",
+            "tui.config.sources.clouds_yaml",
+            "tui.config.sources.env",
+            "tui.config.sources.koocli",
+            "tui.config.sources.sdk_file",
+        }
+    ),
+}
+"""Cycles that exist today and are to be removed. Delete an entry with its cycle; the test below
+says when. (The CLI's tui/cli.py <-> commands.py <-> launch.py cycle went with the tui/cli/ package.)"""
 
 
 def _module_name(path: Path) -> str:

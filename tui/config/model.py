@@ -23,6 +23,7 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.core.domain import (
     CLOUD_LABELS,
     CLOUD_OTC,
@@ -36,7 +37,6 @@ from tui.core.domain import (
     modelarts_endpoint,
     plausible_region,
 )
-from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.core.secret import Secret

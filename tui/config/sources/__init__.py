@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tui.api.constants import CLOUD_HUAWEI, CLOUD_OTC, OTC_REGIONS, plausible_region
 from tui.config.model import Profile
+from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC, OTC_REGIONS, plausible_region
 from tui.core.errors import ConfigError
 
 SOURCE_SDK_FILE = "sdk-file"

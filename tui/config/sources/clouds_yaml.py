@@ -20,7 +20,6 @@ from typing import Any
 
 import yaml
 
-from tui.api.constants import CLOUD_HUAWEI, CLOUD_OTC
 from tui.config.credentials import read_text
 from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, Profile
 from tui.config.sources import (
@@ -35,6 +34,7 @@ from tui.config.sources import (
     masked,
     profile_name,
 )
+from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 

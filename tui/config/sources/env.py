@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from tui.api.constants import CLOUD_OTC
 from tui.config.model import AUTH_AKSK, Profile
 from tui.config.sources import (
     SOURCE_ENV,
@@ -19,6 +18,7 @@ from tui.config.sources import (
     mask_ak,
     masked,
 )
+from tui.core.domain import CLOUD_OTC
 
 PREFIX = "HUAWEICLOUD_SDK_"
 AK, SK, TOKEN = PREFIX + "AK", PREFIX + "SK", PREFIX + "SECURITY_TOKEN"

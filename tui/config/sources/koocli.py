@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tui.api.constants import CLOUD_HUAWEI
 from tui.config.credentials import read_text
 from tui.config.model import AUTH_AKSK, Profile
 from tui.config.sources import (
@@ -27,6 +26,7 @@ from tui.config.sources import (
     masked,
     profile_name,
 )
+from tui.core.domain import CLOUD_HUAWEI
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.api.constants import CLOUD_OTC
 from tui.config.credentials import SDK_SECTIONS, parse_sdk_file, read_text
 from tui.config.model import AUTH_AKSK, Profile
 from tui.config.sources import (
@@ -24,6 +23,7 @@ from tui.config.sources import (
     masked,
     profile_name,
 )
+from tui.core.domain import CLOUD_OTC
 from tui.core.errors import ConfigError
 
 FILE_ENV = "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
