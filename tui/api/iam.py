@@ -14,8 +14,6 @@ characters here, so no caller has to.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -26,7 +24,8 @@ from tui.api.auth import AkSkAuth, iam_base
 from tui.api.body import text_of
 from tui.api.constants import IAM_AUTH_PROJECTS, IAM_PROJECTS
 from tui.api.parse import as_object
-from tui.api.transport import CallSink, Clock, HttpSession, Sleep
+from tui.api.runtime import Runtime
+from tui.api.transport import CallSink, HttpSession
 from tui.core.errors import ResponseError
 
 MAX_PROJECTS = 5000
@@ -87,25 +86,13 @@ class IamClient:
         self,
         iam_endpoint: str,
         auth: httpx.Auth,
+        runtime: Runtime | None = None,
         *,
-        timeout: float = 10.0,
         on_call: CallSink | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         verify: bool | str = True,
-        clock: Clock = time.time,
-        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._signed = isinstance(auth, AkSkAuth)
-        self._http = HttpSession(
-            iam_base(iam_endpoint or ""),
-            auth,
-            timeout=timeout,
-            on_call=on_call,
-            transport=transport,
-            verify=verify,
-            clock=clock,
-            sleep=sleep,
-        )
+        self._http = HttpSession(iam_base(iam_endpoint or ""), auth, runtime, on_call=on_call, verify=verify)
 
     @property
     def projects_path(self) -> str:

@@ -18,7 +18,6 @@ source references them) and its endpoint overrides, so discovery against the emu
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -34,11 +33,11 @@ from tui.api.constants import (
     plausible_region,
 )
 from tui.api.iam import IamClient, Project
+from tui.api.runtime import Runtime, Sleep
 from tui.config.model import API_FAMILIES, AUTH_AKSK, Config, Profile
 from tui.config.sources import Place, Scan, profile_name, scan_all
 from tui.core.errors import ModelArtsError
-from tui.service.factory import CallSink, Sleep, build_auth, build_client
-from tui.service.support import describe_error
+from tui.service.factory import CallSink, build_auth, build_client
 
 PROBE_CONCURRENCY = 4
 """How many projects are probed at once."""
@@ -154,29 +153,25 @@ def _verify(profile: Profile) -> bool | str:
 async def discover(
     profile: Profile,
     *,
+    runtime: Runtime | None = None,
     on_call: CallSink | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-    clock: Callable[[], float] = time.time,
-    sleep: Sleep = asyncio.sleep,
-    timeout: float = 10.0,
+    clock: Callable[[], float] | None = None,
+    sleep: Sleep | None = None,
+    timeout: float | None = None,
 ) -> Discovery:
     """Every project ``profile``'s credential sees, each probed with both API families.
 
     Raises ModelArtsError when the projects cannot be listed (bad credential, IAM unreachable);
     a project that cannot be reached is a ``Found`` with the reason, never an exception.
+    ``transport``, ``clock``, ``sleep`` and ``timeout`` change single fields of ``runtime``.
     """
+    runtime = (runtime or Runtime()).but(transport=transport, clock=clock, sleep=sleep, timeout=timeout)
     problems = [p for p in profile.validate() if p.field not in ("region", "project_id")]
     if problems:
         raise problems[0]
     async with IamClient(
-        profile.iam_url,
-        _iam_auth(profile, clock),
-        timeout=timeout,
-        on_call=on_call,
-        transport=transport,
-        verify=_verify(profile),
-        clock=clock,
-        sleep=sleep,
+        profile.iam_url, _iam_auth(profile, runtime.clock), runtime, on_call=on_call, verify=_verify(profile)
     ) as iam:
         projects = await iam.list_projects()
     limit = asyncio.Semaphore(PROBE_CONCURRENCY)
@@ -187,9 +182,7 @@ async def discover(
         if reason or cloud is None:
             return Found(project, None, reason)
         async with limit:
-            return await _probe(
-                project, project_profile(profile, project, cloud), on_call, transport, clock, sleep
-            )
+            return await _probe(project, project_profile(profile, project, cloud), on_call, runtime)
 
     found = await asyncio.gather(*(one(p) for p in projects))
     return Discovery(profile.name, tuple(found))
@@ -199,9 +192,7 @@ async def _probe(
     project: Project,
     candidate: Profile,
     on_call: CallSink | None,
-    transport: httpx.AsyncBaseTransport | None,
-    clock: Callable[[], float],
-    sleep: Sleep,
+    runtime: Runtime,
 ) -> Found:
     """The candidate with the first API family that lists instances (its own family first)."""
     families = [candidate.api, *(f for f in API_FAMILIES if f != candidate.api)]
@@ -209,12 +200,10 @@ async def _probe(
     for family in families:
         trial = replace(candidate, api=family)
         try:
-            async with build_client(
-                trial, on_call=on_call, transport=transport, clock=clock, sleep=sleep
-            ) as client:
+            async with build_client(trial, runtime, on_call=on_call) as client:
                 listed = await client.list_instances()
         except ModelArtsError as error:
-            errors.append(f"{family}: {describe_error(error)}")
+            errors.append(f"{family}: {error.summary()}")
             continue
         return Found(project, trial, f"{family} API answered ({len(listed)} instances)")
     return Found(project, None, "neither API family answered: " + "; ".join(errors))
