@@ -15,15 +15,16 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.keys import _character_to_key as _normalize_key
 from textual.keys import key_to_character
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import AuthPausedError
-from tui.core.models import ApiCall, Phase
+from tui.core.models import ApiCall
 from tui.service import InstanceService, ProfileStatus
+from tui.ui.autostop import stopping_soon
 from tui.ui.bindings import MAIN_BINDINGS
 from tui.ui.cells import duration_text
 from tui.ui.messages import (
@@ -47,6 +48,17 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
     AUTO_FOCUS = "#instance-table"
+
+    # What the status bar shows besides the table's counts (the table's ``view_version``) and the
+    # service's state; each change repaints it through ``_status_inputs_changed``, the one path.
+    paused: var[bool] = var(False, init=False)
+    """True while polling is paused (settings open)."""
+    loaded: var[bool] = var(False, init=False)
+    """True once the first refresh came back."""
+    statuses: var[tuple[ProfileStatus, ...]] = var((), init=False)
+    """How the last refresh of each profile went."""
+    now: var[float] = var(0.0, init=False)
+    """The clock at the last tick (the bar's "last ok 2m ago")."""
 
     def __init__(
         self,
@@ -73,18 +85,14 @@ class MainScreen(Screen[None]):
         self.notify_minutes: dict[str, int] = dict(notify_minutes or {})
         self._demo = demo
         self._stable_log = stable_log
-        self._statuses: tuple[ProfileStatus, ...] = ()
-        self._loaded = False
         self.actions = RowActions(
-            self, service, lambda: self.table, self._note_line, self._rows_changed, self._actions_done
+            self, service, lambda: self.table, self.note, self._rows_changed, self._actions_done
         )
         """Start, stop, prolong and every other declared action on the selected rows."""
         self._refresh_worker: Worker[None] | None = None
         self._last_poll = float("-inf")
         self._notified: set[tuple[str, int]] = set()
         self._announced: dict[str, str] = {}
-        self.paused = False
-        """True while polling is paused (settings open)."""
         self._early_notes: list[tuple[str, bool]] = []
         self._filter_origin: str | None = None
         """The cursor row before the filter opened: Escape in the filter goes back to it."""
@@ -129,6 +137,9 @@ class MainScreen(Screen[None]):
         for text, error in self._early_notes:
             self.log_panel.add_note(text, error=error)
         self._early_notes.clear()
+        self.watch(self.table, "view_version", self._status_inputs_changed, init=False)
+        for name in ("paused", "loaded", "statuses", "now"):
+            self.watch(self, name, self._status_inputs_changed, init=False)
         self.profiles_changed()
         self.set_interval(self._tick_s, self._tick, name="tick")
         self._start_refresh()
@@ -151,7 +162,7 @@ class MainScreen(Screen[None]):
             self.table.tick(full=self._recount_due)
             self._recount_due = False
         self._warn_auto_stop()
-        self._show_status()
+        self.now = self._clock()
         if self.paused or self.refreshing:
             return
         if time.monotonic() - self._last_poll >= self.poll_interval():
@@ -175,13 +186,12 @@ class MainScreen(Screen[None]):
     def on_instances_refreshed(self, message: InstancesRefreshed) -> None:
         result = message.result
         self._flush_poll_calls(show=bool(result.changed or result.added or result.removed))
-        self._loaded = True
-        self._statuses = result.profiles
-        self._announce(self._statuses)
-        stale = {s.name for s in self._statuses if not s.ok}
+        self.loaded = True
+        self.statuses = result.profiles
+        self._announce(self.statuses)
+        stale = {s.name for s in self.statuses if not s.ok}
         self.table.set_rows(self.service.rows.values(), stale)  # claims made since are in it too
         self._warn_auto_stop()
-        self._show_status()
 
     def _announce(self, statuses: Iterable[ProfileStatus]) -> None:
         """Log a profile's pause or standing warning in full once, when it starts or changes."""
@@ -204,7 +214,6 @@ class MainScreen(Screen[None]):
 
     def on_action_requested(self, message: ActionRequested) -> None:
         self.actions.send(message)
-        self._show_status()
 
     def on_actions_finished(self, message: ActionsFinished) -> None:
         self.actions.finished(message)
@@ -220,7 +229,6 @@ class MainScreen(Screen[None]):
         self._last_poll = time.monotonic()  # the next poll comes after the (fast) interval
         if stale:
             self._start_refresh()  # our snapshot was out of date: show what the service says now
-        self._show_status()
 
     def profiles_changed(self) -> None:
         """The service got new profiles: relayout for one or several, refresh now."""
@@ -230,16 +238,18 @@ class MainScreen(Screen[None]):
         if self.table.scope is not None and self.table.scope not in names:
             self.table.set_scope(None)
         self.table.set_rows(self.service.rows.values())
-        self._show_status()
 
-    def _show_status(self) -> None:
+    def _status_inputs_changed(self) -> None:
+        """The one path to the status bar: something it shows changed."""
+        if not self.is_mounted:
+            return
         poll = "paused" if self.paused else f"poll {self.poll_interval():g}s"
         table = self.table
         self.status_bar.show(
             StatusView(
-                profiles=self._statuses,
+                profiles=self.statuses,
                 now=self._clock(),
-                loaded=self._loaded,
+                loaded=self.loaded,
                 shown=table.visible_count,
                 total=len(table.rows_by_key()),
                 marked=len(table.marked),
@@ -255,26 +265,18 @@ class MainScreen(Screen[None]):
         if not any(self.notify_minutes.values()):
             return
         now_ms = int(self._clock() * 1000)
-        for row in self.service.rows.values():
-            minutes = self.notify_minutes.get(row.profile, 0)
-            auto = row.instance.auto_stop
-            if not minutes or row.gone or auto is None or row.instance.phase is not Phase.RUNNING:
-                continue
-            left = auto.remaining_s(now_ms)
-            if left is None or left <= 0 or left > minutes * 60 or auto.stop_at_ms is None:
-                continue
-            mark = (row.key, auto.stop_at_ms)
-            if mark not in self._notified:
-                self._notified.add(mark)
-                can_prolong = self.service.refusal(row.key, "prolong") is None
-                self.notify(
-                    f"{row.display_name} stops automatically in {duration_text(left)}."
-                    + (" Press p to prolong." if can_prolong else ""),
-                    title="Auto-stop soon",
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
+        for row, left in stopping_soon(
+            self.service.rows.values(), self.notify_minutes, now_ms, self._notified
+        ):
+            can_prolong = self.service.refusal(row.key, "prolong") is None
+            self.notify(
+                f"{row.display_name} stops automatically in {duration_text(left)}."
+                + (" Press p to prolong." if can_prolong else ""),
+                title="Auto-stop soon",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     # --- the log --------------------------------------------------------------------------------
     def on_call_recorded(self, message: CallRecorded) -> None:
@@ -295,9 +297,6 @@ class MainScreen(Screen[None]):
         if show:
             for call in calls:
                 self.log_panel.add_call(call)
-
-    def _note_line(self, text: str, error: bool) -> None:
-        self.note(text, error=error)
 
     def note(self, text: str, *, error: bool = False) -> None:
         """A line in the log panel that is not an API call (kept until the panel exists)."""
@@ -328,7 +327,6 @@ class MainScreen(Screen[None]):
             return
         self.table.toggle_mark(key)
         self.table.action_cursor_down()
-        self._show_status()
 
     def action_refresh_now(self) -> None:
         self.post_message(RefreshRequested(force=True))
@@ -339,10 +337,10 @@ class MainScreen(Screen[None]):
             # A priority binding: inside the filter the key is a character. Queue it behind the keys
             # the field has not handled yet, so the order of what was typed is kept.
             keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
-            key = _normalize_key(keymap.get("filter", "slash").split(",")[0].strip())
-            character = "/" if key == "slash" else key_to_character(key)
+            key = keymap.get("filter", "slash").split(",")[0].strip()
+            character = key if len(key) == 1 else "/" if key == "slash" else key_to_character(key)
             if character is not None:
-                field.post_message(events.Key(key, character))
+                field.post_message(events.Key("slash" if character == "/" else key, character))
             return
         bar = self.query_one("#filter-bar")
         if not bar.display:
@@ -354,7 +352,6 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value.strip())
-        self._show_status()
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -375,7 +372,6 @@ class MainScreen(Screen[None]):
             self.table.focus()
         else:
             self.table.clear_marks()
-        self._show_status()
 
     def action_toggle_log(self) -> None:
         panel = self.log_panel
@@ -400,4 +396,3 @@ class MainScreen(Screen[None]):
     def set_scope(self, profile: str | None) -> None:
         """Show one profile (the palette's "switch profile"), or all."""
         self.table.set_scope(profile)
-        self._show_status()

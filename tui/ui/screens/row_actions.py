@@ -32,12 +32,12 @@ class RowActions:
         screen: Screen[Any],
         service: InstanceService,
         table: Callable[[], InstanceTable],
-        note: Callable[[str, bool], None],
+        note: Callable[..., None],
         rows_changed: Callable[[Iterable[str]], None],
         actions_done: Callable[[bool], None],
     ) -> None:
-        """``rows_changed(keys)`` repaints rows from the service; ``actions_done(stale)`` runs
-        after a batch came back (``stale``: the service said our snapshot was out of date)."""
+        """``note(text, error=)`` logs a line; ``rows_changed(keys)`` repaints rows from the service;
+        ``actions_done(stale)`` runs after a batch came back (``stale``: our snapshot was out of date)."""
         self._screen = screen
         self._service = service
         self._table = table
@@ -67,7 +67,7 @@ class RowActions:
         if not refused:
             return
         for reason in refused:
-            self._note(f"{action.name} refused: {reason}", False)
+            self._note(f"{action.name} refused: {reason}")
         more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
         self._screen.notify(
             f"{refused[0]}{more}", title=f"{action.title}: nothing sent", severity="warning", markup=False
@@ -157,7 +157,7 @@ class RowActions:
         self._rows_changed(o.key for o in message.outcomes)
         for outcome in message.outcomes:
             if outcome.ok or outcome.skipped:  # a failed call is in the log already, with its meaning
-                self._note(outcome.message, not outcome.ok)
+                self._note(outcome.message, error=not outcome.ok)
         title = ACTIONS[message.action].title if message.action in ACTIONS else message.action
         if done:
             names = ", ".join(o.message.split(":")[0] for o in done[:3])

@@ -15,13 +15,21 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
+from textual.reactive import var
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowDoesNotExist, RowKey
+from textual.widgets.data_table import (
+    CellDoesNotExist,
+    ColumnDoesNotExist,
+    ColumnKey,
+    RowDoesNotExist,
+    RowKey,
+)
 
 from tui.core.models import Phase
 from tui.service import Row
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
+from tui.ui.widgets.cell_store import store_cell
 
 Clock = Callable[[], float]
 
@@ -72,6 +80,10 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         "instance-table--mark",
         "instance-table--stale",
     }
+
+    view_version: var[int] = var(0, init=False)
+    """Goes up whenever what the table shows changes (rows, marks, filter, scope): the screen's
+    status bar watches it."""
 
     def __init__(self, *, clock: Clock = time.time, id: str | None = None) -> None:
         super().__init__(
@@ -162,12 +174,14 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
                 self._update(row)
             else:
                 self._add(row)
+        self.view_version += 1
 
     def update_row(self, row: Row) -> None:
         """Show a single changed row (an action went out or came back)."""
         self._rows[row.key] = row
         if row.key in self._shown:
             self._update(row)
+        self.view_version += 1
 
     def tick(self, *, full: bool = False) -> None:
         """Recount countdowns, ages and stale markers; touches only cells whose text changed.
@@ -192,6 +206,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
             self._marks.add(key)
         if key in self._shown:
             self._update(self._rows[key], only=("mark",))
+        self.view_version += 1
         return key in self._marks
 
     def clear_marks(self) -> int:
@@ -201,6 +216,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         for key in keys:
             if key in self._shown:
                 self._update(self._rows[key], only=("mark",))
+        self.view_version += 1
         return count
 
     def set_filter(self, needle: str) -> None:
@@ -208,6 +224,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         if needle != self._needle:
             self._needle = needle
             self._rebuild()
+            self.view_version += 1
 
     def move_to(self, key: str | None) -> bool:
         """Put the cursor on ``key`` when it is shown; True when it moved there."""
@@ -221,6 +238,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         if profile != self._scope:
             self._scope = profile
             self._rebuild()
+            self.view_version += 1
 
     def set_multi_profile(self, multi: bool) -> None:
         """Show the profile column (several profiles) or not."""
@@ -310,15 +328,14 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
 
         ``DataTable.update_cell`` repaints every visible row for one changed cell, and
         ``refresh_coordinate`` is O(row index). Every row here is one line high, so the cell's
-        place follows from the row's index. Uses private ``DataTable`` attributes (textual pinned).
+        place follows from the row's index. The one private hook is ``store_cell``.
         """
         row_key, col_key = RowKey(key), ColumnKey(column)
-        self._data[row_key][col_key] = value
-        self._update_count += 1  # the row and line render caches are keyed on it
-        index = self._row_locations.get(row_key)
-        col_index = self._column_locations.get(col_key)
-        if index is None or col_index is None:
+        try:
+            index, col_index = self.get_row_index(row_key), self.get_column_index(col_key)
+        except (RowDoesNotExist, ColumnDoesNotExist):
             return
+        store_cell(self, row_key, col_key, value)
         header = self.header_height if self.show_header else 0
         top = self.scroll_offset.y
         if not top <= index < top + self.size.height - header:
