@@ -1,13 +1,11 @@
-"""How a request failed, in our terms: httpx exceptions to typed errors, unreadable answers,
-TLS settings, and a paused garbage collector for big bodies (retries: ``tui.api.retry``)."""
+"""How a request failed, in our terms: httpx exceptions to typed errors, unreadable answers.
+
+What is resent: ``tui.api.retry``; certificate settings: ``tui.api.tls``."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
 import ssl
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import httpx
 
@@ -19,26 +17,12 @@ from tui.core.errors import (
     RequestTimeoutError,
     TLSError,
     TransportError,
-    ValidationError,
 )
 
 _JSON_STARTS = frozenset(bytes([c]) for c in b'{["-0123456789tfn')
 _BLANK = frozenset(b" \t\r\n")
 SIGNATURE_REFUSALS = frozenset({"0301", "0303"})
 """Gateway codes (APIGW./APIG.) of a refused signature: the clock may be why."""
-
-
-def ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
-    """What httpx gets for ``verify``: True/False, or an SSL context for a CA bundle file or dir."""
-    if not isinstance(verify, str):
-        return verify
-    path = os.path.expanduser(verify)
-    try:
-        if os.path.isdir(path):
-            return ssl.create_default_context(capath=path)
-        return ssl.create_default_context(cafile=path)
-    except (OSError, ssl.SSLError) as exc:
-        raise ValidationError("ca_bundle", f"cannot load CA bundle {verify!r}: {exc}") from None
 
 
 def unreadable_reason(response: httpx.Response) -> str | None:
@@ -114,25 +98,3 @@ def transport_error(
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return ConnectError(f"cannot send to {endpoint}: {detail}", endpoint=endpoint)
     return TransportError(f"request to {endpoint} failed: {detail}", endpoint=endpoint)
-
-
-NO_GC_BYTES = 65_536
-"""Answers at least this big are decoded and parsed with the cycle collector paused."""
-
-
-@contextlib.contextmanager
-def gc_paused(pause: bool = True) -> Iterator[None]:
-    """Pause the cycle collector for a synchronous block (no ``await`` inside).
-
-    Decoding 1,000 instances creates some 100,000 containers that all live until parsing ends;
-    every collection they trigger meanwhile is wasted (a full one costs 50 ms and more with the
-    app's heap). Freed before the collector is back, they do not count towards the next one.
-    """
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

@@ -33,20 +33,19 @@ from tui.api import signer
 from tui.api.auth import EXT_TOKEN_REFRESHED, AkSkAuth
 from tui.api.constants import H_REQUEST_ID, USER_AGENT
 from tui.api.failures import (
-    NO_GC_BYTES,
     SIGNATURE_REFUSALS,
     endpoint_of,
-    gc_paused,
     request_of,
-    ssl_verify,
     transport_error,
     unreadable_reason,
 )
+from tui.api.gcpause import NO_GC_BYTES, gc_paused
 from tui.api.parse import decode_json, parse_error_body, summarize_body
 from tui.api.redact import redact, redact_path
 from tui.api.retry import backoff_delay, parse_retry_after, retryable
 from tui.api.runtime import Clock, Runtime, Sleep
 from tui.api.skew import SKEW_HINT, skew_note
+from tui.api.tls import ssl_verify
 from tui.core.error_codes import UNKNOWN, describe
 from tui.core.errors import (
     ModelArtsError,

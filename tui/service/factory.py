@@ -1,11 +1,11 @@
-"""Profile -> authenticated ModelArtsClient: the one place that turns settings into a client."""
+"""Profile -> authenticated ModelArtsClient: the one place that turns settings into a client.
+
+What is unsafe about a profile's endpoints: ``tui.service.tls`` (``tls_warnings``, re-exported here)."""
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -15,6 +15,7 @@ from tui.api.runtime import Runtime
 from tui.config.model import Profile
 from tui.core.errors import ValidationError
 from tui.core.models import ApiCall
+from tui.service.tls import tls_warnings as tls_warnings
 
 CallSink = Callable[[ApiCall], None]
 
@@ -72,38 +73,3 @@ def build_client(
         on_call=on_call,
         verify=verify,
     )
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def tls_warnings(profile: Profile) -> tuple[str, ...]:
-    """What is unsafe about how the profile reaches its endpoints (show it for as long as it holds).
-
-    Certificate checks turned off, and a plain ``http://`` endpoint that is not this machine.
-    """
-    warnings: list[str] = []
-    if profile.insecure:
-        extra = " (ca_bundle is ignored while insecure is set)" if profile.ca_bundle else ""
-        warnings.append(
-            f"profile {profile.name!r}: TLS certificate checks are OFF (insecure = true){extra}; "
-            "anyone on the network path can read its credentials and answers — set ca_bundle instead"
-        )
-    plain = []
-    urls = [profile.modelarts_url] + ([profile.iam_url] if profile.auth == "password" else [])
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme == "http" and not _loopback(parts.hostname or ""):
-            plain.append(parts.netloc)
-    if plain:
-        warnings.append(
-            f"profile {profile.name!r}: {', '.join(dict.fromkeys(plain))} is plain http://; "
-            "requests, tokens and answers travel unencrypted — use https://"
-        )
-    return tuple(warnings)

@@ -13,9 +13,10 @@ from tui.config.model import AUTH_AKSK, Profile
 from tui.core.actions import Action, in_flight_text
 from tui.core.models import ApiCall, Instance
 from tui.service.clock_skew import SteadySkew, to_local_clock
-from tui.service.factory import build_client, tls_warnings
+from tui.service.factory import build_client
 from tui.service.lockout import CredentialGate
 from tui.service.models import ProfileStatus, Row, row_key
+from tui.service.tls import tls_warnings
 
 
 class ProfileState:
