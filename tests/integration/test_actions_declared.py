@@ -4,11 +4,12 @@ with no other table edited. The service alone knows what is in flight."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 
 import pytest
 
+from tui.api.client import ModelArtsClient
 from tui.config.model import Profile
 from tui.core.actions import ACTIONS, Action
 from tui.core.errors import ThrottledError
@@ -60,8 +61,8 @@ def _first(svc: InstanceService, status: str) -> str:
     return next(k for k, r in svc.rows.items() if r.instance.status == status)
 
 
-async def _read(client: object, instance_id: str) -> Instance:
-    return await client.get_instance(instance_id)  # type: ignore[attr-defined, no-any-return]
+async def _read(client: ModelArtsClient, instance_id: str) -> Instance:
+    return await client.get_instance(instance_id)
 
 
 async def test_a_declared_action_is_refused_from_a_phase_it_does_not_start_from(
@@ -119,14 +120,10 @@ async def test_release_gives_back_a_claim_whose_worker_never_ran(service: Instan
     assert service.rows[key].pending is None and service.refusal(key, "start") is None
 
 
-async def _no_sleep(_seconds: float) -> None:
-    return None
-
-
 async def test_one_start_under_sustained_throttling_sends_the_budget_and_rereads_before_each_resend(
-    emulator: Emulator, clock: ManualClock
+    emulator: Emulator, clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
 ) -> None:
-    svc = InstanceService([_profile(emulator)], runtime=Runtime(clock=clock, sleep=_no_sleep))
+    svc = InstanceService([_profile(emulator)], runtime=Runtime(clock=clock, sleep=no_sleep))
     try:
         await svc.refresh()
         key = _first(svc, "STOPPED")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +48,14 @@ def config_file(tmp_path: Path) -> Path:
     return tmp_path / "config" / "config.toml"
 
 
-async def _at_once(_seconds: float) -> None:
-    return None
-
-
 @pytest.fixture
-def make_app(profile: Profile, clock: ManualClock, tmp_path: Path, config_file: Path) -> MakeApp:
+def make_app(
+    profile: Profile,
+    clock: ManualClock,
+    tmp_path: Path,
+    config_file: Path,
+    no_sleep: Callable[[float], Awaitable[None]],
+) -> MakeApp:
     """``make_app(profiles=None, ui=None, **kwargs)``: the real factory on the emulator and the ManualClock."""
 
     def factory(
@@ -65,7 +67,7 @@ def make_app(profile: Profile, clock: ManualClock, tmp_path: Path, config_file: 
         )
         kwargs.setdefault("stable_log", True)
         kwargs.setdefault("log_dir", tmp_path / "logs")
-        kwargs.setdefault("runtime", Runtime(sleep=_at_once))  # backoff is never waited out
+        kwargs.setdefault("runtime", Runtime(sleep=no_sleep))  # backoff is never waited out
         return build_app(config, config_file, clock=clock, **kwargs)
 
     return factory
