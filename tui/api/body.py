@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.errors import ResponseError
+from tui.core.untrusted import clip, may_hold_controls, visible, visible_json
 
 SUMMARY_SCAN_BYTES = 65_536
 """``summarize_body`` looks at this much of a body: a huge page must not cost seconds of regex."""
@@ -37,7 +38,7 @@ def decode_json(body: bytes, *, endpoint: str = "", status: int | None = None) -
             f"{endpoint}: empty answer where JSON was expected", status=status, endpoint=endpoint
         )
     try:
-        return json.loads(body)
+        data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise ResponseError(
             f"{endpoint}: answer is not JSON ({summarize_body(body)})", status=status, endpoint=endpoint
@@ -46,6 +47,7 @@ def decode_json(body: bytes, *, endpoint: str = "", status: int | None = None) -
         raise ResponseError(
             f"{endpoint}: answer is JSON nested too deeply to read", status=status, endpoint=endpoint
         ) from None
+    return visible_json(data) if may_hold_controls(body) else data
 
 
 _TITLE_OPEN = re.compile(r"<title[^<>]{0,200}>", re.IGNORECASE)
@@ -65,7 +67,7 @@ def summarize_body(body: bytes, limit: int = 120) -> str:
         text = "HTML page: " + text[opened.end() : closed.start()]
     elif _HTML_MARK.search(text):
         text = "HTML page: " + _TAG.sub(" ", text)
-    text = " ".join(html.unescape(text).split())
+    text = visible(" ".join(html.unescape(text).split()))  # &#27; is an ESC too
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
@@ -116,6 +118,13 @@ def parse_error_body(body: bytes | Any) -> ErrorBody | None:
             return None
     if not isinstance(data, dict):
         return None
+    found = _error_body(visible_json(data))
+    return ErrorBody(
+        clip(found.code, 200), clip(found.message), clip(found.request_id, 200), clip(found.title, 200)
+    )
+
+
+def _error_body(data: dict[str, Any]) -> ErrorBody:
     error = data.get("error")
     if isinstance(error, dict):  # IAM / keystone
         found = _error_from_object(error, 1)

@@ -55,6 +55,7 @@ from tui.core.errors import (
     api_error,
 )
 from tui.core.models import ApiCall
+from tui.core.untrusted import shown
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ EXT_ATTEMPT = "modelarts.attempt"
 EXT_AT = "modelarts.at"
 EXT_STARTED = "modelarts.started"
 EXT_RECORDED = "modelarts.recorded"
+
+
+def _header(response: httpx.Response, name: str) -> str | None:
+    """A response header as it may be shown or logged: bounded, control characters made visible."""
+    value = response.headers.get(name)
+    return shown(value, 200) if value is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +169,13 @@ class HttpSession:
                 request, transport_error(exc, endpoint_of(request), self.timeout, self.secrets())
             )
             raise
-        date = response.headers.get("Date")
+        date = _header(response, "Date")
         if date:
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 self.clock_skew_s = parsedate_to_datetime(date).timestamp() - self._clock()
         code = message = None
         unreadable = False
-        request_id = response.headers.get(H_REQUEST_ID)
+        request_id = _header(response, H_REQUEST_ID)
         if response.status_code >= 400:
             found = parse_error_body(response.content)
             if found is None:
@@ -213,7 +220,7 @@ class HttpSession:
             latency_ms=(time.perf_counter() - started) * 1000.0 if isinstance(started, float) else 0.0,
             error_code=code,
             request_id=request_id,
-            message=redact(message, secrets) if message else None,
+            message=shown(redact(message, secrets)) if message else None,
             host=request.url.netloc.decode("ascii", "replace"),
             attempt=int(ext.get(EXT_ATTEMPT, 1)),
             server_date=server_date,
@@ -232,7 +239,7 @@ class HttpSession:
         status = response.status_code
         secrets = self.secrets()
         if status < 400:
-            where = response.headers.get("Location", "")
+            where = _header(response, "Location") or ""
             return ResponseError(
                 redact(f"{endpoint}: unexpected redirect (HTTP {status}) to {where or '?'}", secrets),
                 status=status,
@@ -260,7 +267,7 @@ class HttpSession:
             status,
             found.code,
             redact(message, secrets),
-            request_id=response.headers.get(H_REQUEST_ID) or found.request_id or None,
+            request_id=_header(response, H_REQUEST_ID) or found.request_id or None,
             endpoint=endpoint,
             retry_after=parse_retry_after(response.headers.get("Retry-After"), self._clock()),
         )

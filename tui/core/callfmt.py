@@ -6,6 +6,7 @@ import time
 
 from tui.core.error_codes import describe
 from tui.core.models import ApiCall
+from tui.core.untrusted import visible
 
 
 def format_call(call: ApiCall, *, with_time: bool = True) -> str:
@@ -23,7 +24,7 @@ def format_call(call: ApiCall, *, with_time: bool = True) -> str:
         parts.append(f"req={call.request_id}")
     if call.attempt > 1:
         parts.append(f"attempt={call.attempt}")
-    return " ".join(parts)
+    return visible(" ".join(parts))  # one line, whatever a record holds
 
 
 NO_ANSWER = (

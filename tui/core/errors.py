@@ -28,6 +28,7 @@ failure can be explained in one line.
 from __future__ import annotations
 
 from tui.core.error_codes import describe
+from tui.core.untrusted import shown
 
 
 class ModelArtsError(Exception):
@@ -39,6 +40,7 @@ class ModelArtsError(Exception):
     """The hint when none is given."""
 
     def __init__(self, message: str, *, endpoint: str = "", meaning: str = "", hint: str = "") -> None:
+        message = shown(message)  # server text inside: bounded, no control character reaches a terminal
         super().__init__(message)
         self.message = message
         self.endpoint = endpoint
@@ -137,7 +139,7 @@ class ApiError(ModelArtsError):
         super().__init__(text, endpoint=endpoint, meaning=info.meaning, hint=info.hint)
         self.status = status
         self.code = code
-        self.detail = message
+        self.detail = shown(message)
         self.request_id = request_id
 
 

@@ -6,6 +6,7 @@
     garbage_rate                an HTML page or truncated JSON instead of the answer (after handling)
     drop_rate                   the socket closes mid-answer (after handling: the action did happen)
     *_next                      the next N requests get that fault for sure (deterministic tests)
+    fail_message                when set, the injected 5xx carries this error message (hostile-text tests)
 
 Throttling and latency use real time (they are about how fast requests arrive); everything
 else the emulator does runs on its own clock.
@@ -60,6 +61,7 @@ class Faults:
     throttle_next: int = 0
     drop_next: int = 0
     garbage_next: int = 0
+    fail_message: str = ""
 
     def clear(self) -> None:
         """Back to a healthy service."""
@@ -134,6 +136,7 @@ class FaultInjector:
             return None
         with self._lock:
             status, code, message, gateway = self._rng.choice(_FAILURES)
+        message = self.faults.fail_message or message
         return (
             gateway_error(status, code, message, request_id) if gateway else nb_error(code, message, status)
         )

@@ -14,10 +14,13 @@ from pathlib import Path
 
 from tui.core.callfmt import explain_call, format_call
 from tui.core.models import ApiCall
+from tui.core.untrusted import shown
 
 LOG_NAME = "modelarts-tui.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
+MAX_LINE_CHARS = 4_000
+"""A record is one line of at most this many characters (plus a note of what was left out)."""
 _ids = itertools.count(1)
 
 
@@ -53,12 +56,12 @@ class CallLogFile:
         explanation = explain_call(call)
         if explanation:
             line += f" | {explanation}"
-        self._logger.log(logging.WARNING if not call.ok else logging.INFO, line)
+        self._logger.log(logging.WARNING if not call.ok else logging.INFO, shown(line, MAX_LINE_CHARS))
 
     def write_text(self, text: str) -> None:
         """A line that is not an API call (an unexpected error in the app)."""
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        self._logger.error(f"{stamp} {text}")
+        self._logger.error(f"{stamp} {shown(text, MAX_LINE_CHARS)}")
 
     def close(self) -> None:
         """Flush and detach the file handler."""
