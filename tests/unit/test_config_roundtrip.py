@@ -27,7 +27,10 @@ from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 
 names = st.from_regex(r"[A-Za-z0-9_.-]{1,20}", fullmatch=True)
-texts = st.text(max_size=30)
+texts = st.text(  # control characters are refused on load (a wrapped paste): tested in tests/hostile
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\u2028\u2029"),
+    max_size=30,
+)
 secrets = texts.map(Secret)
 finite = st.floats(allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=0.001, max_value=1e9, allow_nan=False)

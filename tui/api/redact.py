@@ -8,12 +8,14 @@ X-Auth-Token header, a ``"password"`` JSON field, ``sk=`` in a query, an IAM PKI
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
 from tui.core.secret import Secret
+from tui.core.untrusted import visible
 
 MASK = "********"
 MIN_SECRET_LEN = 4
@@ -44,6 +46,29 @@ _KEY_VALUE = re.compile(rf"(?P<head>(?<![\w-])(?:{_SECRET_KEYS})=)(?P<value>[^&\
 _PKI_TOKEN = re.compile(r"\bMII[A-Za-z0-9+/=_-]{40,}")
 
 
+MIN_PIECE_LEN = 8
+"""A secret split at a line break or a space is masked piece by piece, pieces this long or longer."""
+_SPLIT = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def forms(value: str) -> set[str]:
+    """The ways a secret may appear in text: as is, URL-quoted, escaped (JSON, ``repr`` of str and of
+    bytes, ``visible``), and the pieces between line breaks (a message may split or escape them)."""
+    found = {value, quote(value, safe=""), visible(value), json.dumps(value)[1:-1]}
+    found.add(repr(value)[1:-1])
+    found.add(repr(value.encode("utf-8", "surrogateescape"))[2:-1])  # h11: "Illegal header value b'…'"
+    found.add(value.encode("unicode_escape").decode("ascii"))
+    pieces = [piece for piece in _SPLIT.split(value) if len(piece) >= MIN_PIECE_LEN]
+    if len(pieces) > 1 or (pieces and pieces[0] != value):
+        found.update(pieces)
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _forms_of(value: str) -> frozenset[str]:
+    return frozenset(forms(value))
+
+
 def _values(secrets: Iterable[str | Secret | None]) -> list[str]:
     found: set[str] = set()
     for item in secrets:
@@ -51,10 +76,7 @@ def _values(secrets: Iterable[str | Secret | None]) -> list[str]:
             continue
         value = item.reveal() if isinstance(item, Secret) else item
         if len(value) >= MIN_SECRET_LEN:
-            found.add(value)
-            encoded = quote(value, safe="")
-            if encoded != value:
-                found.add(encoded)
+            found.update(form for form in _forms_of(value) if len(form) >= MIN_SECRET_LEN)
     return sorted(found, key=len, reverse=True)
 
 

@@ -1,14 +1,16 @@
 """TOML text <-> ``Config``: strict parsing with file lines in every error, and a tidy dump.
 
 Parsing refuses, with the line: text that is not TOML, an unknown key (with a "did you mean"),
-a value of the wrong type, a value outside a closed set (``cloud``, ``api``, ``auth``), a profile
+a value of the wrong type, a string with a control character (a line break in a pasted secret;
+the value is never shown), a value outside a closed set (``cloud``, ``api``, ``auth``), a profile
 without a name, a profile name used twice, a ``default_profile`` naming no profile, and a
 ``[ui]`` value out of range. It does not refuse an incomplete profile (no credentials, a bad
 project id): ``Profile.validate()`` reports those, so the settings screen can fix them.
 
 Dumping omits every default and empty value, except that a profile always states its ``name``,
 ``cloud``, ``region``, ``api`` and ``auth`` (a future change of a default must not move a user's
-profile). Credentials are written as their values: the file is the one place they live.
+profile). Credentials are written as their values: the file is the one place they live; one read
+from the environment (``Secret.origin``) is never written, only the variable's name (``sk_env``).
 ``parse_config(dump_config(c)) == c`` holds for every config that parses.
 """
 
@@ -25,9 +27,18 @@ from typing import Any, NoReturn
 import tomli_w
 
 from tui.config.locate import KeyPath, key_lines, line_of
-from tui.config.model import Config, InstanceRef, Profile, UiSettings
+from tui.config.model import (
+    CONTROL_PROBLEM,
+    ENV_FIELDS,
+    SECRET_FIELDS,
+    Config,
+    InstanceRef,
+    Profile,
+    UiSettings,
+)
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
+from tui.core.untrusted import CONTROL_RE
 
 HEADER = "# modelarts-tui settings, written by the app. It holds credentials: keep it private (chmod 600).\n"
 MASK = "********"
@@ -111,6 +122,8 @@ class _Reader:
         }[kind]
         if not ok:
             self.fail(where, f"{label}: {key!r} must be {_EXPECTED[kind]}, not {_kind(value)}")
+        if kind in ("str", "Secret") and CONTROL_RE.search(value):
+            self.fail(where, f"{label}: {key!r} {CONTROL_PROBLEM}")  # the value may be a secret: never shown
         if kind == "float":
             if not math.isfinite(value):
                 self.fail(where, f"{label}: {key!r} must be a finite number")
@@ -287,6 +300,19 @@ def _table(
     return out
 
 
+def _profile_table(profile: Profile, mask: bool) -> dict[str, Any]:
+    """A profile's keys; a credential read from the environment is named (``sk_env``), never written."""
+    body = _table(profile, mask=mask, always=ALWAYS_WRITTEN, skip=("instances",))
+    for name in SECRET_FIELDS:
+        value: Secret = getattr(profile, name)
+        if value.origin:
+            body.pop(name, None)
+            env_field = ENV_FIELDS.get(name)
+            if env_field and not getattr(profile, env_field):
+                body[env_field] = value.origin
+    return body
+
+
 def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
     """The TOML text of ``config``; ``mask_secrets`` writes ``********`` for credentials (for display)."""
     chunks = [HEADER]
@@ -297,7 +323,7 @@ def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
         chunks.append(tomli_w.dumps({"ui": ui}))
     for profile in config.profiles:
         # Written by hand around tomli_w so that instances become [[profiles.instances]] tables.
-        body = _table(profile, mask=mask_secrets, always=ALWAYS_WRITTEN, skip=("instances",))
+        body = _profile_table(profile, mask_secrets)
         chunks.append("[[profiles]]\n" + tomli_w.dumps(body))
         for ref in profile.instances:
             chunks.append(

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.secret import Secret
+from tui.core.untrusted import CONTROL_RE
 
 if TYPE_CHECKING:
     from tui.config.model import Profile
@@ -166,12 +167,15 @@ def sdk_file_value(path: str, section: str, key: str) -> str:
 
 def resolve_secret(profile: Profile, name: str, environ: Mapping[str, str] | None = None) -> Secret:
     """The credential ``name`` of ``profile`` from the first source that has it (see the module doc)."""
-    from tui.config.model import ENV_FIELDS
+    from tui.config.model import CONTROL_PROBLEM, ENV_FIELDS
 
     env = os.environ if environ is None else environ
     env_name: str = getattr(profile, ENV_FIELDS.get(name, ""), "") if name in ENV_FIELDS else ""
     if env_name and env.get(env_name, ""):
-        return Secret(env[env_name])
+        found = env[env_name].strip()
+        if CONTROL_RE.search(found):  # a wrapped paste: refused, the value never shown
+            raise ValidationError(ENV_FIELDS[name], f"the environment variable {env_name} {CONTROL_PROBLEM}")
+        return Secret(found)
     command = getattr(profile, COMMAND_FIELDS[name]) if name in COMMAND_FIELDS else ""
     if command:
         return run_secret_command(command, COMMAND_FIELDS[name], environ=environ)
@@ -180,8 +184,12 @@ def resolve_secret(profile: Profile, name: str, environ: Mapping[str, str] | Non
             found = sdk_file_value(profile.credentials_file, profile.credentials_section, FILE_KEYS[name])
         except ConfigError as error:
             raise ValidationError("credentials_file", str(error)) from None
+        if found and CONTROL_RE.search(found.strip()):
+            raise ValidationError(
+                "credentials_file", f"{FILE_KEYS[name]!r} in {profile.credentials_file} {CONTROL_PROBLEM}"
+            )
         if found:
-            return Secret(found)
+            return Secret(found.strip())
     value: Any = getattr(profile, name)
     current = value if isinstance(value, Secret) else Secret(str(value or ""))
     if profile.credentials_file and name in ("ak", "sk") and not current and not env_name:

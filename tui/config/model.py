@@ -40,6 +40,10 @@ from tui.core.domain import (
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.core.secret import Secret
+from tui.core.untrusted import CONTROL_RE
+
+CONTROL_PROBLEM = "holds a line break or another control character (a wrapped paste?); write it on one line"
+"""Said of a value or variable with a control character, without showing it (it may be a secret)."""
 
 AUTH_AKSK = "aksk"
 AUTH_PASSWORD = "password"
@@ -235,6 +239,11 @@ class Profile:
         def bad(name: str, message: str) -> None:
             errors.append(ValidationError(name, message))
 
+        for f in fields(self):
+            value = getattr(self, f.name)
+            text = value.reveal() if isinstance(value, Secret) else value
+            if isinstance(text, str) and CONTROL_RE.search(text):
+                bad(f.name, CONTROL_PROBLEM)
         if not self.name:
             bad("name", "the profile needs a name")
         elif not NAME_RE.match(self.name):

@@ -60,10 +60,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tui.config.codec import dump_config, parse_config
-from tui.config.model import AUTH_AKSK, Config, Profile
+from tui.config.model import AUTH_AKSK, CONTROL_PROBLEM, Config, Profile
 from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC, plausible_region
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
+from tui.core.untrusted import CONTROL_RE
 
 __all__ = [
     "ENV_PROFILE",
@@ -206,8 +207,14 @@ def env_profile(
     region are read from its host when it is a ModelArts host (``modelarts.<region>.…``).
     """
     env = os.environ if environ is None else environ
-    ak = env.get(ENV_AK, "").strip()
-    sk = env.get(ENV_SK, "").strip()
+
+    def read(name: str) -> str:
+        value = env.get(name, "").strip()
+        if CONTROL_RE.search(value):  # a wrapped paste: refused, and the value never shown
+            raise ConfigError(f"the environment variable {name} {CONTROL_PROBLEM}")
+        return value
+
+    ak, sk = read(ENV_AK), read(ENV_SK)
     if not ak or not sk:
         return None
     cloud, region = _cloud_and_region(endpoint) if endpoint else (CLOUD_OTC, "eu-de")
@@ -215,11 +222,11 @@ def env_profile(
         name=ENV_PROFILE,
         cloud=cloud,
         region=region,
-        project_id=project_id or env.get(ENV_PROJECT_ID, "").strip(),
+        project_id=project_id or read(ENV_PROJECT_ID),
         endpoint=endpoint or "",
-        iam_endpoint=env.get(ENV_IAM_ENDPOINT, "").strip(),
+        iam_endpoint=read(ENV_IAM_ENDPOINT),
         auth=AUTH_AKSK,
         ak=ak,
-        sk=Secret(sk),
-        security_token=Secret(env.get(ENV_SECURITY_TOKEN, "").strip()),
+        sk=Secret(sk, origin=ENV_SK),
+        security_token=Secret(read(ENV_SECURITY_TOKEN), origin=ENV_SECURITY_TOKEN),
     )

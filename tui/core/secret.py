@@ -6,10 +6,13 @@ from __future__ import annotations
 class Secret:
     """Wraps a credential (SK, password, token). Only ``reveal()`` gives the text back."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("_value", "origin")
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, origin: str = "") -> None:
         self._value = value
+        self.origin = origin
+        """The environment variable the value was read from; '' when it came from the file or
+        the user. A secret with an origin is never written to the config file."""
 
     def reveal(self) -> str:
         """The secret text: call only where it goes onto the wire or into the config file."""

@@ -188,7 +188,10 @@ class SettingsScreen(Screen["Config | None"]):
         base = self._drafts[self._index]
         values: dict[str, Any] = {n: self.query_one(f"#f-{n}", Input).value.strip() for n in TEXT_FIELDS}
         for name in SECRET_INPUTS:
-            values[name] = Secret(self.query_one(f"#f-{name}", Input).value.strip())
+            typed = self.query_one(f"#f-{name}", Input).value.strip()
+            kept: Secret = getattr(base, name)
+            # Unchanged, the draft keeps the very Secret: one read from the environment stays unwritable.
+            values[name] = kept if typed == kept.reveal() else Secret(typed)
         for name in ("cloud", "region", "api", "auth"):
             value = self.query_one(f"#f-{name}", Select).value
             values[name] = "" if value is Select.NULL else str(value)
