@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
+from tui.api.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
 Transport = httpx.AsyncBaseTransport
@@ -30,6 +32,10 @@ class Limits:
     """Times a GET is sent again after a 429, a 502/503/504 or a dropped connection."""
     action_sends: int = 6
     """POSTs one action may send in all under sustained 429s (a fresh read before each resend)."""
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    """The largest answer read, decoded (a gzip bomb stops here; ``tui.api.limits``)."""
+    deadline_s: float = DEFAULT_DEADLINE_S
+    """What one request may take in all: connect, send, auth flow and the whole body."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +53,11 @@ class Runtime:
     def but(self, **changes: object) -> Runtime:
         """A copy with some fields changed (those given as None keep their value)."""
         given = {k: v for k, v in changes.items() if v is not None}
-        limits = {k: given.pop(k) for k in ("concurrency", "get_retries", "action_sends") if k in given}
+        limits = {
+            k: given.pop(k)
+            for k in ("concurrency", "get_retries", "action_sends", "max_body_bytes", "deadline_s")
+            if k in given
+        }
         if limits:
             given["limits"] = replace(self.limits, **limits)  # type: ignore[arg-type]
         return replace(self, **given)  # type: ignore[arg-type]

@@ -10,12 +10,16 @@
   recorded where it is caught.
 * httpx exceptions never leave this module: they become the typed errors of ``tui.core.errors``
   naming the endpoint (host and path).
+* Every request has a total deadline (connect, send and the whole body, auth flow included) and
+  a cap on its decoded body (``Limits``): a server that drips one byte at a time or answers with
+  a gzip bomb gets a RequestTimeoutError or a ResponseError, not hours or gigabytes.
 * Only calls marked ``retry=True`` (GETs) are retried: on 429 (honouring ``Retry-After``, capped),
   502, 503, 504 and dropped connections, with exponential backoff and an injectable ``sleep``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -40,6 +44,7 @@ from tui.api.failures import (
     unreadable_reason,
 )
 from tui.api.gcpause import NO_GC_BYTES, gc_paused
+from tui.api.limits import read_capped, too_large
 from tui.api.parse import decode_json, parse_error_body, summarize_body
 from tui.api.redact import redact, redact_path
 from tui.api.retry import backoff_delay, parse_retry_after, retryable
@@ -49,6 +54,7 @@ from tui.api.tls import ssl_verify
 from tui.core.error_codes import UNKNOWN, describe
 from tui.core.errors import (
     ModelArtsError,
+    RequestTimeoutError,
     ResponseError,
     TransportError,
     ValidationError,
@@ -106,6 +112,11 @@ class HttpSession:
             raise ValidationError("endpoint", "the endpoint must not carry a query or fragment")
         if timeout <= 0:
             raise ValidationError("timeout", "must be more than 0 seconds")
+        self.limits = runtime.limits
+        if not 0 < self.limits.deadline_s < float("inf"):
+            raise ValidationError("request_deadline", "must be a number of seconds above 0")
+        if self.limits.max_body_bytes <= 0:
+            raise ValidationError("max_answer_mb", "must be 1 or more")
         self.base = base
         self.timeout = float(timeout)
         self.max_retries = max(0, int(runtime.limits.get_retries))
@@ -163,12 +174,24 @@ class HttpSession:
     async def _on_response(self, response: httpx.Response) -> None:
         request = response.request
         try:
-            await response.aread()
+            whole = await read_capped(response, self.limits.max_body_bytes)
         except Exception as exc:
             self.record_failure(
                 request, transport_error(exc, endpoint_of(request), self.timeout, self.secrets())
             )
             raise
+        if not whole:
+            error = too_large(response, self.limits.max_body_bytes, endpoint_of(response.request))
+            self._emit(
+                request,
+                response.status_code,
+                None,
+                error.message,
+                _header(response, H_REQUEST_ID),
+                None,
+                True,
+            )
+            raise error
         date = _header(response, "Date")
         if date:
             with contextlib.suppress(TypeError, ValueError, IndexError):
@@ -322,16 +345,26 @@ class HttpSession:
         return Answer(response.status_code, data)
 
     async def transmit(self, request: httpx.Request, *, with_auth: bool = True) -> httpx.Response:
-        """Send a built request through auth and hooks; transport failures become typed errors."""
+        """Send a built request through auth and hooks, within the deadline; failures become typed errors."""
+        deadline = asyncio.timeout(self.limits.deadline_s)
         try:
-            if with_auth:
-                return await self._http.send(request)
-            return await self._http.send(request, auth=None)
+            async with deadline:
+                if with_auth:
+                    return await self._http.send(request)
+                return await self._http.send(request, auth=None)
         except ModelArtsError:
             raise
         except (httpx.HTTPError, OSError, ssl.SSLError, TimeoutError) as exc:
             failed = request_of(exc) or request
-            error = transport_error(exc, endpoint_of(failed), self.timeout, self.secrets())
+            endpoint = endpoint_of(failed)
+            if deadline.expired():
+                error: ModelArtsError = RequestTimeoutError(
+                    f"no whole answer from {endpoint} within the request deadline of "
+                    f"{self.limits.deadline_s:g}s (request_deadline)",
+                    endpoint=endpoint,
+                )
+            else:
+                error = transport_error(exc, endpoint, self.timeout, self.secrets())
             self.record_failure(failed, error)
             raise error from None
 

@@ -23,6 +23,7 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.api.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES, MIB
 from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.core.domain import (
     CLOUD_LABELS,
@@ -54,6 +55,9 @@ API_FAMILIES = (FAMILY_V1, FAMILY_NOTEBOOKS)
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NO_SECRET = Secret("")
+
+MAX_DEADLINE_S = 3600.0
+MAX_ANSWER_MB = 16_384
 
 SECRET_FIELDS = ("sk", "security_token", "password", "token")
 """Profile fields that hold a credential."""
@@ -159,6 +163,10 @@ class Profile:
     """Warn this many minutes before an instance stops by itself; 0 = never."""
     imported_from: str = ""
     """Where the profile was imported or discovered from (shown in settings); empty = typed in."""
+    request_deadline: float = DEFAULT_DEADLINE_S
+    """Seconds one request may take in all (connect, send, the whole answer)."""
+    max_answer_mb: int = DEFAULT_MAX_BODY_BYTES // MIB
+    """The largest answer read, decoded, in MB (a gzip bomb stops here)."""
 
     def __post_init__(self) -> None:
         # A plain string given for a credential is wrapped, so it can never reach a repr.
@@ -297,6 +305,10 @@ class Profile:
         if self.notify_minutes < 0:
             bad("notify_minutes", "must be 0 (never) or more minutes")
         errors += credential_problems(self)
+        if not (math.isfinite(self.request_deadline) and 0 < self.request_deadline <= MAX_DEADLINE_S):
+            bad("request_deadline", f"must be more than 0 and at most {MAX_DEADLINE_S:g} seconds")
+        if not 1 <= self.max_answer_mb <= MAX_ANSWER_MB:
+            bad("max_answer_mb", f"must be 1 to {MAX_ANSWER_MB} MB")
         seen: set[str] = set()
         for index, ref in enumerate(self.instances):
             if not INSTANCE_ID_RE.match(ref.id):

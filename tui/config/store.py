@@ -35,6 +35,8 @@ The file is TOML; every key is optional except a profile's ``name`` and an insta
     insecure = false                    # skip TLS verification (lab endpoints only)
     prolong_hours = 2                   # default for prolong, 1-72
     notify_minutes = 15                 # warn before an automatic stop; 0 = never
+    request_deadline = 60               # seconds one request may take in all (connect, send, answer)
+    max_answer_mb = 256                 # the largest answer read (decoded); a gzip bomb stops here
 
     [[profiles.instances]]              # none = every instance the account lists
     id = "DE-…"

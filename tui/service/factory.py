@@ -11,6 +11,7 @@ import httpx
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from tui.api.client import ModelArtsClient
+from tui.api.limits import MIB
 from tui.api.runtime import Runtime
 from tui.config.model import Profile
 from tui.core.errors import ValidationError
@@ -63,7 +64,9 @@ def build_client(
         verify = False
     elif profile.ca_bundle:
         verify = profile.ca_bundle
-    runtime = runtime or Runtime()
+    runtime = (runtime or Runtime()).but(
+        max_body_bytes=int(profile.max_answer_mb * MIB), deadline_s=profile.request_deadline
+    )
     return ModelArtsClient(
         profile.modelarts_url,
         profile.project_id,
