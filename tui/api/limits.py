@@ -11,12 +11,7 @@ from __future__ import annotations
 import httpx
 
 from tui.core.errors import ResponseError
-
-MIB = 1024 * 1024
-DEFAULT_MAX_BODY_BYTES = 256 * MIB
-"""Holds 50,000 v1 instances (about 1.9 KB each in one answer) with room to spare."""
-DEFAULT_DEADLINE_S = 60.0
-"""Connect, send and the whole answer; a 100 MB list needs some 14 Mbit/s to arrive in it."""
+from tui.core.limits import MIB as MIB  # re-exported
 
 
 async def read_capped(response: httpx.Response, cap: int) -> bool:

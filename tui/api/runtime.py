@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
-from tui.api.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
+from tui.core.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]

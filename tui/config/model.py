@@ -23,8 +23,8 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui.api.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES, MIB
 from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
+from tui.config.ui_settings import UiSettings as UiSettings  # re-exported
 from tui.core.domain import (
     CLOUD_LABELS,
     CLOUD_OTC,
@@ -39,12 +39,10 @@ from tui.core.domain import (
     plausible_region,
 )
 from tui.core.errors import ConfigError, ValidationError
+from tui.core.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES, MIB, limit_problems
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.core.secret import Secret
-from tui.core.untrusted import CONTROL_RE
-
-CONTROL_PROBLEM = "holds a line break or another control character (a wrapped paste?); write it on one line"
-"""Said of a value or variable with a control character, without showing it (it may be a secret)."""
+from tui.core.untrusted import CONTROL_PROBLEM, CONTROL_RE
 
 AUTH_AKSK = "aksk"
 AUTH_PASSWORD = "password"
@@ -55,9 +53,6 @@ API_FAMILIES = (FAMILY_V1, FAMILY_NOTEBOOKS)
 NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NO_SECRET = Secret("")
-
-MAX_DEADLINE_S = 3600.0
-MAX_ANSWER_MB = 16_384
 
 SECRET_FIELDS = ("sk", "security_token", "password", "token")
 """Profile fields that hold a credential."""
@@ -74,6 +69,11 @@ ENV_FIELDS = {
 
 Command = str | tuple[str, ...]
 """A command: a string split the POSIX way, or an argv list."""
+
+
+def _has_control(value: Any) -> bool:
+    text = value.reveal() if isinstance(value, Secret) else value
+    return isinstance(text, str) and CONTROL_RE.search(text) is not None
 
 
 def _is_url(value: str) -> bool:
@@ -247,11 +247,11 @@ class Profile:
         def bad(name: str, message: str) -> None:
             errors.append(ValidationError(name, message))
 
-        for f in fields(self):
-            value = getattr(self, f.name)
-            text = value.reveal() if isinstance(value, Secret) else value
-            if isinstance(text, str) and CONTROL_RE.search(text):
-                bad(f.name, CONTROL_PROBLEM)
+        errors += [
+            ValidationError(f.name, CONTROL_PROBLEM)
+            for f in fields(self)
+            if _has_control(getattr(self, f.name))
+        ]
         if not self.name:
             bad("name", "the profile needs a name")
         elif not NAME_RE.match(self.name):
@@ -305,10 +305,7 @@ class Profile:
         if self.notify_minutes < 0:
             bad("notify_minutes", "must be 0 (never) or more minutes")
         errors += credential_problems(self)
-        if not (math.isfinite(self.request_deadline) and 0 < self.request_deadline <= MAX_DEADLINE_S):
-            bad("request_deadline", f"must be more than 0 and at most {MAX_DEADLINE_S:g} seconds")
-        if not 1 <= self.max_answer_mb <= MAX_ANSWER_MB:
-            bad("max_answer_mb", f"must be 1 to {MAX_ANSWER_MB} MB")
+        errors += limit_problems(self.request_deadline, self.max_answer_mb)
         seen: set[str] = set()
         for index, ref in enumerate(self.instances):
             if not INSTANCE_ID_RE.match(ref.id):
@@ -321,40 +318,6 @@ class Profile:
     def _need(self, bad: Any, name: str, what: str) -> None:
         if not getattr(self, name) and not has_source(self, name):
             bad(name, f"{self.auth} sign-in needs {what}: set {name} or {ENV_FIELDS[name]}")
-
-
-@dataclass(frozen=True, slots=True)
-class UiSettings:
-    """How the app looks and polls."""
-
-    poll_interval_s: float = field(default=10.0, metadata={"toml": "poll_interval"})
-    """Seconds between polls while every instance is in a stable state."""
-    fast_poll_interval_s: float = field(default=2.0, metadata={"toml": "fast_poll_interval"})
-    """Seconds between polls while some instance is starting or stopping."""
-    log_panel: bool = True
-    """Show the API call log panel at start."""
-    keys: dict[str, str] = field(default_factory=dict, hash=False)
-    """Binding id -> key, to remap keys (``start = "S"``)."""
-    low_bandwidth: bool = False
-    """Poll less and render less (a slow or metered link)."""
-    bulk_concurrency: int = 8
-    """How many start/stop requests run at once for marked rows."""
-    theme: str = ""
-    """Textual theme name; empty = automatic."""
-
-    def validate(self) -> list[ValidationError]:
-        """Every out-of-range value, each naming its key as written in the file."""
-        errors: list[ValidationError] = []
-        for name in ("poll_interval_s", "fast_poll_interval_s"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
-                errors.append(ValidationError(name.removesuffix("_s"), "must be a number of seconds above 0"))
-        if self.bulk_concurrency < 1:
-            errors.append(ValidationError("bulk_concurrency", "must be 1 or more"))
-        for binding, key in self.keys.items():
-            if not key.strip():
-                errors.append(ValidationError(f"keys.{binding}", "the key is empty"))
-        return errors
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,9 @@ from typing import Any
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 """What a terminal may act on, or what splits a line: C0, DEL, C1, U+2028/2029, lone surrogates."""
 
+CONTROL_PROBLEM = "holds a line break or another control character (a wrapped paste?); write it on one line"
+"""Said of a value or variable with a control character, without showing it (it may be a secret)."""
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 MAX_MESSAGE_CHARS = 2_000

@@ -11,10 +11,10 @@ import httpx
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from tui.api.client import ModelArtsClient
-from tui.api.limits import MIB
 from tui.api.runtime import Runtime
 from tui.config.model import Profile
 from tui.core.errors import ValidationError
+from tui.core.limits import MIB
 from tui.core.models import ApiCall
 from tui.service.tls import tls_warnings as tls_warnings
 
