@@ -174,7 +174,7 @@ class _Reader:
                 ("default_profile",),
                 f"default_profile {default!r} names no profile (known: {known}){_suggest(default, first)}",
             )
-        return Config(profiles=tuple(profiles), default_profile=default, ui=ui)
+        return Config(profiles=tuple(profiles), default_profile=default, ui=ui, file_profiles=tuple(first))
 
     def ui(self, data: dict[str, Any]) -> UiSettings:
         self.check_keys(data, ("ui",), UI_KEYS, "[ui]", {})
@@ -300,7 +300,7 @@ def _table(
     return out
 
 
-def _profile_table(profile: Profile, mask: bool) -> dict[str, Any]:
+def profile_table(profile: Profile, mask: bool = False) -> dict[str, Any]:
     """A profile's keys; a credential read from the environment is named (``sk_env``), never written."""
     body = _table(profile, mask=mask, always=ALWAYS_WRITTEN, skip=("instances",))
     for name in SECRET_FIELDS:
@@ -313,6 +313,11 @@ def _profile_table(profile: Profile, mask: bool) -> dict[str, Any]:
     return body
 
 
+def instance_table(ref: InstanceRef, mask: bool = False) -> dict[str, Any]:
+    """An instance reference's keys (``id`` always)."""
+    return _table(ref, mask=mask, always=("id",))
+
+
 def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
     """The TOML text of ``config``; ``mask_secrets`` writes ``********`` for credentials (for display)."""
     chunks = [HEADER]
@@ -323,10 +328,8 @@ def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
         chunks.append(tomli_w.dumps({"ui": ui}))
     for profile in config.profiles:
         # Written by hand around tomli_w so that instances become [[profiles.instances]] tables.
-        body = _profile_table(profile, mask_secrets)
+        body = profile_table(profile, mask_secrets)
         chunks.append("[[profiles]]\n" + tomli_w.dumps(body))
         for ref in profile.instances:
-            chunks.append(
-                "[[profiles.instances]]\n" + tomli_w.dumps(_table(ref, mask=mask_secrets, always=("id",)))
-            )
+            chunks.append("[[profiles.instances]]\n" + tomli_w.dumps(instance_table(ref, mask_secrets)))
     return "\n".join(chunks)

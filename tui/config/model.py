@@ -330,6 +330,8 @@ class Config:
     """The profile headless commands use without ``--profile``; empty = all enabled ones."""
     ui: UiSettings = field(default_factory=UiSettings)
     """How the app looks and polls."""
+    file_profiles: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """The profile names of the file it was read from (a session may show fewer); None: not read."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.profiles, tuple):

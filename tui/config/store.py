@@ -55,18 +55,21 @@ from __future__ import annotations
 import os
 import shlex
 import stat
-import tempfile
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui.config.codec import dump_config, parse_config
+from tui.config.files import read_text, remove_stale_temps, write_atomic
 from tui.config.model import AUTH_AKSK, CONTROL_PROBLEM, Config, Profile
 from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC, plausible_region
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 from tui.core.untrusted import CONTROL_RE
+
+if TYPE_CHECKING:
+    from tui.config.edit import Draft
 
 __all__ = [
     "ENV_PROFILE",
@@ -76,6 +79,7 @@ __all__ = [
     "load_config",
     "parse_config",
     "save_config",
+    "save_settings",
 ]
 
 ENV_PROFILE = "env"
@@ -87,26 +91,6 @@ ENV_PROJECT_ID = "HUAWEICLOUD_SDK_PROJECT_ID"
 ENV_SECURITY_TOKEN = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
 ENV_IAM_ENDPOINT = "HUAWEICLOUD_SDK_IAM_ENDPOINT"
 
-FILE_MODE = 0o600
-FOLDER_MODE = 0o700
-
-
-def _read_text(path: Path) -> str | None:
-    """The file's text; None when it does not exist; ConfigError when it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise ConfigError("this is a folder, not a config file", path=str(path)) from None
-    except OSError as error:
-        raise ConfigError(f"cannot read the file: {error.strerror or error}", path=str(path)) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ConfigError(f"not UTF-8 text (byte {error.start})", path=str(path), line=line) from None
-
 
 def load_config(path: str | os.PathLike[str]) -> Config:
     """The config in ``path``: ``Config()`` when the file does not exist (first run).
@@ -114,20 +98,11 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     A file that cannot be read or parsed raises ConfigError with ``.path`` and ``.line``.
     """
     where = Path(path)
-    text = _read_text(where)
+    remove_stale_temps(where)
+    text = read_text(where)
     if text is None:
         return Config()
     return parse_config(text, where)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename durable; not every platform can open a folder.
-    with suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def save_config(config: Config, path: str | os.PathLike[str]) -> None:
@@ -142,7 +117,7 @@ def save_config(config: Config, path: str | os.PathLike[str]) -> None:
     parse_config(text, shown)  # never write what would not load
     target = Path(os.path.realpath(path))
     try:
-        current = _read_text(target)
+        current = read_text(target)
         if current is not None:
             parse_config(current, shown)
     except ConfigError as error:
@@ -152,23 +127,59 @@ def save_config(config: Config, path: str | os.PathLike[str]) -> None:
             line=error.line,
         ) from None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(handle.fileno(), FILE_MODE)
-                handle.write(text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomic(target, text)
     except OSError as error:
         raise ConfigError(f"not saved: {error.strerror or error}", path=shown) from error
-    _fsync_folder(target.parent)
+
+
+def save_settings(
+    path: str | os.PathLike[str],
+    before: Config,
+    drafts: Sequence[Draft],
+    default_profile: str = "",
+) -> Config:
+    """Save what the settings screen changed (``before`` -> ``drafts``) into the file as it is now.
+
+    A file that does not exist yet gets the whole config. Otherwise only the profiles the screen
+    added, edited, renamed or deleted change, in place, keeping every comment, key order and
+    profile the user wrote (``tui.config.edit``); SaveConflict when one of them was also changed
+    on disk meanwhile. Returns the config to go on with: the file's profiles as saved, less those
+    the session did not show (``--profile``).
+    """
+    from tui.config.edit import SaveConflict, apply_drafts  # tomlkit: only a settings save needs it
+
+    shown = os.fspath(path)
+    target = Path(os.path.realpath(path))
+    after = Config(tuple(d.profile for d in drafts), default_profile, before.ui)
+    try:
+        current = read_text(target)
+        text = (
+            dump_config(after)
+            if current is None
+            else apply_drafts(current, shown, before, drafts, default_profile)
+        )
+    except SaveConflict:
+        raise
+    except ConfigError as error:
+        if not error.detail.startswith("not saved"):
+            error = ConfigError(
+                f"not saved: the file on disk does not load ({error.detail}); fix it by hand or move it away first",
+                path=shown,
+                line=error.line,
+            )
+        raise error from None
+    saved = parse_config(text, shown)
+    try:
+        write_atomic(target, text)
+    except OSError as error:
+        raise ConfigError(f"not saved: {error.strerror or error}", path=shown) from error
+    hidden = set(before.file_profiles or ()) - {d.profile.name for d in drafts}
+    return Config(
+        profiles=tuple(p for p in saved.profiles if p.name not in hidden),
+        default_profile=saved.default_profile,
+        ui=saved.ui,
+        file_profiles=saved.file_profiles,
+    )
 
 
 def check_permissions(path: str | os.PathLike[str]) -> str | None:

@@ -20,11 +20,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.worker import Worker, WorkerState
 
+from tui.config.edit import Draft
 from tui.config.model import (
     API_FAMILIES,
     Config,
     Profile,
 )
+from tui.config.store import save_settings
 from tui.core.domain import CLOUD_LABELS, CLOUDS, REGIONS
 from tui.core.errors import ModelArtsError
 from tui.core.secret import Secret
@@ -39,8 +41,10 @@ from tui.ui.screens.settings_form import (
     PLACEHOLDERS,
     SECRET_INPUTS,
     TEXT_FIELDS,
+    drafts_of,
     new_name,
     region_options,
+    reload_config,
     shown_path,
 )
 from tui.ui.widgets.inputs import FieldInput, FlagBox
@@ -56,6 +60,7 @@ class SettingsScreen(Screen["Config | None"]):
         Binding("ctrl+r", "toggle_reveal", "Reveal", id="settings-reveal", priority=True),
         Binding("ctrl+n", "add_profile", "New", id="settings-add", priority=True),
         Binding("delete", "delete_profile", "Delete", id="settings-delete"),
+        Binding("ctrl+o", "reload", "Reload", id="settings-reload", priority=True),
     ]
 
     def __init__(
@@ -66,9 +71,8 @@ class SettingsScreen(Screen["Config | None"]):
         self._path = path
         self._service = service
         self._first_run = first_run
-        self._drafts: list[Profile] = list(config.profiles)
-        if not self._drafts:
-            self._drafts.append(Profile(name=new_name(set())))
+        self._drafts, self._origins = drafts_of(config)
+        """The profiles as edited, and each one's name when the screen opened (None: added here)."""
         self._index = 0
         self._revealed = False
 
@@ -281,6 +285,7 @@ class SettingsScreen(Screen["Config | None"]):
             api=current.api,
         )
         self._drafts.append(fresh)
+        self._origins.append(None)
         self._index = len(self._drafts) - 1
         self._fill_list()
         self._load(self._index)
@@ -290,8 +295,10 @@ class SettingsScreen(Screen["Config | None"]):
         if not self._drafts:
             return
         gone = self._drafts.pop(self._index)
+        self._origins.pop(self._index)
         if not self._drafts:
             self._drafts.append(Profile(name=new_name(set())))
+            self._origins.append(None)
         self._index = min(self._index, len(self._drafts) - 1)
         self._fill_list()
         self._load(self._index)
@@ -336,15 +343,26 @@ class SettingsScreen(Screen["Config | None"]):
                 return
             names.add(profile.name)
         default = self._config.default_profile if self._config.default_profile in names else ""
-        config = Config(profiles=tuple(self._drafts), default_profile=default, ui=self._config.ui)
+        drafts = [Draft(origin, p) for origin, p in zip(self._origins, self._drafts, strict=True)]
         try:
-            from tui.config.store import save_config
-
-            save_config(config, self._path)
-        except (ModelArtsError, OSError) as error:
-            self._result(f"not saved: {error}", ok=False)
+            saved = save_settings(self._path, self._config, drafts, default)
+        except ModelArtsError as error:  # "<path>: not saved: why"
+            self._result(str(error), ok=False)
             return
-        self.dismiss(config)
+        self.dismiss(saved)
+
+    def action_reload(self) -> None:
+        """Read the file again: the edits here are dropped, the file's changes shown."""
+        try:
+            self._config = reload_config(self._path, self._config)
+        except ModelArtsError as error:
+            self._result(f"not reloaded: {error}", ok=False)
+            return
+        self._drafts, self._origins = drafts_of(self._config)
+        self._index = 0
+        self._fill_list()
+        self._load(0)
+        self._result(f"reloaded {shown_path(self._path)}; edits made here were dropped", ok=None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN
+from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN, Config, Profile
+from tui.config.store import load_config
 from tui.core.domain import REGIONS
 
 AUTH_LABELS = {AUTH_AKSK: "AK/SK", AUTH_PASSWORD: "IAM password", AUTH_TOKEN: "IAM token"}
@@ -79,3 +81,17 @@ def region_options(cloud: str, current: str) -> list[tuple[str, str]]:
     if current and current not in regions:
         regions.insert(0, current)
     return [(r, r) for r in regions]
+
+
+def drafts_of(config: Config) -> tuple[list[Profile], list[str | None]]:
+    """The profiles to edit and the name each had when opened (a blank new one when there are none)."""
+    if not config.profiles:
+        return [Profile(name=new_name(set()))], [None]
+    return list(config.profiles), [p.name for p in config.profiles]
+
+
+def reload_config(path: Path, shown: Config) -> Config:
+    """The file as it is now, less the profiles the session did not show (``--profile``)."""
+    config = load_config(path)
+    hidden = set(shown.file_profiles or ()) - set(shown.names())
+    return replace(config, profiles=tuple(p for p in config.profiles if p.name not in hidden))
