@@ -28,6 +28,7 @@ from tui.api import signer
 from tui.api.constants import H_AUTH_TOKEN, H_PROJECT_ID, H_SECURITY_TOKEN, H_SUBJECT_TOKEN, IAM_TOKENS
 from tui.api.parse import as_object, epoch_ms, parse_error_body, summarize_body
 from tui.api.redact import redact
+from tui.core.endpoint import endpoint_problem, short
 from tui.core.errors import AuthError, ModelArtsError, ResponseError, ValidationError, api_error
 from tui.core.secret import Secret
 
@@ -64,6 +65,11 @@ def _mask_ak(ak: str) -> str:
     return ak[:4] + "…" if len(ak) > 8 else "…"
 
 
+def _header_safe(value: str) -> bool:
+    """True for text an HTTP header can carry as is (the value itself is never shown)."""
+    return value.isascii() and value.isprintable()
+
+
 class AkSkAuth(httpx.Auth):
     """SDK-HMAC-SHA256 signing with an access key / secret key pair (optionally temporary)."""
 
@@ -81,6 +87,14 @@ class AkSkAuth(httpx.Auth):
             raise ValidationError("ak", "the access key is empty")
         if not sk:
             raise ValidationError("sk", "the secret key is empty")
+        if not (ak.isascii() and ak.strip().isprintable()):
+            raise ValidationError(
+                "ak", "holds a character that is not ASCII; an access key id is ASCII letters and digits"
+            )
+        if security_token and not _header_safe(security_token.reveal()):
+            raise ValidationError(
+                "security_token", "holds a character that is not printable ASCII (it goes in a header)"
+            )
         self.ak = ak.strip()
         self._sk = sk
         self.project_id = project_id or None
@@ -137,6 +151,10 @@ class TokenAuth(httpx.Auth):
     def __init__(self, token: Secret) -> None:
         if not token:
             raise ValidationError("token", "the token is empty")
+        if not _header_safe(token.reveal()):
+            raise ValidationError(
+                "token", "holds a character that is not printable ASCII (it goes in a header)"
+            )
         self._token = token
 
     def __repr__(self) -> str:
@@ -184,9 +202,9 @@ class IamPasswordAuth(httpx.Auth):
         clock: Clock = time.time,
     ) -> None:
         base = iam_base(iam_endpoint or "")
-        parts = urlsplit(base)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationError("iam_endpoint", f"not an http(s) URL: {iam_endpoint!r}")
+        problem = endpoint_problem(base)
+        if problem:
+            raise ValidationError("iam_endpoint", f"{short(iam_endpoint or '')} {problem}")
         if not domain:
             raise ValidationError("domain", "the account (domain) name is empty")
         if not user:

@@ -44,7 +44,7 @@ from tui.core.errors import (
 )
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1, ActionResult, Instance, Lease
 
-_PROJECT_ID_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_PROJECT_ID_CHARS = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _DESCRIPTION_FORBIDDEN = set("&<>\"'/")
 DESCRIPTION_MAX = 512
 AUTO_STOP_MIN_S = 3600
@@ -62,7 +62,7 @@ def _short(value: object) -> str:
 
 def check_instance_id(instance_id: object) -> str:
     """The id when it has the shape of an instance id; ValidationError('instance_id') otherwise."""
-    if not isinstance(instance_id, str) or not c.INSTANCE_ID_RE.match(instance_id):
+    if not isinstance(instance_id, str) or not c.INSTANCE_ID_RE.fullmatch(instance_id):
         raise ValidationError("instance_id", f"not a valid instance id: {_short(instance_id)}")
     return instance_id
 
@@ -92,7 +92,7 @@ class ModelArtsClient:
         if family not in (FAMILY_V1, FAMILY_NOTEBOOKS):
             raise ValidationError("family", f"unknown API family {_short(family)} (devenv-v1 or notebooks)")
         project_id = (project_id or "").strip()
-        if project_id and not _PROJECT_ID_CHARS.match(project_id):
+        if project_id and not _PROJECT_ID_CHARS.fullmatch(project_id):
             raise ValidationError("project_id", f"not a valid project id: {_short(project_id)}")
         if not project_id and not isinstance(auth, IamPasswordAuth):
             raise ValidationError(
@@ -157,7 +157,7 @@ class ModelArtsClient:
             raise ValidationError(
                 "project_id", f"IAM at {auth.token_endpoint} named no project for {auth.project_name!r}"
             )
-        if not _PROJECT_ID_CHARS.match(auth.project_id):  # it goes into every path from here on
+        if not _PROJECT_ID_CHARS.fullmatch(auth.project_id):  # it goes into every path from here on
             raise ValidationError(
                 "project_id",
                 f"IAM at {auth.token_endpoint} named an unusable project id {_short(auth.project_id)}",

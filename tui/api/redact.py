@@ -26,7 +26,7 @@ _SECRET_KEYS = (
     r"security_?token|session_?token|token|ssh_private_key|private_?key|signature|x-auth-token|"
     r"x-subject-token|x-security-token|authorization"
 )
-_KEY_RE = re.compile(rf"^(?:{_SECRET_KEYS})$", re.IGNORECASE)
+_KEY_RE = re.compile(rf"(?:{_SECRET_KEYS})", re.IGNORECASE)
 
 # "password": "…"  /  'sk': '…'  (JSON bodies, Python reprs)
 _QUOTED_FIELD = re.compile(
@@ -110,7 +110,7 @@ def is_secret_key(name: str) -> bool:
 
     Cached: a poll of 1,000 instances asks about the same few dozen field names 80,000 times.
     """
-    return bool(_KEY_RE.match(name.strip()))
+    return bool(_KEY_RE.fullmatch(name.strip()))
 
 
 def redact_path(path: str, secrets: Iterable[str | Secret | None] = ()) -> str:

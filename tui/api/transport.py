@@ -51,6 +51,7 @@ from tui.api.retry import backoff_delay, parse_retry_after, retryable
 from tui.api.runtime import Clock, Runtime, Sleep
 from tui.api.skew import SKEW_HINT, skew_note
 from tui.api.tls import ssl_verify
+from tui.core.endpoint import endpoint_problem, short
 from tui.core.error_codes import UNKNOWN, describe
 from tui.core.errors import (
     ModelArtsError,
@@ -105,9 +106,10 @@ class HttpSession:
         runtime = runtime or Runtime()
         timeout = runtime.timeout
         base = (endpoint or "").strip().rstrip("/")
+        problem = endpoint_problem(base)
+        if problem:
+            raise ValidationError("endpoint", f"{short(endpoint or '')} {problem}")
         parts = urlsplit(base)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValidationError("endpoint", f"not an http(s) URL: {endpoint!r}")
         if parts.query or parts.fragment:
             raise ValidationError("endpoint", "the endpoint must not carry a query or fragment")
         if timeout <= 0:

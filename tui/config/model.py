@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from difflib import get_close_matches
 from typing import Any
-from urllib.parse import urlsplit
 
 from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.config.ui_settings import UiSettings as UiSettings  # re-exported
@@ -38,6 +37,7 @@ from tui.core.domain import (
     modelarts_endpoint,
     plausible_region,
 )
+from tui.core.endpoint import endpoint_problem, short
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.limits import DEFAULT_DEADLINE_S, DEFAULT_MAX_BODY_BYTES, MIB, limit_problems
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
@@ -50,8 +50,8 @@ AUTH_TOKEN = "token"
 AUTH_METHODS = (AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN)
 API_FAMILIES = (FAMILY_V1, FAMILY_NOTEBOOKS)
 
-NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME_RE = re.compile(r"[A-Za-z0-9_.-]+")
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NO_SECRET = Secret("")
 
 SECRET_FIELDS = ("sk", "security_token", "password", "token")
@@ -76,9 +76,11 @@ def _has_control(value: Any) -> bool:
     return isinstance(text, str) and CONTROL_RE.search(text) is not None
 
 
-def _is_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value)
+def _url_problem(value: str) -> str | None:
+    problem = endpoint_problem(value.strip())
+    if problem == "is not an http(s) URL" or problem == "has no host name":
+        return f"{short(value)} is not an http(s) URL such as https://modelarts.eu-de.otc.t-systems.com"
+    return f"{short(value)} {problem}" if problem else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +256,7 @@ class Profile:
         ]
         if not self.name:
             bad("name", "the profile needs a name")
-        elif not NAME_RE.match(self.name):
+        elif not NAME_RE.fullmatch(self.name):
             bad("name", f"{self.name!r} may hold only letters, digits, '_', '.' and '-'")
         for f in fields(self):
             choices = f.metadata.get("choices")
@@ -272,21 +274,22 @@ class Profile:
                     f"{self.region!r} is not a region of {CLOUD_LABELS[self.cloud]} (known: {', '.join(known)}); "
                     "set endpoint to use another",
                 )
-        if self.project_id and not PROJECT_ID_RE.match(self.project_id):
+        if self.project_id and not PROJECT_ID_RE.fullmatch(self.project_id):
             bad(
                 "project_id",
                 "must be 32 lower-case hex characters (IAM > My Credentials > Projects), or empty",
             )
         for name in ("endpoint", "iam_endpoint"):
             value = getattr(self, name)
-            if value and not _is_url(value):
-                bad(
-                    name, f"{value!r} is not an http(s) URL such as https://modelarts.eu-de.otc.t-systems.com"
-                )
+            problem = _url_problem(value) if value else None
+            if problem:
+                bad(name, problem)
         for name in ENV_FIELDS.values():
             value = getattr(self, name)
-            if value and not ENV_NAME_RE.match(value):
+            if value and not ENV_NAME_RE.fullmatch(value):
                 bad(name, f"{value!r} is not an environment variable name")
+        if self.ak and not (self.ak.isascii() and self.ak.isprintable()):
+            bad("ak", "holds a character that is not ASCII; an access key id is ASCII letters and digits")
         if self.auth == AUTH_AKSK:
             self._need(bad, "ak", "the access key id (AK)")
             self._need(bad, "sk", "the secret access key (SK)")
@@ -308,7 +311,7 @@ class Profile:
         errors += limit_problems(self.request_deadline, self.max_answer_mb)
         seen: set[str] = set()
         for index, ref in enumerate(self.instances):
-            if not INSTANCE_ID_RE.match(ref.id):
+            if not INSTANCE_ID_RE.fullmatch(ref.id):
                 bad(f"instances[{index}].id", f"{ref.id!r} is not a plausible instance id")
             elif ref.id in seen:
                 bad(f"instances[{index}].id", f"{ref.id!r} is listed twice")

@@ -58,12 +58,12 @@ import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from tui.config.codec import dump_config, parse_config
 from tui.config.files import read_text, remove_stale_temps, write_atomic
 from tui.config.model import AUTH_AKSK, CONTROL_PROBLEM, Config, Profile
 from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC, plausible_region
+from tui.core.endpoint import host_of
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 from tui.core.untrusted import CONTROL_RE
@@ -200,7 +200,7 @@ def check_permissions(path: str | os.PathLike[str]) -> str | None:
 
 
 def _cloud_and_region(endpoint: str) -> tuple[str, str]:
-    host = (urlsplit(endpoint).hostname or "").lower()
+    host = host_of(endpoint)
     cloud = CLOUD_HUAWEI if "myhuaweicloud" in host else CLOUD_OTC
     labels = host.split(".")
     if len(labels) > 2 and labels[0] == "modelarts" and plausible_region(labels[1]):

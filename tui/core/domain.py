@@ -47,10 +47,10 @@ REGIONS = {CLOUD_HUAWEI: HUAWEI_REGIONS, CLOUD_OTC: OTC_REGIONS}
 MODELARTS_REGIONS = {CLOUD_HUAWEI: HUAWEI_REGIONS, CLOUD_OTC: ("eu-de",)}
 """Regions with a ModelArts endpoint (section 11.8); OTC has IAM in eu-nl but ModelArts only in eu-de."""
 
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-?\d*$")
-PROJECT_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+_REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-?\d*")
+PROJECT_ID_RE = re.compile(r"[0-9a-f]{32}")
 # DE-<uuid> (v1), a bare UUID (notebooks), leniently any 8-64 id characters the service returns.
-INSTANCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$")
+INSTANCE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
 
 
 def modelarts_endpoint(cloud: str, region: str) -> str:
@@ -71,4 +71,4 @@ def iam_endpoint(cloud: str, region: str) -> str:
 
 def plausible_region(region: str) -> bool:
     """A region id of the documented shape (``eu-de``, ``cn-north-4``, ``eu-de_sub``)."""
-    return bool(_REGION_RE.match(region.split("_", 1)[0]))
+    return bool(_REGION_RE.fullmatch(region.split("_", 1)[0]))

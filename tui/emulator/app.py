@@ -72,7 +72,7 @@ class App:
         """Find the API, authenticate, check the project and run the handler."""
         path = unquote(req.path)
         for candidate in self.routes:
-            match = candidate.pattern.match(path)
+            match = candidate.pattern.fullmatch(path)
             if match is not None and candidate.method == req.method:
                 break
         else:

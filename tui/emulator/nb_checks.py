@@ -11,7 +11,7 @@ from tui.emulator.images import ImageStore
 from tui.emulator.routes_notebooks import lease_ms
 from tui.emulator.routes_v1 import Invalid
 
-NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 EVS_MIN_GB, EVS_MAX_GB = 5, 4096
 MAX_ALLOWED_IPS = 5
 IMAGE_NOT_FOUND = "ModelArts.6797"
@@ -30,7 +30,7 @@ def check_name(value: object) -> str:
     """A notebook name: 1–128 letters, digits, - and _ (6334 otherwise)."""
     if not isinstance(value, str) or not value:
         raise Invalid("ModelArts.0101", "Invalid parameter name: it is required.")
-    if not NAME_RE.match(value):
+    if not NAME_RE.fullmatch(value):
         raise Invalid("ModelArts.6334", "The name may contain only letters, digits, - and _ (at most 128).")
     return value
 

@@ -20,9 +20,9 @@ from tui.emulator.wire import FAMILY_NB, Request, Response, Route, json_response
 IMAGES = "/v1/{project_id}/images"
 IMAGE = "/v1/{project_id}/images/{image_id}"
 CREATE_IMAGE = "/v1/{project_id}/notebooks/{instance_id}/create-image"
-IMAGE_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?$")
-TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-NAMESPACE_RE = re.compile(r"^[a-z][a-z0-9._-]{0,62}[a-z0-9]$")
+IMAGE_NAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,126}[a-z0-9])?")
+TAG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+NAMESPACE_RE = re.compile(r"[a-z][a-z0-9._-]{0,62}[a-z0-9]")
 _SORT = {
     "create_at": lambda v: v["create_at"],
     "name": lambda v: v["name"],
@@ -32,7 +32,7 @@ _SORT = {
 
 def _text(body: dict[str, object], key: str, pattern: re.Pattern[str], rule: str) -> str:
     value = body.get(key)
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise Invalid("ModelArts.0101", f"Invalid parameter {key}: {value!r} ({rule}).")
     return value
 

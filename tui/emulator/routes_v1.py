@@ -26,7 +26,7 @@ from tui.emulator.views import v1_view
 from tui.emulator.wire import FAMILY_V1, Principal, Request, Response, Route, json_response, route, v1_error
 
 NOT_FOUND = ("ModelArts.6309", "The instance does not exist.")
-_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BAD_DESCRIPTION = set("&<>\"'/")
 AUTO_STOP_MIN_S = 3600
 AUTO_STOP_MAX_S = 86400
@@ -183,7 +183,7 @@ class V1Api:
         name = body.get("name")
         if not isinstance(name, str) or not name:
             raise Invalid("ModelArts.0101", "Invalid parameter name: it is required.")
-        if not _NAME_RE.match(name):
+        if not _NAME_RE.fullmatch(name):
             raise Invalid(
                 "ModelArts.6334", "The name may contain only letters, digits, - and _ (at most 64)."
             )

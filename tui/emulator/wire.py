@@ -157,4 +157,4 @@ class Route:
 def route(method: str, template: str, handler: Handler, family: str, auth: str = "project") -> Route:
     """A Route from a ``/v1/{project_id}/...`` template; a trailing slash is tolerated."""
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template.rstrip("/"))
-    return Route(method, re.compile(f"^{regex}/?$"), handler, family, auth)
+    return Route(method, re.compile(f"{regex}/?"), handler, family, auth)

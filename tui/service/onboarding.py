@@ -112,7 +112,7 @@ def _skip_reason(project: Project) -> str:
         return "the project is disabled in IAM"
     if not plausible_region(project.region):
         return f"{project.name!r} is not a region project (no ModelArts)"
-    if not PROJECT_ID_RE.match(project.id):
+    if not PROJECT_ID_RE.fullmatch(project.id):
         return f"the project id {project.id!r} is not 32 hex characters"
     if modelarts_cloud(project.region) is None:
         if project.region == "eu-nl":

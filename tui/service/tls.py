@@ -6,6 +6,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from tui.config.model import Profile
+from tui.core.endpoint import endpoint_problem, shown_netloc
 
 
 def _loopback(host: str) -> bool:
@@ -32,9 +33,11 @@ def tls_warnings(profile: Profile) -> tuple[str, ...]:
     plain = []
     urls = [profile.modelarts_url] + ([profile.iam_url] if profile.auth == "password" else [])
     for url in urls:
+        if endpoint_problem(url):  # refused with its reason when a client is built
+            continue
         parts = urlsplit(url)
         if parts.scheme == "http" and not _loopback(parts.hostname or ""):
-            plain.append(parts.netloc)
+            plain.append(shown_netloc(url))  # never a user:password@
     if plain:
         warnings.append(
             f"profile {profile.name!r}: {', '.join(dict.fromkeys(plain))} is plain http://; "

@@ -27,10 +27,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from tui.config.model import Profile
 from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC, OTC_REGIONS, plausible_region
+from tui.core.endpoint import host_of
 from tui.core.errors import ConfigError
 
 SOURCE_SDK_FILE = "sdk-file"
@@ -127,7 +127,7 @@ def cloud_of_region(region: str) -> str:
 
 def cloud_and_region_of_url(url: str) -> tuple[str, str] | None:
     """(cloud, region) from an endpoint host such as ``iam.eu-de.otc.t-systems.com``; None when it says neither."""
-    host = (urlsplit(url.strip()).hostname or "").lower()
+    host = host_of(url)
     labels = host.split(".")
     cloud = CLOUD_HUAWEI if "myhuaweicloud" in host else CLOUD_OTC if "otc.t-systems.com" in host else ""
     region = labels[1] if len(labels) > 2 and plausible_region(labels[1]) else ""

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tui.core.errors import AuthPausedError, ModelArtsError
+from tui.core.errors import AuthPausedError, ModelArtsError, ValidationError
 from tui.service import ProfileStatus
 from tui.ui.cells import duration_text
 
@@ -21,6 +21,8 @@ def error_tag(error: ModelArtsError | None) -> str:
     """The short name of an error: its code (``APIGW.0308``), else its kind (``ConnectError``)."""
     if error is None:
         return ""
+    if isinstance(error, ValidationError):  # a setting to fix: say which and why (``ak: holds …``)
+        return str(error).split(";")[0]
     return getattr(error, "code", "") or type(error).__name__
 
 
