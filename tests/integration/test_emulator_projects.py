@@ -23,7 +23,7 @@ from tui.emulator import (
 )
 
 if TYPE_CHECKING:
-    from conftest import EmuClient
+    from tests.conftest import EmuClient
 
 REGIONS = ("eu-de", "cn-north-4", "ap-southeast-1")
 ROOT = Path(__file__).resolve().parents[2]
