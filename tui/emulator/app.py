@@ -17,6 +17,7 @@ from tui.emulator.faults import FaultInjector
 from tui.emulator.wire import (
     FAMILY_IAM,
     BodyError,
+    Principal,
     Request,
     Response,
     Route,
@@ -68,6 +69,24 @@ class App:
         garbage = self.injector.garbage()
         return Outcome(garbage or response, self.injector.drop())
 
+    def _project_refusal(self, family: str, project: str, principal: Principal) -> Response | None:
+        """0204 for a token without a project; 0210 for a project the credentials do not open.
+
+        A token opens its own project; AK/SK opens the X-Project-Id it names, or without one any
+        project of the account.
+        """
+        if principal.project_id is None and principal.kind != "aksk":
+            return family_error(
+                family, "ModelArts.0204", "The token is not scoped to a project; use a project token."
+            )
+        if project not in self.ctx.projects or principal.project_id not in (None, project):
+            return family_error(
+                family,
+                "ModelArts.0210",
+                f"Invalid project ID {project}: it does not match the project of the credentials.",
+            )
+        return None
+
     def route(self, req: Request) -> Response:
         """Find the API, authenticate, check the project and run the handler."""
         path = unquote(req.path)
@@ -94,19 +113,9 @@ class App:
                     )
                 return gateway_error(401, "APIGW.0301", GATEWAY_PREFIX + failure.message, req.request_id)
         if candidate.auth == "project" and principal is not None:
-            project = params.get("project_id", "")
-            if principal.project_id is None:
-                return family_error(
-                    candidate.family,
-                    "ModelArts.0204",
-                    "The token is not scoped to a project; use a project token.",
-                )
-            if project != self.ctx.config.project_id or principal.project_id != project:
-                return family_error(
-                    candidate.family,
-                    "ModelArts.0210",
-                    f"Invalid project ID {project}: it does not match the project of the credentials.",
-                )
+            refused = self._project_refusal(candidate.family, params.get("project_id", ""), principal)
+            if refused is not None:
+                return refused
         try:
             return candidate.handler(req, params, principal)
         except BodyError as error:

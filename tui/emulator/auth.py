@@ -96,11 +96,10 @@ def iso(epoch: float) -> str:
 class Authenticator:
     """Checks the X-Auth-Token or the AK/SK signature of a request, and keeps the AK lockouts."""
 
-    def __init__(self, keys: dict[str, str], tokens: TokenStore, owner: str, default_project: str) -> None:
+    def __init__(self, keys: dict[str, str], tokens: TokenStore, owner: str) -> None:
         self.keys = dict(keys)
         self.tokens = tokens
         self.owner = owner
-        self.default_project = default_project
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}
         self._locked_until: dict[str, float] = {}
@@ -151,7 +150,7 @@ class Authenticator:
             raise
         with self._lock:
             self._failures.pop(ak, None)
-        project = req.header(H_PROJECT_ID) or self.default_project
+        project = req.header(H_PROJECT_ID) or None  # None: any project of the account
         return Principal("aksk", project, self.owner, ak)
 
     def _count_failure(self, ak: str, now: float) -> bool:

@@ -24,6 +24,7 @@ from tui.emulator.config import (
     DEMO_USER,
     EmulatorConfig,
 )
+from tui.emulator.projects import parse_projects, project_id_of, project_names
 
 
 def _rate(text: str) -> float:
@@ -45,6 +46,15 @@ def _host_port(text: str) -> str:
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise argparse.ArgumentTypeError(f"HOST:PORT with a port from 1 to 65535, not {text!r}")
     return text
+
+
+def _projects(text: str) -> tuple[str, ...]:
+    try:
+        return parse_projects(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"region names separated by commas, each once, not {text!r}"
+        ) from None
 
 
 def _window(text: str) -> tuple[str, float | None]:
@@ -95,6 +105,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FLAVOR[:SECONDS]",
         help="make a flavor short of resources (create: 6360, start: START_FAILED), for SECONDS",
     )
+    parser.add_argument(
+        "--projects",
+        type=_projects,
+        metavar="REGION,...",
+        help="serve one project per region, each with its own id and instances (default: eu-de only)",
+    )
     parser.add_argument("--quota", type=int, default=50, help="notebooks per user (default 50; past it 6302)")
     parser.add_argument(
         "--non-admin", action="store_true", help="run as a user without the admin policy (notebooks/all: 403)"
@@ -122,6 +138,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         short=dict(args.short),
         instance_quota=max(0, args.quota),
         admin=not args.non_admin,
+        projects=args.projects or (),
     )
 
 
@@ -167,16 +184,21 @@ def run(args: argparse.Namespace) -> int:
 def _credentials(config: EmulatorConfig) -> list[str]:
     secret = config.sk if config.sk == DEMO_SK else "(the one you gave)"
     token = config.token if config.token == DEMO_TOKEN else "(the one you gave)"
+    names = project_names(config)
     lines = [
         f"project id:   {config.project_id}",
-        f"project name: {config.project_name} (region)",
+        f"project name: {names[0]} (region)",
         f"AK:           {config.ak}",
         f"SK:           {secret}",
         f"X-Auth-Token: {token}",
     ]
     if (DEMO_DOMAIN, DEMO_USER) in config.iam_users:
         lines.append(f"IAM password: domain {DEMO_DOMAIN}, user {DEMO_USER}, password {DEMO_PASSWORD}")
-    lines.append(f"instances:    {config.instances} (seed {config.seed})")
+    if config.projects:
+        lines += [f"project:      {name} {project_id_of(config, i, name)}" for i, name in enumerate(names)]
+    lines.append(
+        f"instances:    {config.instances} (seed {config.seed})" + (" per project" if config.projects else "")
+    )
     for flavor, seconds in config.sold_out.items():
         lines.append(f"sold out:     {flavor}" + (f" for {seconds:g} s" if seconds is not None else ""))
     for flavor, seconds in config.short.items():

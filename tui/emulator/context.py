@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.emulator.auth import TokenStore, stable_id
 from tui.emulator.capacity import Capacity
@@ -11,6 +11,21 @@ from tui.emulator.clock import Clock
 from tui.emulator.config import DEMO_DOMAIN, DEMO_USER, EmulatorConfig
 from tui.emulator.images import ImageStore
 from tui.emulator.state import InstanceStore
+
+
+@dataclass(frozen=True)
+class ProjectSpace:
+    """One project (a region's project): its id and name, its instances and its images."""
+
+    id: str
+    name: str
+    store: InstanceStore
+    images: ImageStore
+
+    @property
+    def region(self) -> str:
+        """The region id (a sub-project ``eu-de_team`` is in ``eu-de``)."""
+        return self.name.split("_")[0]
 
 
 @dataclass
@@ -24,6 +39,17 @@ class AppContext:
     base_url: Callable[[], str]
     images: ImageStore
     capacity: Capacity
+    projects: dict[str, ProjectSpace] = field(default_factory=dict)
+
+    def space(self, params: dict[str, str]) -> ProjectSpace:
+        """The project a route's ``project_id`` names (the app checked that it is served)."""
+        found = self.projects.get(params.get("project_id", ""))
+        return found if found is not None else self.primary
+
+    @property
+    def primary(self) -> ProjectSpace:
+        """The first project: ``config.project_id`` (what the demo credentials print)."""
+        return next(iter(self.projects.values()))
 
     @property
     def domain_name(self) -> str:

@@ -53,6 +53,8 @@ class FlavorsApi:
 
     def switchable(self, req: Request, params: dict[str, str]) -> Response:
         """GET a notebook's switchable flavors (same shape as the list)."""
-        rec = self.ctx.store.read(params["instance_id"], req.now)
+        rec = self.ctx.space(params).store.read(params["instance_id"], req.now)
         offset, limit = page_params(req, default_limit=0)
-        return json_response(envelope(self._json(switchable(self.ctx.images, rec), req.now), offset, limit))
+        return json_response(
+            envelope(self._json(switchable(self.ctx.space(params).images, rec), req.now), offset, limit)
+        )

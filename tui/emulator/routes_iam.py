@@ -10,7 +10,7 @@ from typing import Any
 
 from tui.api.constants import H_SUBJECT_TOKEN, IAM_PROJECTS, IAM_TOKENS
 from tui.emulator.auth import TokenInfo, iso, stable_id
-from tui.emulator.context import AppContext
+from tui.emulator.context import AppContext, ProjectSpace
 from tui.emulator.wire import (
     FAMILY_IAM,
     BodyError,
@@ -40,17 +40,16 @@ class IamApi:
             route("GET", "/v3/auth/projects", self.projects, FAMILY_IAM, auth="any"),
         ]
 
-    def _project(self) -> dict[str, Any]:
-        cfg = self.ctx.config
+    def _project(self, space: ProjectSpace) -> dict[str, Any]:
         return {
-            "id": cfg.project_id,
-            "name": cfg.project_name,
+            "id": space.id,
+            "name": space.name,
             "domain_id": self.ctx.domain_id,
             "parent_id": self.ctx.domain_id,
             "is_domain": False,
             "enabled": True,
             "description": "",
-            "links": {"self": f"{self.ctx.base_url()}/v3/projects/{cfg.project_id}"},
+            "links": {"self": f"{self.ctx.base_url()}/v3/projects/{space.id}"},
         }
 
     def _match_user(self, user: dict[str, Any]) -> tuple[str, str] | None:
@@ -83,16 +82,14 @@ class IamApi:
         project = scope.get("project") if isinstance(scope, dict) else None
         cfg = self.ctx.config
         if isinstance(project, dict):
-            if project.get("id") not in (None, cfg.project_id) or project.get("name") not in (
-                None,
-                cfg.project_name,
-            ):
-                return iam_error(401, "The request you have made requires authentication (unknown project).")
             if project.get("id") is None and project.get("name") is None:
                 return iam_error(400, "The project scope needs an id or a name.")
+            space = self._scoped(project)
+            if space is None:
+                return iam_error(401, "The request you have made requires authentication (unknown project).")
             info = self.ctx.tokens.issue(
-                project_id=cfg.project_id,
-                project_name=cfg.project_name,
+                project_id=space.id,
+                project_name=space.name,
                 user=who[1],
                 domain=who[0],
                 ttl_s=cfg.token_ttl_s,
@@ -103,6 +100,13 @@ class IamApi:
             )
         token = self._token_body(info, catalog=not req.param("nocatalog"))
         return json_response({"token": token}, 201, [(H_SUBJECT_TOKEN, info.token)])
+
+    def _scoped(self, project: dict[str, Any]) -> ProjectSpace | None:
+        """The served project that matches the scope's id and name (each when given)."""
+        for space in self.ctx.projects.values():
+            if project.get("id") in (None, space.id) and project.get("name") in (None, space.name):
+                return space
+        return None
 
     def _token_body(self, info: TokenInfo, catalog: bool) -> dict[str, Any]:
         domain = {"id": stable_id("domain", info.domain), "name": info.domain}
@@ -126,14 +130,12 @@ class IamApi:
         else:
             body["domain"] = domain
         if catalog:
-            region = self.ctx.config.project_name.split("_")[0]
+            space = self.ctx.projects.get(info.project_id or "", self.ctx.primary)
             base = self.ctx.base_url()
             body["catalog"] = [
-                self._service("modelarts", "modelarts", f"{base}/v1/{self.ctx.config.project_id}", region),
-                self._service(
-                    "modelartsv1", "modelartsv1", f"{base}/v1/{self.ctx.config.project_id}", region
-                ),
-                self._service("identity", "iam", f"{base}/v3", region),
+                self._service("modelarts", "modelarts", f"{base}/v1/{space.id}", space.region),
+                self._service("modelartsv1", "modelartsv1", f"{base}/v1/{space.id}", space.region),
+                self._service("identity", "iam", f"{base}/v3", space.region),
             ]
         return body
 
@@ -155,8 +157,9 @@ class IamApi:
         }
 
     def projects(self, req: Request, params: dict[str, str], principal: Principal | None) -> Response:
-        """GET /v3/projects with the documented filters (name, domain_id, enabled, parent_id)."""
-        projects = [self._project()]
+        """GET /v3/projects (AK/SK or token) and /v3/auth/projects (the token user's): every served
+        project, with the documented filters (name, domain_id, enabled, parent_id)."""
+        projects = [self._project(space) for space in self.ctx.projects.values()]
         for key in ("name", "domain_id", "parent_id", "id"):
             wanted = req.param(key)
             if wanted is not None:

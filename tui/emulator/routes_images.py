@@ -65,7 +65,9 @@ class ImagesApi:
         name = req.param("name") or ""
         fuzzy = (req.param("name_fuzzy_match") or "").lower() == "true"
         namespace = req.param("namespace")
-        views = [self.ctx.images.view(rec, req.now) for rec in self.ctx.images.all()]
+        views = [
+            self.ctx.space(params).images.view(rec, req.now) for rec in self.ctx.space(params).images.all()
+        ]
         views = [
             v
             for v in views
@@ -78,10 +80,10 @@ class ImagesApi:
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
         """GET one image (6797 when there is none)."""
-        rec = self.ctx.images.get(params["image_id"])
+        rec = self.ctx.space(params).images.get(params["image_id"])
         if rec is None:
             raise Invalid(IMAGE_NOT_FOUND, f"The image {params['image_id']} does not exist.")
-        return json_response(self.ctx.images.view(rec, req.now))
+        return json_response(self.ctx.space(params).images.view(rec, req.now))
 
     def create(self, req: Request, params: dict[str, str]) -> Response:
         """POST create-image: {name, namespace, tag, description}; the notebook must be RUNNING."""
@@ -92,7 +94,7 @@ class ImagesApi:
         tag = _text(body, "tag", TAG_RE, "letters, digits, - _ .; at most 128")
         namespace = _text(body, "namespace", NAMESPACE_RE, "an SWR organisation")
         description = check_description(body.get("description", ""))
-        store, images = self.ctx.store, self.ctx.images
+        store, images = self.ctx.space(params).store, self.ctx.space(params).images
         saved: list[dict[str, object]] = []
 
         def snapshot(rec: InstanceRecord, now: float) -> None:

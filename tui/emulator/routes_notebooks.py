@@ -20,6 +20,7 @@ from tui.api.constants import (
 )
 from tui.emulator.auth import stable_id
 from tui.emulator.context import AppContext
+from tui.emulator.images import ImageStore
 from tui.emulator.nb_common import Forbidden, envelope, nb_handler, page_params
 from tui.emulator.offers import check_can_run
 from tui.emulator.routes_v1 import Invalid
@@ -100,22 +101,23 @@ class NotebooksApi:
 
     def list_own(self, req: Request, params: dict[str, str]) -> Response:
         """GET notebooks: the user's own."""
-        return self._list(req, self.ctx.store.snapshot(req.now))
+        space = self.ctx.space(params)
+        return self._list(req, space.store.snapshot(req.now), space.images)
 
     def list_all(self, req: Request, params: dict[str, str]) -> Response:
         """GET notebooks/all: every user's, for an admin (403 ModelArts.0108 otherwise); ``owner`` filters."""
         if not self.ctx.config.admin:
             raise Forbidden("ModelArts.0108", "You are not authorized to list the notebooks of other users.")
-        records = self.ctx.store.snapshot(req.now, everyone=True)
+        records = self.ctx.space(params).store.snapshot(req.now, everyone=True)
         owner = req.param("owner")
         if owner:
             records = [r for r in records if owner in (self._owner(r), stable_id("user", self._owner(r)))]
-        return self._list(req, records)
+        return self._list(req, records, self.ctx.space(params).images)
 
     def _owner(self, rec: InstanceRecord) -> str:
         return rec.owner or self.ctx.user_name
 
-    def _list(self, req: Request, records: list[InstanceRecord]) -> Response:
+    def _list(self, req: Request, records: list[InstanceRecord], images: ImageStore) -> Response:
         """limit 1–50 (default 10), offset, status, name (fuzzy), sort_dir, sort_key, tags."""
         offset, limit = page_params(req)
         status = req.param("status")
@@ -140,13 +142,13 @@ class NotebooksApi:
             records = [r for r in records if all(_has_tag(r, k, v) for k, v in wanted_tags)]
         records.sort(key=lambda r: (*(_SORT_KEYS[k](r) for k in keys), r.uid), reverse=sort_dir == "DESC")
         body = envelope(records, offset, limit)
-        body["data"] = [nb_view(r, req.now, self.ctx) for r in body["data"]]
+        body["data"] = [nb_view(r, req.now, self.ctx, images) for r in body["data"]]
         return json_response(body)
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
         """GET one notebook."""
-        rec = self.ctx.store.read(params["instance_id"], req.now)
-        return json_response(nb_view(rec, req.now, self.ctx))
+        rec = self.ctx.space(params).store.read(params["instance_id"], req.now)
+        return json_response(nb_view(rec, req.now, self.ctx, self.ctx.space(params).images))
 
     def start(self, req: Request, params: dict[str, str]) -> Response:
         """POST start (no body): optional query ``duration`` (ms; -1 = no auto-stop) and ``type``."""
@@ -155,19 +157,19 @@ class NotebooksApi:
         lease_s: float | None = None
         if raw not in (None, ""):
             lease_s = 0.0 if raw == "-1" else lease_ms(raw) / 1000
-        rec = self.ctx.store.read(params["instance_id"], req.now)
+        rec = self.ctx.space(params).store.read(params["instance_id"], req.now)
         failure = check_can_run(self.ctx, rec.flavor, req.now) if rec.status in _STARTABLE else None
-        self.ctx.store.action(params["instance_id"], "start", req.now, lease_s, failure)
+        self.ctx.space(params).store.action(params["instance_id"], "start", req.now, lease_s, failure)
         return self.show(req, params)
 
     def stop(self, req: Request, params: dict[str, str]) -> Response:
         """POST stop (no body)."""
-        self.ctx.store.action(params["instance_id"], "stop", req.now)
+        self.ctx.space(params).store.action(params["instance_id"], "stop", req.now)
         return self.show(req, params)
 
     def get_lease(self, req: Request, params: dict[str, str]) -> Response:
         """GET lease."""
-        rec = self.ctx.store.read(params["instance_id"], req.now)
+        rec = self.ctx.space(params).store.read(params["instance_id"], req.now)
         return json_response(lease_view(rec))
 
     def renew_lease(self, req: Request, params: dict[str, str]) -> Response:
@@ -176,5 +178,5 @@ class NotebooksApi:
         _lease_type(body.get("type"))
         raw = req.param("duration")
         duration = lease_ms(raw) if raw not in (None, "") else lease_ms(body.get("duration"))
-        rec = self.ctx.store.renew_lease(params["instance_id"], req.now, duration / 1000)
+        rec = self.ctx.space(params).store.renew_lease(params["instance_id"], req.now, duration / 1000)
         return json_response(lease_view(rec))

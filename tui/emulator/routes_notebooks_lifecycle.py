@@ -12,6 +12,7 @@ from tui.core.models import FAMILY_NOTEBOOKS
 from tui.emulator.capacity import SOLD_OUT_CHANGE
 from tui.emulator.catalog import default_profile
 from tui.emulator.context import AppContext
+from tui.emulator.images import ImageStore
 from tui.emulator.nb_checks import (
     SshConfig,
     check_endpoints,
@@ -68,7 +69,7 @@ class LifecycleApi:
         check_feature(body.get("feature"), flavor)
         category, capacity = check_volume(body.get("volume"))
         lease_s = check_lease(body)
-        store = self.ctx.store
+        store = self.ctx.space(params).store
         if store.name_taken(name):
             raise Invalid("ModelArts.6301", f"The notebook {name} already exists.")
         if len(store) >= self.ctx.config.instance_quota:
@@ -76,7 +77,7 @@ class LifecycleApi:
                 "ModelArts.6302",
                 f"The number of notebooks has reached the limit ({self.ctx.config.instance_quota}).",
             )
-        image = check_image(self.ctx.images, body.get("image_id"), req.now)
+        image = check_image(self.ctx.space(params).images, body.get("image_id"), req.now)
         check_fits(image, flavor)
         ssh = check_endpoints(body.get("endpoints"), image)
         if check_can_run(self.ctx, flavor.id, req.now) is not None:
@@ -99,20 +100,20 @@ class LifecycleApi:
             _apply_ssh(rec, ssh)
 
         rec = store.mutate(new_id, settle, req.now)
-        return json_response(nb_view(rec, req.now, self.ctx))
+        return json_response(nb_view(rec, req.now, self.ctx, self.ctx.space(params).images))
 
     def update(self, req: Request, params: dict[str, str]) -> Response:
         """PUT: name, description, flavor, image_id, storage_new_size, endpoints."""
         body = req.json_object()
-        current = self.ctx.store.read(params["instance_id"], req.now)
+        current = self.ctx.space(params).store.read(params["instance_id"], req.now)
         name = check_name(body["name"]) if "name" in body else None
-        if name is not None and name != current.name and self.ctx.store.name_taken(name):
+        if name is not None and name != current.name and self.ctx.space(params).store.name_taken(name):
             raise Invalid("ModelArts.6301", f"The notebook {name} already exists.")
         description = check_description(body["description"]) if "description" in body else None
-        flavor_id, image_id = self._check_flavor_image(current, body, req.now)
-        image = self.ctx.images.get(image_id)
+        flavor_id, image_id = self._check_flavor_image(current, body, req.now, self.ctx.space(params).images)
+        image = self.ctx.space(params).images.get(image_id)
         ssh = check_endpoints(
-            body.get("endpoints"), image.image if image else image_of(self.ctx.images, current)
+            body.get("endpoints"), image.image if image else image_of(self.ctx.space(params).images, current)
         )
         size = body.get("storage_new_size")
         new_size = (
@@ -128,17 +129,17 @@ class LifecycleApi:
             _apply_ssh(rec, ssh)
             if new_size is not None:
                 rec.volume_size = new_size
-                rec.volume_resize_until = now + self.ctx.store.transition_seconds
+                rec.volume_resize_until = now + self.ctx.space(params).store.transition_seconds
             rec.updated = now
 
-        rec = self.ctx.store.mutate(params["instance_id"], change, req.now)
-        return json_response(nb_view(rec, req.now, self.ctx))
+        rec = self.ctx.space(params).store.mutate(params["instance_id"], change, req.now)
+        return json_response(nb_view(rec, req.now, self.ctx, self.ctx.space(params).images))
 
     def _check_flavor_image(
-        self, rec: InstanceRecord, body: dict[str, object], now: float
+        self, rec: InstanceRecord, body: dict[str, object], now: float, images: ImageStore
     ) -> tuple[str, str]:
         """The (flavor, image id) after the PUT: 6347 unless STOPPED, 6792, 6716, 6797, 6345."""
-        image_id = rec.image_id or image_of(self.ctx.images, rec).id
+        image_id = rec.image_id or image_of(images, rec).id
         wants_flavor = body.get("flavor") not in (None, rec.flavor)
         wants_image = body.get("image_id") not in (None, image_id)
         if not wants_flavor and not wants_image:
@@ -148,26 +149,22 @@ class LifecycleApi:
                 "ModelArts.6347", "The flavor and image can be changed only while the notebook is stopped."
             )
         flavor = check_flavor(body["flavor"]) if wants_flavor else check_flavor(rec.flavor)
-        if wants_flavor and flavor.id not in {f.id for f in switchable(self.ctx.images, rec)}:
+        if wants_flavor and flavor.id not in {f.id for f in switchable(images, rec)}:
             raise Invalid("ModelArts.6792", f"The notebook cannot be switched to the flavor {flavor.id}.")
         if wants_flavor and sold_out(self.ctx, flavor.id, now):
             code, text = SOLD_OUT_CHANGE
             raise Invalid(code, text.format(flavor=flavor.id))
-        image = (
-            check_image(self.ctx.images, body["image_id"], now)
-            if wants_image
-            else image_of(self.ctx.images, rec)
-        )
+        image = check_image(images, body["image_id"], now) if wants_image else image_of(images, rec)
         check_fits(image, flavor)
         return flavor.id, image.id
 
     def delete(self, req: Request, params: dict[str, str]) -> Response:
         """DELETE: answer the notebook as it was; it is DELETING for one transition, then gone."""
-        store = self.ctx.store
+        store = self.ctx.space(params).store
         before = store.read(params["instance_id"], req.now)
         if before.status in TRANSITIONAL:
             raise Conflict(*_BUSY)
-        answer = nb_view(before, req.now, self.ctx)
+        answer = nb_view(before, req.now, self.ctx, self.ctx.space(params).images)
 
         def remove(rec: InstanceRecord, now: float) -> None:
             if rec.status in TRANSITIONAL:

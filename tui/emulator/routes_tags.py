@@ -67,7 +67,7 @@ class TagsApi:
                 raise Invalid("ModelArts.0101", f"A notebook can have at most {MAX_TAGS} tags.")
             rec.tags = merged
 
-        self.ctx.store.mutate(params["instance_id"], add, req.now)
+        self.ctx.space(params).store.mutate(params["instance_id"], add, req.now)
         return json_response({})
 
     def delete(self, req: Request, params: dict[str, str]) -> Response:
@@ -81,13 +81,13 @@ class TagsApi:
                     del kept[key]
             rec.tags = kept
 
-        self.ctx.store.mutate(params["instance_id"], remove, req.now)
+        self.ctx.space(params).store.mutate(params["instance_id"], remove, req.now)
         return json_response({})
 
     def list(self, req: Request, params: dict[str, str]) -> Response:
         """Every tag key on the user's notebooks with its distinct values, sorted."""
         values: dict[str, set[str]] = {}
-        for rec in self.ctx.store.snapshot(req.now):
+        for rec in self.ctx.space(params).store.snapshot(req.now):
             for key, value in rec.tags.items():
                 values.setdefault(key, set()).add(value)
         return json_response({"tags": [{"key": k, "values": sorted(values[k])} for k in sorted(values)]})

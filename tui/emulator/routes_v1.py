@@ -159,7 +159,7 @@ class V1Api:
         offset = int_param(req, "offset", 0)
         limit = int_param(req, "limit", 0)
         workspace = req.param("workspace_id")
-        records = self.ctx.store.snapshot(req.now)
+        records = self.ctx.space(params).store.snapshot(req.now)
         if statuses:
             records = [r for r in records if v1_status(r.status) in statuses]
         if workspace not in (None, "", "0"):
@@ -174,7 +174,7 @@ class V1Api:
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
         """GET one instance."""
-        rec = self.ctx.store.read(params["instance_id"], req.now)
+        rec = self.ctx.space(params).store.read(params["instance_id"], req.now)
         return json_response(v1_view(rec, req.now, self.ctx))
 
     def create(self, req: Request, params: dict[str, str]) -> Response:
@@ -201,10 +201,10 @@ class V1Api:
             raise Invalid("ModelArts.6316", "The storage parameter is required.")
         storage = _storage(spec)
         auto_stop = check_auto_stop(spec.get("auto_stop", {}))
-        if self.ctx.store.name_taken(name):
+        if self.ctx.space(params).store.name_taken(name):
             raise Invalid("ModelArts.6301", f"The instance {name} already exists.")
         enabled = bool(auto_stop.get("enable"))
-        new_id = self.ctx.store.add(
+        new_id = self.ctx.space(params).store.add(
             name,
             "CREATING",
             MODEL_FAMILY_V1,
@@ -214,7 +214,7 @@ class V1Api:
             auto_stop_s=auto_stop.get("duration", 3600) if enabled else None,
             storage=storage,
         )
-        rec = self.ctx.store.read(new_id, req.now)
+        rec = self.ctx.space(params).store.read(new_id, req.now)
         return json_response(v1_view(rec, req.now, self.ctx))
 
     def update(self, req: Request, params: dict[str, str]) -> Response:
@@ -246,12 +246,12 @@ class V1Api:
                         rec.lease_duration_s = rec.auto_stop_duration_s
             rec.updated = now
 
-        rec = self.ctx.store.mutate(params["instance_id"], change, req.now)
+        rec = self.ctx.space(params).store.mutate(params["instance_id"], change, req.now)
         return json_response(v1_view(rec, req.now, self.ctx))
 
     def delete(self, req: Request, params: dict[str, str]) -> Response:
         """DELETE: refused while RUNNING (6304); answers ``{"instance_id": id}``."""
-        self.ctx.store.delete(params["instance_id"], req.now)
+        self.ctx.space(params).store.delete(params["instance_id"], req.now)
         return json_response({"instance_id": params["instance_id"]})
 
     def action(self, req: Request, params: dict[str, str]) -> Response:
@@ -261,12 +261,12 @@ class V1Api:
             raise Invalid("ModelArts.6377", "Queuing is supported only for free-tier flavors.")
         if verb not in ("start", "stop", "restart"):
             raise Invalid("ModelArts.0101", f"Invalid parameter action: {verb!r}.")
-        previous, current = self.ctx.store.action(params["instance_id"], verb, req.now)
+        previous, current = self.ctx.space(params).store.action(params["instance_id"], verb, req.now)
         return json_response({"current_status": v1_status(current), "previous_state": v1_status(previous)})
 
     def token(self, req: Request, params: dict[str, str]) -> Response:
         """GET token: the notebook's access token, only while RUNNING."""
-        rec = self.ctx.store.read(params["instance_id"], req.now)
+        rec = self.ctx.space(params).store.read(params["instance_id"], req.now)
         if rec.status != "RUNNING":
             raise Conflict(
                 "ModelArts.6327", "The instance is not in running. Please refresh the page and start it."

@@ -92,14 +92,18 @@ def _plan(index: int, rng: random.Random) -> _Plan:
     return _Plan(status, flavor)
 
 
-def _name(index: int, rng: random.Random, taken: set[str]) -> tuple[str, str]:
+def _name(index: int, rng: random.Random, taken: dict[str, int]) -> tuple[str, str]:
+    """A unique name; ``taken`` maps each name to the next suffix worth trying for it as a base
+    (every ``base-j`` below it is taken), so thousands of names cost no quadratic probing."""
     template, description = _NAMES[index % len(_NAMES)] if index < len(_NAMES) else rng.choice(_NAMES)
     name = template.format(n=rng.randint(1, 9), nn=f"{rng.randint(1, 99):02d}")
-    base, k = name, 2
+    base, k = name, taken.get(name, 2)
     while name in taken:
         name = f"{base}-{k}"
         k += 1
-    taken.add(name)
+    if base in taken:
+        taken[base] = k
+    taken[name] = 2
     return name, description
 
 
@@ -107,7 +111,7 @@ def seed_store(store: InstanceStore, count: int, start: float) -> None:
     """Fill ``store`` with ``count`` instances drawn from the store's seeded RNG."""
     rng = store.rng
     transition = store.transition_seconds
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
     for index in range(count):
         name, description = _name(index, rng, taken)
         plan = _plan(index, rng)

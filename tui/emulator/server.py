@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import random
 import socket
 import threading
 import time
@@ -27,7 +26,7 @@ from tui.emulator.capacity import Capacity
 from tui.emulator.config import DEMO_USER, EmulatorConfig
 from tui.emulator.context import AppContext
 from tui.emulator.faults import FaultInjector, Faults
-from tui.emulator.images import ImageStore
+from tui.emulator.projects import build_spaces
 from tui.emulator.routes_flavors import FlavorsApi
 from tui.emulator.routes_iam import IamApi
 from tui.emulator.routes_images import ImagesApi
@@ -35,8 +34,6 @@ from tui.emulator.routes_notebooks import NotebooksApi
 from tui.emulator.routes_notebooks_lifecycle import LifecycleApi
 from tui.emulator.routes_tags import TagsApi
 from tui.emulator.routes_v1 import V1Api
-from tui.emulator.seed import seed_others, seed_store
-from tui.emulator.state import InstanceStore
 from tui.emulator.wire import Request, Response, gateway_error
 
 
@@ -206,10 +203,9 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config = config if config is not None else EmulatorConfig()
         self.clock = config.clock or time.time
-        self.store = InstanceStore(self.clock, config.transition_seconds, random.Random(config.seed))
-        seed_store(self.store, config.instances, self.clock())
-        seed_others(self.store, config.other_users, self.clock())
-        self.images = ImageStore(self.clock, config.transition_seconds, self.clock())
+        self.projects = build_spaces(config, self.clock)
+        primary = next(iter(self.projects.values()))
+        self.store, self.images = primary.store, primary.images
         self.capacity = Capacity(self.clock)
         for flavor, seconds in config.sold_out.items():
             self.capacity.sell_out(flavor, seconds)
@@ -222,18 +218,21 @@ class Emulator:
         self._requests_lock = threading.Lock()
         self.tokens = TokenStore(self.clock)
         self.context = AppContext(
-            config, self.clock, self.store, self.tokens, lambda: self.url, self.images, self.capacity
+            config,
+            self.clock,
+            self.store,
+            self.tokens,
+            lambda: self.url,
+            self.images,
+            self.capacity,
+            self.projects,
         )
         if config.token:
             self.tokens.add_static(
-                config.token,
-                config.project_id,
-                config.project_name,
-                self.context.user_name,
-                self.context.domain_name,
+                config.token, primary.id, primary.name, self.context.user_name, self.context.domain_name
             )
         self.authenticator = Authenticator(
-            {config.ak: config.sk}, self.tokens, self.context.user_name or DEMO_USER, config.project_id
+            {config.ak: config.sk}, self.tokens, self.context.user_name or DEMO_USER
         )
         self._stopping = threading.Event()
         apis = (V1Api, FlavorsApi, TagsApi, NotebooksApi, LifecycleApi, ImagesApi, IamApi)
@@ -292,11 +291,13 @@ class Emulator:
             self.requests.append(entry)
 
     def issue_token(self, project_id: str | None = None, ttl_s: float | None = None) -> str:
-        """A valid X-Auth-Token for the configured project (as if issued by IAM now)."""
+        """A valid X-Auth-Token for ``project_id`` (default: the primary project), as if issued by IAM now."""
         cfg = self.config
+        pid = project_id or self.context.primary.id
+        space = self.projects.get(pid)
         info = self.tokens.issue(
-            project_id=project_id or cfg.project_id,
-            project_name=cfg.project_name,
+            project_id=pid,
+            project_name=space.name if space is not None else self.context.primary.name,
             user=self.context.user_name,
             domain=self.context.domain_name,
             ttl_s=cfg.token_ttl_s if ttl_s is None else ttl_s,
