@@ -183,11 +183,11 @@ def check_connectable(instance: Instance, *, running: bool = True) -> None:
     name = instance.name or instance.id
     if instance.family == FAMILY_V1:
         raise ConnectRefused(f"{name}: the v1 DevEnviron API exposes no SSH; use a notebooks-API profile")
-    if running and instance.phase is not Phase.RUNNING:
-        raise ConnectRefused(f"{name} is {instance.status}, not RUNNING")
     ssh = instance.ssh
     if ssh is None:
         raise ConnectRefused(f"{name} has no SSH endpoint: {ENABLE_SSH_HINT}")
+    if running and instance.phase is not Phase.RUNNING:
+        raise ConnectRefused(f"{name} is {instance.status}, not RUNNING")
     if running and (not ssh.host or ssh.port is None):
         raise ConnectRefused(f"{name}: its SSH endpoint cannot be used: {ssh.problem or 'no address'}")
 
