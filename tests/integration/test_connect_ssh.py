@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ssh_server import SshServer, ssh_server
 
+from tests.integration.ssh_server import SshServer, ssh_server
 from tui.cli import main
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorConfig
 from tui.emulator.record import InstanceRecord

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from tui.config.connect import ConnectOverride
+from tui.config.connect import ConnectOverride, override_for
 from tui.config.store import dump_config, parse_config
 from tui.core.errors import ConfigError
 
@@ -42,9 +42,11 @@ def test_connection_settings_are_read_and_written_back_the_same() -> None:
         ConnectOverride("6e4a7b1c-0000-4000-8000-000000000001", ssh_options=("Compression=yes",)),
     )
     assert parse_config(dump_config(config)) == config
-    assert profile.connect_for("any-id", "cv-lab") is profile.connect[0]
-    assert profile.connect_for("6e4a7b1c-0000-4000-8000-000000000001", "x") is profile.connect[1]
-    assert profile.connect_for("other", "other") is None
+    assert override_for(profile.connect, "any-id", "cv-lab") is profile.connect[0]
+    assert (
+        override_for(profile.connect, "6e4a7b1c-0000-4000-8000-000000000001", "cv-lab") is profile.connect[1]
+    )
+    assert override_for(profile.connect, "other", "other") is None
     assert [e for e in profile.validate() if e.field.startswith("connect")] == []
     bad = replace(profile, connect=(ConnectOverride("cv-lab", ssh_options=("Port=2",), alias="a b"),))
     assert [str(e) for e in bad.validate() if e.field.startswith("connect")] == [

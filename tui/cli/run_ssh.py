@@ -89,7 +89,7 @@ async def _plan(opts: SshOptions) -> ConnectPlan:
             if not opts.start:
                 plan_connection(profile, instance, folder, identity=opts.identity)  # says why
             plan_connection(profile, instance, folder, identity=opts.identity, running=False)
-            refusal = None if instance.phase in WAIT_PHASES else service.check_action(found.key, "start")
+            refusal = None if instance.phase in WAIT_PHASES else service.refusal(found.key, "start")
             if refusal:
                 raise ConnectRefused(f"cannot start it: {refusal}")
             instance = await _started(service, opts, found.key, instance)

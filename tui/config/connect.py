@@ -18,6 +18,7 @@ could smuggle in another directive: a newline or other control character, an opt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.core.errors import ValidationError
@@ -82,3 +83,14 @@ class ConnectOverride:
     def matches(self, instance_id: str, name: str) -> bool:
         """True when this entry is for the instance with ``instance_id`` or ``name``."""
         return self.instance in (instance_id, name)
+
+
+def override_for(overrides: Iterable[ConnectOverride], instance_id: str, name: str) -> ConnectOverride | None:
+    """The entry for the instance with ``instance_id`` (or ``name``), if any; an id wins over a name."""
+    found = [o for o in overrides if o.matches(instance_id, name)]
+    return next((o for o in found if o.instance == instance_id), found[0] if found else None)
+
+
+def connect_problems(overrides: Iterable[ConnectOverride]) -> list[ValidationError]:
+    """Every problem of a profile's ``connect`` entries, named ``connect[i].field``."""
+    return [p for i, o in enumerate(overrides) for p in o.validate(f"connect[{i}]")]

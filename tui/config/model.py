@@ -23,7 +23,7 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui.config.connect import ConnectOverride
+from tui.config.connect import ConnectOverride, connect_problems
 from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.config.ui_settings import UiSettings as UiSettings  # re-exported
 from tui.core.domain import (
@@ -179,9 +179,8 @@ class Profile:
             value: Any = getattr(self, name)
             if not isinstance(value, Secret):
                 object.__setattr__(self, name, Secret(str(value or "")))
-        for name in ("instances", "connect"):
-            if not isinstance(getattr(self, name), tuple):
-                object.__setattr__(self, name, tuple(getattr(self, name)))
+        if not isinstance(self.instances, tuple):
+            object.__setattr__(self, "instances", tuple(self.instances))
         for name in ("sk_command", "password_command", "token_command"):
             if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))
@@ -235,10 +234,6 @@ class Profile:
     def resolved_password(self, environ: Mapping[str, str] | None = None) -> Secret:
         """The IAM password, from ``$password_env`` when set, else ``password``."""
         return resolve_secret(self, "password", environ)
-
-    def connect_for(self, instance_id: str, name: str) -> ConnectOverride | None:
-        """The connection settings for the instance with ``instance_id`` (or ``name``), if any."""
-        return next((c for c in self.connect if c.matches(instance_id, name)), None)
 
     def alias_for(self, instance_id: str) -> str:
         """The alias configured for ``instance_id``; empty when none."""
@@ -323,8 +318,7 @@ class Profile:
             elif ref.id in seen:
                 bad(f"instances[{index}].id", f"{ref.id!r} is listed twice")
             seen.add(ref.id)
-        for index, override in enumerate(self.connect):
-            errors += override.validate(f"connect[{index}]")
+        errors += connect_problems(self.connect)
         return errors
 
     def _need(self, bad: Any, name: str, what: str) -> None:

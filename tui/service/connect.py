@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.config.connect import ALIAS_RE, ConnectOverride, split_option
+from tui.config.connect import ALIAS_RE, ConnectOverride, override_for, split_option
 from tui.config.model import Profile
 from tui.core.errors import ModelArtsError
 from tui.core.models import FAMILY_V1, SSH_USER, Instance, Phase
@@ -208,7 +208,7 @@ def plan_connection(
     ``check_key_file`` False leaves the key file alone (``ssh-config`` writes the path regardless).
     """
     check_connectable(instance, running=running)
-    override = profile.connect_for(instance.id, instance.name)
+    override = override_for(profile.connect, instance.id, instance.name)
     path = _identity(profile, instance, override, identity, check_key_file)
     alias = host_alias(profile.name, override.alias if override and override.alias else instance.name)
     ssh = instance.ssh
