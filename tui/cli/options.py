@@ -141,3 +141,41 @@ class ConfigOptions:
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> ConfigOptions:
         return cls(CommonOptions.from_namespace(ns))
+
+
+@dataclass(frozen=True, slots=True)
+class SshOptions:
+    """``ssh TARGET [--start] [--identity FILE] [-- COMMAND...]``."""
+
+    common: CommonOptions
+    target: str
+    start: bool = False
+    identity: str = ""
+    command: tuple[str, ...] = ()
+    timeout: float = 600.0
+    interval: float = 2.0
+
+    @classmethod
+    def from_namespace(cls, ns: argparse.Namespace) -> SshOptions:
+        return cls(
+            CommonOptions.from_namespace(ns),
+            ns.target,
+            start=ns.start,
+            identity=ns.identity or "",
+            command=tuple(ns.remote_command),
+            timeout=ns.timeout,
+            interval=ns.interval,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SshConfigOptions:
+    """``ssh-config [--write] [--proxy-jump HOST]``."""
+
+    common: CommonOptions
+    write: bool = False
+    proxy_jump: str = ""
+
+    @classmethod
+    def from_namespace(cls, ns: argparse.Namespace) -> SshConfigOptions:
+        return cls(CommonOptions.from_namespace(ns), write=ns.write, proxy_jump=ns.proxy_jump or "")

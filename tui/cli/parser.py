@@ -7,6 +7,8 @@ builds the parsers from them and dispatches through ``handler``.
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 from tui.cli.command import Command
@@ -15,6 +17,8 @@ from tui.cli.run_act import PROLONG, START, STOP
 from tui.cli.run_config import CONFIG
 from tui.cli.run_list import LIST
 from tui.cli.run_show import SHOW
+from tui.cli.run_ssh import SSH
+from tui.cli.run_ssh_config import SSH_CONFIG
 from tui.emulator.cli import add_arguments as add_emulator_arguments
 from tui.emulator.cli import run as run_emulator
 
@@ -39,6 +43,8 @@ COMMANDS: tuple[Command[Any], ...] = (
     START,
     STOP,
     PROLONG,
+    SSH,
+    SSH_CONFIG,
     CONFIG,
     EMULATOR,
 )
@@ -83,9 +89,30 @@ def _add(sub: Any, command: Command[Any]) -> None:
     parser.set_defaults(handler=command)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Everything after the first ``--`` is the command's ``remote_command``, as typed.
+
+    ``ssh NAME --start -- CMD`` needs it: argparse takes no positional list after options, and it
+    drops every later ``--`` (``ls -- -l``). A command that takes none refuses the tail.
+    """
+
+    def parse_known_args(  # type: ignore[override]  # argparse's overloads; same signature
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        given = list(sys.argv[1:] if args is None else args)
+        if "--" not in given:
+            return super().parse_known_args(given, namespace)
+        cut = given.index("--")
+        ns, extra = super().parse_known_args(given[:cut], namespace)
+        if not hasattr(ns, "remote_command"):
+            self.error(f"unrecognized arguments: {' '.join(given[cut:])}")
+        ns.remote_command = given[cut + 1 :]
+        return ns, extra
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line, app options and subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="modelarts-tui",
         description="ModelArts notebook instances from a terminal (Huawei Cloud, Open Telekom Cloud).",
         epilog=epilog(),

@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 
 import tomli_w
 
+from tui.config.connect import ConnectOverride
 from tui.config.locate import KeyPath, key_lines, line_of
 from tui.config.model import (
     CONTROL_PROBLEM,
@@ -55,6 +56,7 @@ _EXPECTED = {
     "int": "a whole number",
     "float": "a number",
     "Command": "a string or an array of strings",
+    "tuple[str, ...]": "an array of strings",
 }
 
 
@@ -65,6 +67,7 @@ def _by_key(cls: Any) -> dict[str, Field[Any]]:
 PROFILE_KEYS = _by_key(Profile)
 UI_KEYS = _by_key(UiSettings)
 INSTANCE_KEYS = _by_key(InstanceRef)
+CONNECT_KEYS = _by_key(ConnectOverride)
 TOP_KEYS = ("default_profile", "ui", "profiles")
 
 
@@ -119,6 +122,7 @@ class _Reader:
             "float": isinstance(value, int | float) and not isinstance(value, bool),
             "Command": isinstance(value, str)
             or (isinstance(value, list) and all(isinstance(v, str) for v in value)),
+            "tuple[str, ...]": isinstance(value, list) and all(isinstance(v, str) for v in value),
         }[kind]
         if not ok:
             self.fail(where, f"{label}: {key!r} must be {_EXPECTED[kind]}, not {_kind(value)}")
@@ -134,7 +138,7 @@ class _Reader:
                 where,
                 f"{label}: {key!r} must be one of {', '.join(choices)}, not {value!r}{_suggest(value, choices)}",
             )
-        if kind == "Command" and isinstance(value, list):
+        if kind in ("Command", "tuple[str, ...]") and isinstance(value, list):
             return tuple(value)
         return Secret(value) if kind == "Secret" else value
 
@@ -210,6 +214,8 @@ class _Reader:
         for key, value in data.items():
             if key == "instances":
                 kwargs["instances"] = self.instances(value, (*where, "instances"), label)
+            elif key == "connect":
+                kwargs["connect"] = self.connect(value, (*where, "connect"), label)
             else:
                 kwargs[PROFILE_KEYS[key].name] = self.scalar(
                     value, PROFILE_KEYS[key], key, (*where, key), label
@@ -243,6 +249,24 @@ class _Reader:
             }
             refs.append(InstanceRef(**kwargs))
         return tuple(refs)
+
+    def connect(self, value: Any, where: KeyPath, label: str) -> tuple[ConnectOverride, ...]:
+        if not isinstance(value, list):
+            self.fail(where, f"{label}: 'connect' must be an array of tables ([[profiles.connect]])")
+        found: list[ConnectOverride] = []
+        for index, item in enumerate(value):
+            here, what = (*where, index), f"connect entry #{index + 1} of {label}"
+            self.check_keys(self.table(item, here, what), here, CONNECT_KEYS, what, {})
+            if "instance" not in item:
+                self.fail(here, f"{what} has no 'instance' (the instance's name or id)")
+            kwargs = {k: self.scalar(v, CONNECT_KEYS[k], k, (*here, k), what) for k, v in item.items()}
+            override = ConnectOverride(**kwargs)
+            for problem in override.validate():
+                name = problem.field.removeprefix("connect.")
+                detail = str(problem).removeprefix(f"{problem.field}: ")
+                self.fail((*here, name.split("[")[0]), f"{what}: {name}: {detail}")
+            found.append(override)
+        return tuple(found)
 
 
 def _toml_error(error: tomllib.TOMLDecodeError, text: str, path: str) -> ConfigError:
@@ -302,7 +326,7 @@ def _table(
 
 def profile_table(profile: Profile, mask: bool = False) -> dict[str, Any]:
     """A profile's keys; a credential read from the environment is named (``sk_env``), never written."""
-    body = _table(profile, mask=mask, always=ALWAYS_WRITTEN, skip=("instances",))
+    body = _table(profile, mask=mask, always=ALWAYS_WRITTEN, skip=("instances", "connect"))
     for name in SECRET_FIELDS:
         value: Secret = getattr(profile, name)
         if value.origin:
@@ -332,4 +356,8 @@ def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
         chunks.append("[[profiles]]\n" + tomli_w.dumps(body))
         for ref in profile.instances:
             chunks.append("[[profiles.instances]]\n" + tomli_w.dumps(instance_table(ref, mask_secrets)))
+        for override in profile.connect:
+            chunks.append(
+                "[[profiles.connect]]\n" + tomli_w.dumps(_table(override, mask=False, always=("instance",)))
+            )
     return "\n".join(chunks)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 from difflib import get_close_matches
 from typing import Any
 
+from tui.config.connect import ConnectOverride, connect_problems
 from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.config.ui_settings import UiSettings as UiSettings  # re-exported
 from tui.core.domain import (
@@ -169,6 +170,10 @@ class Profile:
     """Seconds one request may take in all (connect, send, the whole answer)."""
     max_answer_mb: int = DEFAULT_MAX_BODY_BYTES // MIB
     """The largest answer read, decoded, in MB (a gzip bomb stops here)."""
+    key_dir: str = ""
+    """The folder where ``<key_pair_name>.pem`` is looked up for SSH; empty = ``~/.ssh``."""
+    connect: tuple[ConnectOverride, ...] = ()
+    """Per-instance connection settings (identity file, extra ssh options, alias)."""
 
     def __post_init__(self) -> None:
         # A plain string given for a credential is wrapped, so it can never reach a repr.
@@ -316,6 +321,7 @@ class Profile:
             elif ref.id in seen:
                 bad(f"instances[{index}].id", f"{ref.id!r} is listed twice")
             seen.add(ref.id)
+        errors += connect_problems(self.connect)
         return errors
 
     def _need(self, bad: Any, name: str, what: str) -> None:

@@ -91,6 +91,38 @@ class AutoStop:
         return max(0, (self.stop_at_ms - now_ms) // 1000)
 
 
+SSH_USER = "ma-user"
+"""The user of every notebook's SSH endpoint (home ``/home/ma-user``)."""
+SSH_SERVICE = "SSH"
+NOTEBOOK_SERVICE = "NOTEBOOK"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One item of a notebook's ``endpoints``: its SSH service or its JupyterLab (``NOTEBOOK``) one.
+
+    ``host`` and ``port`` are what ``uri`` names; ``problem`` says why they are empty when ``uri``
+    could not be read as an address (the raw ``uri`` is kept for display, control chars removed).
+    """
+
+    service: str
+    uri: str = ""
+    host: str = ""
+    port: int | None = None
+    user: str = ""
+    key_pair_names: tuple[str, ...] = ()
+    allowed_ips: tuple[str, ...] = ()
+    problem: str = ""
+
+    @property
+    def address(self) -> str:
+        """``host:port`` (``[v6]:port``) for display; empty when the uri could not be read."""
+        if not self.host:
+            return ""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}" if self.port is not None else host
+
+
 @dataclass(frozen=True, slots=True)
 class Instance:
     """One notebook instance as the service reported it."""
@@ -107,6 +139,7 @@ class Instance:
     auto_stop: AutoStop | None = None
     url: str = ""
     family: str = FAMILY_V1
+    endpoints: tuple[Endpoint, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -114,6 +147,11 @@ class Instance:
     def phase(self) -> Phase:
         """The display phase of ``status``."""
         return phase_of(self.status)
+
+    @property
+    def ssh(self) -> Endpoint | None:
+        """The first SSH endpoint, or None (v1 instances never have one)."""
+        return next((e for e in self.endpoints if e.service == SSH_SERVICE), None)
 
 
 @dataclass(frozen=True, slots=True)
