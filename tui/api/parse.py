@@ -21,6 +21,7 @@ from tui.api.body import decode_json as decode_json
 from tui.api.body import parse_error_body as parse_error_body
 from tui.api.body import summarize_body as summarize_body
 from tui.api.body import text_of
+from tui.api.parse_images import parse_owner, parse_tags
 from tui.api.redact import scrub
 from tui.core.errors import ResponseError
 from tui.core.models import (
@@ -271,6 +272,8 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(text_of(obj.get("status"))) is Phase.RUNNING),
         url=text_of(obj.get("url")),
         family=FAMILY_NOTEBOOKS,
+        tags=parse_tags(obj.get("tags")),
+        owner=parse_owner(obj.get("user")),
         raw=raw,
         extra={k: v for k, v in raw.items() if k not in _NB_KNOWN},
     )
