@@ -27,6 +27,7 @@ import httpx
 
 from tui.api import constants as c
 from tui.api.auth import IamPasswordAuth
+from tui.api.client_images import AdminListDeniedError, ImageTagCalls
 from tui.api.client_notebooks import NotebooksApi, as_action_result
 from tui.api.client_v1 import V1Api
 from tui.api.retry import backoff_delay
@@ -34,6 +35,7 @@ from tui.api.runtime import Runtime
 from tui.api.transport import CallSink, HttpSession
 from tui.core.actions import action_named
 from tui.core.errors import (
+    AuthError,
     ConnectionDroppedError,
     ModelArtsError,
     RequestTimeoutError,
@@ -67,7 +69,7 @@ def check_instance_id(instance_id: object) -> str:
     return instance_id
 
 
-class ModelArtsClient:
+class ModelArtsClient(ImageTagCalls):
     """Notebook instances of one project at one ModelArts endpoint, through one httpx client."""
 
     def __init__(
@@ -175,10 +177,17 @@ class ModelArtsClient:
 
     # --- reads -------------------------------------------------------------------------------
     async def list_instances(
-        self, status: str | None = None, sort: str | None = None, order: str | None = None
+        self,
+        status: str | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        everyone: bool = False,
     ) -> list[Instance]:
-        """Every instance (all pages), optionally filtered by status and sorted."""
+        """Every instance (all pages), optionally filtered by status and sorted; ``everyone``: every
+        user's (notebooks family, an admin account)."""
         api = self._v1 or self._notebooks("list")
+        if everyone and self._v1 is not None:
+            raise ValidationError("scope", "listing every user's notebooks needs the notebooks API")
         if status is not None:
             status = str(status).strip().upper()
             if status not in api.statuses:
@@ -194,7 +203,16 @@ class ModelArtsClient:
             if order not in c.ORDERS:
                 raise ValidationError("order", f"order is asc or desc, not {_short(order)}")
         await self._ready()
-        instances = await api.list(status, sort, order)
+        try:
+            instances = await (
+                self._nb.list(status, sort, order, True)
+                if self._nb and everyone
+                else api.list(status, sort, order)
+            )
+        except AuthError as error:
+            if everyone and error.status == 403:
+                raise AdminListDeniedError(error) from error
+            raise
         for instance in instances:
             self._remember(instance)
         return instances

@@ -23,9 +23,12 @@ class NotebooksApi(FamilyApi):
     statuses = c.NB_STATUSES
     sort_keys = tuple(_SORT_KEYS)
 
-    async def list(self, status: str | None, sort: str | None, order: str | None) -> list[Instance]:
-        """Every instance, ``limit`` 50 a page, following ``total``/``pages`` with ``offset``."""
-        path = self._path(c.NB_NOTEBOOKS)
+    async def list(
+        self, status: str | None, sort: str | None, order: str | None, everyone: bool = False
+    ) -> list[Instance]:
+        """Every instance (``everyone``: every user's, ``/notebooks/all``), 50 a page, following
+        ``total``/``pages`` with ``offset``."""
+        path = self._path(c.NB_NOTEBOOKS + ("/all" if everyone else ""))
         params: dict[str, Any] = {
             "limit": c.NB_MAX_LIMIT,
             "status": status,

@@ -22,6 +22,7 @@ from tui.api.body import parse_error_body as parse_error_body
 from tui.api.body import summarize_body as summarize_body
 from tui.api.body import text_of
 from tui.api.endpoints import parse_endpoints
+from tui.api.parse_images import parse_owner, parse_tags
 from tui.api.redact import scrub
 from tui.core.errors import ResponseError
 from tui.core.models import (
@@ -273,6 +274,8 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         url=text_of(obj.get("url")),
         family=FAMILY_NOTEBOOKS,
         endpoints=parse_endpoints(obj.get("endpoints")),
+        tags=parse_tags(obj.get("tags")),
+        owner=parse_owner(obj.get("user")),
         raw=raw,
         extra={k: v for k, v in raw.items() if k not in _NB_KNOWN},
     )

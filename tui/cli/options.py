@@ -88,10 +88,12 @@ class ListOptions:
     status: str | None
     sort: str | None
     order: str | None
+    tags: tuple[str, ...] = ()
+    """``--tag key[=value]``: only rows with every tag given."""
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> ListOptions:
-        return cls(CommonOptions.from_namespace(ns), ns.status, ns.sort, ns.order)
+        return cls(CommonOptions.from_namespace(ns), ns.status, ns.sort, ns.order, tuple(ns.tag))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,8 @@ class ActOptions:
     interval: float = 2.0
     yes: bool = False
     hours: float | None = None
+    until_available: bool = False
+    """``start --until-available``: retried while capacity is short, ``timeout`` the deadline."""
 
     @classmethod
     def from_namespace(cls, ns: argparse.Namespace) -> ActOptions:
@@ -131,6 +135,7 @@ class ActOptions:
             interval=ns.interval,
             yes=ns.yes,
             hours=ns.hours,
+            until_available=getattr(ns, "until_available", False),
         )
 
 

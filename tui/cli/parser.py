@@ -15,10 +15,12 @@ from tui.cli.command import Command
 from tui.cli.exits import epilog
 from tui.cli.run_act import PROLONG, START, STOP
 from tui.cli.run_config import CONFIG
+from tui.cli.run_image import SAVE_IMAGE
 from tui.cli.run_list import LIST
 from tui.cli.run_show import SHOW
 from tui.cli.run_ssh import SSH
 from tui.cli.run_ssh_config import SSH_CONFIG
+from tui.cli.run_tags import TAG, UNTAG
 from tui.emulator.cli import add_arguments as add_emulator_arguments
 from tui.emulator.cli import run as run_emulator
 
@@ -45,6 +47,9 @@ COMMANDS: tuple[Command[Any], ...] = (
     PROLONG,
     SSH,
     SSH_CONFIG,
+    SAVE_IMAGE,
+    TAG,
+    UNTAG,
     CONFIG,
     EMULATOR,
 )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tui.core.models import Instance
+from tui.core.models import FAMILY_NOTEBOOKS, Instance
+from tui.core.tags import tags_text
 from tui.service import Row
 from tui.service.present import age_text, countdown_text, flavor_text, short_id, time_left_s
 
@@ -48,6 +49,8 @@ def instance_json(row: Row, instance: Instance, now_ms: int) -> dict[str, Any]:
         "time_left_s": time_left_s(instance, now_ms),
         "time_left": text,
         "time_left_warning": warning,
+        "tags": dict(instance.tags),
+        "owner": instance.owner or None,
     }
 
 
@@ -101,4 +104,6 @@ def show_lines(row: Row, instance: Instance, now_ms: int) -> list[tuple[str, str
     profile = image_profile(instance)
     if profile:
         lines.insert(7, ("image profile", profile))
+    if instance.family == FAMILY_NOTEBOOKS:
+        lines += [("tags", tags_text(instance.tags) or "—"), ("owner", instance.owner or "—")]
     return lines

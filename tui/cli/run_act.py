@@ -22,7 +22,7 @@ from tui.cli.run_show import TARGET_HELP
 from tui.cli.run_wait import WaitResult, wait_one
 from tui.cli.scope import open_service, resolve_scope
 from tui.cli.targets import Resolved, check_targets, locate
-from tui.core.errors import AuthPausedError, ValidationError
+from tui.core.errors import AuthPausedError, InstanceFailedError, ValidationError, WaitTimeoutError
 from tui.service import ActionOutcome, InstanceService
 
 SERIOUSNESS = (Exit.USAGE, Exit.API, Exit.FAILED, Exit.TIMEOUT, Exit.REFUSED, Exit.OK)
@@ -52,6 +52,12 @@ def _wait_arguments(parser: argparse.ArgumentParser) -> None:
 def add_start(parser: argparse.ArgumentParser) -> None:
     _targets(parser)
     _wait_arguments(parser)
+    parser.add_argument(
+        "--until-available",
+        action="store_true",
+        help="while the flavor is sold out or short, keep trying (15 s, 30 s, then every 60 s) until "
+        "it runs or --timeout passes",
+    )
     parser.set_defaults(action="start", yes=False, hours=None)
 
 
@@ -84,6 +90,8 @@ class Report:
             return self.waited.code if self.waited else Exit.OK
         if isinstance(outcome.error, ValidationError):
             return Exit.USAGE
+        if isinstance(outcome.error, WaitTimeoutError | InstanceFailedError):  # waits inside the action
+            return Exit.TIMEOUT if isinstance(outcome.error, WaitTimeoutError) else Exit.FAILED
         if outcome.skipped and not isinstance(outcome.error, AuthPausedError):
             return Exit.REFUSED
         return Exit.API
@@ -126,6 +134,8 @@ async def _send(service: InstanceService, opts: ActOptions, keys: list[str]) -> 
     if opts.action == "prolong":
         assert opts.hours is not None
         return await service.prolong(keys, opts.hours)
+    if opts.action == "start" and opts.until_available:
+        return await service.start_when_available(keys, opts.timeout, on_attempt=lambda a: err(a.text))
     if opts.action == "start":
         return await service.start(keys)
     return await service.stop(keys)
@@ -153,7 +163,7 @@ async def _act(opts: ActOptions) -> int:
                     err(f"refused, nothing sent: {message}")
                 else:
                     (out if report.outcome.ok else err)(message)
-        if opts.wait:
+        if opts.wait and not opts.until_available:  # a start when available waits for RUNNING itself
             reports = await _wait_all(service, opts, reports)
         if opts.common.json:
             emit_json(

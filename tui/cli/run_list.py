@@ -17,6 +17,7 @@ from tui.cli.output import emit_json, err, explain, table
 from tui.cli.render import LIST_HEADER, instance_json, list_cells
 from tui.cli.scope import open_service, resolve_scope
 from tui.core.errors import ValidationError
+from tui.core.tags import has_tag, parse_term
 from tui.service import Row
 
 SORT_KEYS = ("name", "creation_timestamp")
@@ -26,9 +27,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", help="only instances in this status (RUNNING, STOPPED, …)")
     parser.add_argument("--sort", choices=SORT_KEYS, help="sort key (default: the TUI's order)")
     parser.add_argument("--order", choices=("asc", "desc"), help="sort order (default asc)")
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="KEY[=VALUE]",
+        help="only notebooks with this tag (repeatable)",
+    )
 
 
 def _select(rows: list[Row], opts: ListOptions) -> list[Row]:
+    for key, value in map(parse_term, opts.tags):
+        rows = [r for r in rows if has_tag(r.instance.tags, key, value)]
     if opts.status:
         wanted = opts.status.upper()
         rows = [r for r in rows if r.instance.status.upper() == wanted]
@@ -58,7 +68,15 @@ async def _list(opts: ListOptions) -> int:
         return code
     several = len(scope.profiles) > 1
     header = ("PROFILE", *LIST_HEADER) if several else LIST_HEADER
-    table(header, [([r.profile] if several else []) + list_cells(r, now_ms) for r in rows])
+    owners = any(p.scope == "all" for p in scope.profiles)  # every user's notebooks: say whose
+    header = (*header, "OWNER") if owners else header
+    table(
+        header,
+        [
+            ([r.profile] if several else []) + list_cells(r, now_ms) + ([r.instance.owner] if owners else [])
+            for r in rows
+        ],
+    )
     return code
 
 

@@ -21,7 +21,7 @@ from tui.config.store import env_profile, load_config
 from tui.core.callfmt import format_call
 from tui.core.errors import ConfigError
 from tui.core.models import ApiCall
-from tui.service import InstanceService
+from tui.service import InstanceService, Runtime
 from tui.service.factory import tls_warnings
 
 
@@ -71,6 +71,11 @@ def resolve_scope(common: CommonOptions) -> Scope:
     return Scope(path, config, tuple(replace(p, **overrides) for p in profiles), preferred)
 
 
+def make_runtime() -> Runtime:
+    """The Runtime of a command's service: the real clock and sleep (the test seam for waits)."""
+    return Runtime()
+
+
 def call_printer(common: CommonOptions) -> Any:
     """With ``-v``, a sink that prints every API call record on stderr."""
     if not common.verbose:
@@ -88,7 +93,7 @@ async def open_service(common: CommonOptions, profiles: Sequence[Profile]) -> As
     for profile in profiles:
         for warning in tls_warnings(profile):
             err(f"warning: {warning}")
-    service = InstanceService(list(profiles), on_call=call_printer(common))
+    service = InstanceService(list(profiles), runtime=make_runtime(), on_call=call_printer(common))
     try:
         yield service
     finally:

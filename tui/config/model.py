@@ -153,7 +153,9 @@ class Profile:
     instances: tuple[InstanceRef, ...] = ()
     """The instances shown for this profile; empty = every instance the account lists."""
     read_only: bool = False
-    """True to refuse start, stop and prolong for this profile."""
+    """True to refuse every action that changes something (start, stop, save as image, tags…)."""
+    scope: str = field(default="own", metadata={"choices": ("own", "all")})
+    """``"own"``: the user's notebooks; ``"all"``: every user's (notebooks API, an admin account)."""
     enabled: bool = True
     """False to keep the profile in the file without polling it."""
     ca_bundle: str = ""

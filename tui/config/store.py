@@ -29,7 +29,8 @@ The file is TOML; every key is optional except a profile's ``name`` and an insta
     security_token = ""                 # temporary AK/SK only
     # auth = "password": domain = "OTC000…", user = "…", password = "…" (or password_env)
     # auth = "token":    token = "…" (or token_env)
-    read_only = false                   # refuse start/stop/prolong
+    read_only = false                   # refuse every change (start, stop, prolong, save image, tags…)
+    scope = "own"                       # "all" = every user's notebooks (notebooks API, an admin account)
     enabled = true                      # false = keep the profile, do not poll it
     ca_bundle = ""                      # PEM file for a private CA
     insecure = false                    # skip TLS verification (lab endpoints only)

@@ -107,7 +107,55 @@ PROLONG = Action(
     help="Renew the auto-stop lease by 1-72 h (notebooks API)",
 )
 
-ACTIONS: dict[str, Action] = {a.name: a for a in (START, STOP, PROLONG)}
+SAVE_IMAGE = Action(
+    "save_image",
+    "Save as image",
+    "saving image…",
+    "image saved",
+    starts_from=frozenset({Phase.RUNNING}),
+    family=FAMILY_NOTEBOOKS,
+    params=("name", "tag", "namespace"),
+    key="save_image",
+    help="Save the notebook's environment as an image (name, tag; notebooks API)",
+)
+TAG = Action(
+    "tag",
+    "Tag",
+    "tagging…",
+    "tagged",
+    starts_from=frozenset(Phase) - {Phase.DELETED},
+    family=FAMILY_NOTEBOOKS,
+    params=("tags",),
+    key="tag",
+    help="Add key=value tags (details; notebooks API)",
+)
+UNTAG = Action(
+    "untag",
+    "Untag",
+    "untagging…",
+    "untagged",
+    starts_from=frozenset(Phase) - {Phase.DELETED},
+    family=FAMILY_NOTEBOOKS,
+    params=("keys",),
+    key="untag",
+    help="Remove tags by key (details; notebooks API)",
+)
+START_AVAILABLE = Action(
+    "start_available",
+    "Start when available",
+    "waiting for capacity…",
+    "started",
+    starts_from=_SETTLED_NOT_RUNNING,
+    on_its_way=START.on_its_way,
+    target=Phase.RUNNING,
+    params=("timeout",),
+    key="start_available",
+    help="Start, retrying with backoff while the flavor is sold out or short (again: cancel)",
+)
+
+ACTIONS: dict[str, Action] = {
+    a.name: a for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE)
+}
 """Every action by name: the one table. Tests add a dummy entry to see it flow through."""
 
 

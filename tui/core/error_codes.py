@@ -67,6 +67,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     "ModelArts.6102": CodeInfo(
         "Internal error in the service.", "Retry later; report the request id if it persists."
     ),
+    "ModelArts.4992": CodeInfo(
+        "The resources for this flavor are insufficient.", "Try later or start when available."
+    ),
     "ModelArts.6200": CodeInfo("No resources are available.", "Try another flavor or later."),
     "ModelArts.6201": CodeInfo("The account is suspended.", "Check the account's billing state."),
     "ModelArts.6203": CodeInfo("The account is restricted.", "Check the account's state in the console."),
@@ -156,6 +159,9 @@ CATALOGUE: dict[str, CodeInfo] = {
     ),
     "ModelArts.6620": CodeInfo("The user token must be refreshed.", "A new token is fetched automatically."),
     "ModelArts.6716": CodeInfo("The flavor is sold out.", "Choose another flavor."),
+    "ModelArts.6737": CodeInfo(
+        "An image with this name and tag already exists in the organisation.", "Choose another tag."
+    ),
     "ModelArts.6792": CodeInfo(
         "Changing the flavor is not supported.", "Keep the flavor or recreate the instance."
     ),

@@ -140,6 +140,10 @@ class Instance:
     url: str = ""
     family: str = FAMILY_V1
     endpoints: tuple[Endpoint, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
+    """(key, value) pairs, sorted by key (notebooks family)."""
+    owner: str = ""
+    """The IAM user who owns it, as the admin list (``/notebooks/all``) names them."""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

@@ -36,6 +36,7 @@ from tui.service.clock_skew import to_local_clock
 from tui.service.factory import CallSink, build_client
 from tui.service.lockout import AUTH_PAUSE_AFTER as AUTH_PAUSE_AFTER
 from tui.service.models import ActionOutcome, Claim, ProfileStatus, RefreshResult, Row
+from tui.service.notebook_actions import NotebookActions
 from tui.service.profiles import ProfileState, RowsView, refusal_for
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def describe_error(error: ModelArtsError) -> str:
     return error.summary()
 
 
-class InstanceService:
+class InstanceService(NotebookActions):
     """Refresh, start, stop and prolong instances of several profiles."""
 
     def __init__(
@@ -214,7 +215,7 @@ class InstanceService:
                     state.warning(),
                 )
                 continue
-            state.rows = state.merged(result, now, self._inflight)
+            state.rows = state.merged(result, now, self._pending_labels())
             state.status = ProfileStatus(
                 state.name, True, None, now, len(result), state.measured_skew(), state.warning()
             )
@@ -227,7 +228,8 @@ class InstanceService:
 
     async def _list(self, name: str) -> list[Instance] | ModelArtsError:
         try:
-            return await self._guarded(name, lambda client: client.list_instances())
+            everyone = self._states[name].profile.scope == "all"
+            return await self._guarded(name, lambda client: client.list_instances(everyone=everyone))
         except ModelArtsError as error:
             return error
 
