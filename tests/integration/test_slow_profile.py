@@ -21,16 +21,19 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tui.cli import main
-from tui.config.model import Profile
+from tui.config.model import Config, Profile, UiSettings
 from tui.core.errors import RequestTimeoutError
 from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorConfig, ManualClock
 from tui.service import InstanceService, Limits, Runtime
 from tui.service.models import ProfileRefresh
+from tui.ui.app import make_app
 
 DRIP_S = 0.4
 BODY = json.dumps({"instances": [{"id": "never-arrives", "name": "slow"}], "total": 1}).encode()
@@ -252,3 +255,53 @@ def test_cli_list_prints_the_healthy_profile_and_reports_the_dripping_one(
     assert not drip.finished and drip.requests == 1
     # The drip cannot go faster than a byte per 0.4 s: what got out bounds how long the client waited.
     assert drip.sent <= 1 / DRIP_S + 2
+
+
+async def _until(pilot: Pilot[Any], check: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``check()`` holds (it waits for the work, it asserts no time)."""
+    for _ in range(600):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_tui_shows_the_healthy_rows_while_the_other_profile_drips(
+    emulator: Emulator,
+    drip: DripServer,
+    clock: ManualClock,
+    tmp_path: Path,
+    no_sleep: Callable[[float], Awaitable[None]],
+) -> None:
+    alarm = Alarm()
+    ui = UiSettings(
+        theme="textual-dark", poll_interval_s=3600, fast_poll_interval_s=3600, refresh_deadline_s=7
+    )
+    config = Config(profiles=(dripping_profile(drip), healthy_profile(emulator)), ui=ui)
+    runtime = Runtime(sleep=no_sleep, alarm=alarm)
+    app = make_app(
+        config, tmp_path / "config.toml", clock=clock, runtime=runtime, log_dir=tmp_path, stable_log=True
+    )
+    table_names = lambda: {r.instance.name for r in app.main_screen.table.rows_by_key().values()}  # noqa: E731
+    async with app.run_test(size=(120, 30)) as pilot:
+        emulated = {r.name for r in emulator.store.all()}
+        await _until(pilot, lambda: table_names() == emulated, "the healthy profile's rows in the table")
+        assert drip.requests == 1 and not drip.hung_up.is_set()  # the dripping listing is still out
+        shown = app.main_screen.table
+        assert {r.profile for r in shown.rows_by_key().values()} == {"healthy"}
+
+        before = shown.cursor_row
+        await pilot.press("down")  # keys are handled while it drips
+        assert shown.cursor_row == before + 1
+
+        emulator.store.add("arrived-meanwhile", status="RUNNING")
+        await pilot.press("r")  # the next round updates the healthy profile; the dripping one is left out
+        await _until(pilot, lambda: "arrived-meanwhile" in table_names(), "the healthy profile updated")
+        assert drip.requests == 1
+
+        alarm.fire()
+        await _until(pilot, lambda: any(not s.ok for s in app.main_screen.statuses), "the deadline reported")
+        failed = {s.name: s for s in app.main_screen.statuses if not s.ok}
+        assert list(failed) == ["dripping"] and isinstance(failed["dripping"].error, RequestTimeoutError)
+        assert await asyncio.to_thread(drip.hung_up.wait, 30)
+        assert not drip.finished

@@ -184,6 +184,10 @@ class InstanceService:
         """Keys with an action claimed and not yet done: key -> action name."""
         return self._inflight
 
+    def idle_profiles(self) -> list[str]:
+        """Enabled profiles with no refresh out (a new round would start them)."""
+        return [s.name for s in self._states.values() if s.profile.enabled and not s.refreshing]
+
     def any_transitional(self) -> bool:
         """True while any row is moving (the UI polls faster then)."""
         return any(r.instance.phase.transitional and not r.gone for r in self._rows.values())
