@@ -6,12 +6,16 @@ which 1,000 profiles on one endpoint paid 1,000 times. Here every profile whose 
 same origin (scheme, host, port) and the same certificate settings borrows one
 ``httpx.AsyncHTTPTransport`` limited to ``per_host`` connections, and takes a slot of the
 origin's semaphore for each refresh, so no host ever sees more than ``per_host`` at once.
+
+httpx honours ``HTTP(S)_PROXY``/``ALL_PROXY``/``NO_PROXY`` only for a client that builds its
+own transport, so while one of them is set every client does (the slots still bound each host).
 """
 
 from __future__ import annotations
 
 import asyncio
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx
 
@@ -48,8 +52,11 @@ class HostPools:
             found = self._slots[key] = asyncio.Semaphore(self.per_host)
         return found
 
-    def transport_for(self, url: str, verify: bool | str) -> Transport:
-        """The shared transport for ``url``'s host and these certificate settings (borrowed)."""
+    def transport_for(self, url: str, verify: bool | str) -> Transport | None:
+        """The shared transport for ``url``'s host and these certificate settings (borrowed);
+        None while a proxy is set in the environment (the client then builds its own)."""
+        if getproxies():
+            return None
         key = (origin_of(url), repr(verify))
         found = self._transports.get(key)
         if found is None:
