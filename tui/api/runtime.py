@@ -36,6 +36,12 @@ class Limits:
     """The largest answer read, decoded (a gzip bomb stops here; ``tui.api.limits``)."""
     deadline_s: float = DEFAULT_DEADLINE_S
     """What one request may take in all: connect, send, auth flow and the whole body."""
+    per_host: int = 16
+    """Connections (and profile refreshes) open at once to one endpoint host: the bound of the
+    pool the profiles on that host share (``[ui] connections_per_host``)."""
+    refresh_deadline: float = 90.0
+    """Seconds one profile's refresh may take from its turn in the pool, every page, retry and
+    sign-in included; past it the profile is failed and its old rows stay, marked stale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +55,23 @@ class Runtime:
     it closes it; ``InstanceService`` lends it to its clients (``BorrowedTransport``)."""
     timeout: float = 10.0
     limits: Limits = field(default_factory=Limits)
+    alarm: Sleep = asyncio.sleep
+    """What waits out a deadline (a profile's refresh): apart from ``sleep``, so tests that skip
+    backoff still have deadlines, and a test can fire a deadline when it chooses."""
 
     def but(self, **changes: object) -> Runtime:
         """A copy with some fields changed (those given as None keep their value)."""
         given = {k: v for k, v in changes.items() if v is not None}
-        limits = {
-            k: given.pop(k)
-            for k in ("concurrency", "get_retries", "action_sends", "max_body_bytes", "deadline_s")
-            if k in given
-        }
+        names = (
+            "concurrency",
+            "get_retries",
+            "action_sends",
+            "max_body_bytes",
+            "deadline_s",
+            "per_host",
+            "refresh_deadline",
+        )
+        limits = {k: given.pop(k) for k in names if k in given}
         if limits:
             given["limits"] = replace(self.limits, **limits)  # type: ignore[arg-type]
         return replace(self, **given)  # type: ignore[arg-type]

@@ -146,7 +146,7 @@ async def _act(opts: ActOptions) -> int:
     if opts.action == "stop" and not opts.yes and not sys.stdin.isatty():
         raise UsageError("stop: not on a terminal; pass --yes to stop without asking")
     scope = resolve_scope(opts.common)
-    async with open_service(opts.common, scope.profiles) as service:
+    async with open_service(opts.common, scope.profiles, scope.config) as service:
         found = await locate(service, scope, opts.targets)
         if opts.action == "stop" and not opts.yes and not _confirm(service, found):
             err("stop declined: nothing sent")

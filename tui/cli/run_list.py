@@ -53,7 +53,7 @@ def _select(rows: list[Row], opts: ListOptions) -> list[Row]:
 
 async def _list(opts: ListOptions) -> int:
     scope = resolve_scope(opts.common)
-    async with open_service(opts.common, scope.profiles) as service:
+    async with open_service(opts.common, scope.profiles, scope.config) as service:
         result = await service.refresh()
     now_ms = int(time.time() * 1000)
     code = Exit.OK

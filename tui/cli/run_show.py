@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 async def _show(opts: ShowOptions) -> int:
     check_targets([opts.target])
     scope = resolve_scope(opts.common)
-    async with open_service(opts.common, scope.profiles) as service:
+    async with open_service(opts.common, scope.profiles, scope.config) as service:
         (found,) = await locate(service, scope, [opts.target])
         instance = await service.details(found.key)
         row = service.rows.get(found.key) or found.row

@@ -22,7 +22,7 @@ from tui.core.callfmt import format_call
 from tui.core.errors import ConfigError
 from tui.core.models import ApiCall
 from tui.service import InstanceService, Runtime
-from tui.service.factory import tls_warnings
+from tui.service.factory import service_runtime, tls_warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +88,16 @@ def call_printer(common: CommonOptions) -> Any:
 
 
 @asynccontextmanager
-async def open_service(common: CommonOptions, profiles: Sequence[Profile]) -> AsyncIterator[InstanceService]:
-    """The same InstanceService the TUI uses, for ``profiles``; TLS warnings first, closed at the end."""
+async def open_service(
+    common: CommonOptions, profiles: Sequence[Profile], config: Config | None = None
+) -> AsyncIterator[InstanceService]:
+    """The same InstanceService the TUI uses, for ``profiles`` (with ``config``'s ``[ui]`` limits:
+    connections per host, refresh deadline); TLS warnings first, closed at the end."""
     for profile in profiles:
         for warning in tls_warnings(profile):
             err(f"warning: {warning}")
-    service = InstanceService(list(profiles), runtime=make_runtime(), on_call=call_printer(common))
+    runtime = service_runtime(make_runtime(), config or Config())
+    service = InstanceService(list(profiles), on_call=call_printer(common), runtime=runtime)
     try:
         yield service
     finally:

@@ -10,6 +10,8 @@ The file is TOML; every key is optional except a profile's ``name`` and an insta
     log_panel = true
     low_bandwidth = false
     bulk_concurrency = 8
+    connections_per_host = 16           # open at once to one endpoint host, all its profiles
+    refresh_deadline = 90               # seconds per profile refresh; then failed, rows kept
     theme = ""                          # "" = automatic
 
     [ui.keys]                           # binding id -> key

@@ -24,18 +24,23 @@ class UiSettings:
     """Poll less and render less (a slow or metered link)."""
     bulk_concurrency: int = 8
     """How many start/stop requests run at once for marked rows."""
+    connections_per_host: int = 16
+    """Connections (and profile refreshes) open at once to one endpoint host, all profiles on it."""
+    refresh_deadline_s: float = field(default=90.0, metadata={"toml": "refresh_deadline"})
+    """Seconds one profile's refresh may take once its turn came; then it is failed, rows kept."""
     theme: str = ""
     """Textual theme name; empty = automatic."""
 
     def validate(self) -> list[ValidationError]:
         """Every out-of-range value, each naming its key as written in the file."""
         errors: list[ValidationError] = []
-        for name in ("poll_interval_s", "fast_poll_interval_s"):
+        for name in ("poll_interval_s", "fast_poll_interval_s", "refresh_deadline_s"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 errors.append(ValidationError(name.removesuffix("_s"), "must be a number of seconds above 0"))
-        if self.bulk_concurrency < 1:
-            errors.append(ValidationError("bulk_concurrency", "must be 1 or more"))
+        for name in ("bulk_concurrency", "connections_per_host"):
+            if getattr(self, name) < 1:
+                errors.append(ValidationError(name, "must be 1 or more"))
         for binding, key in self.keys.items():
             if not key.strip():
                 errors.append(ValidationError(f"keys.{binding}", "the key is empty"))

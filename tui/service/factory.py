@@ -11,8 +11,9 @@ import httpx
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from tui.api.client import ModelArtsClient
+from tui.api.pool import HostPools
 from tui.api.runtime import Runtime
-from tui.config.model import Profile
+from tui.config.model import Config, Profile
 from tui.core.errors import ValidationError
 from tui.core.limits import MIB
 from tui.core.models import ApiCall
@@ -48,13 +49,18 @@ def build_auth(profile: Profile, clock: Callable[[], float] = time.time) -> http
 
 
 def build_client(
-    profile: Profile, runtime: Runtime | None = None, *, on_call: CallSink | None = None
+    profile: Profile,
+    runtime: Runtime | None = None,
+    *,
+    on_call: CallSink | None = None,
+    pools: HostPools | None = None,
 ) -> ModelArtsClient:
     """A client for one profile; raises ValidationError when the profile cannot work.
 
     TLS: certificates are verified against the system store, or ``ca_bundle`` when set;
     ``insecure`` turns checks off (``tls_warnings`` says so). ``HTTPS_PROXY``/``HTTP_PROXY``/
-    ``NO_PROXY`` from the environment are honoured (httpx ``trust_env``).
+    ``NO_PROXY`` from the environment are honoured (httpx ``trust_env``). With ``pools`` (and no
+    transport in ``runtime``) the client borrows its host's shared connection pool.
     """
     problems = profile.validate()
     if problems:
@@ -67,6 +73,8 @@ def build_client(
     runtime = (runtime or Runtime()).but(
         max_body_bytes=int(profile.max_answer_mb * MIB), deadline_s=profile.request_deadline
     )
+    if pools is not None and runtime.transport is None:
+        runtime = runtime.but(transport=pools.transport_for(profile.modelarts_url, verify))
     return ModelArtsClient(
         profile.modelarts_url,
         profile.project_id,
@@ -75,4 +83,15 @@ def build_client(
         runtime=runtime,
         on_call=on_call,
         verify=verify,
+    )
+
+
+def service_runtime(base: Runtime, config: Config) -> Runtime:
+    """``base`` with the ``[ui]`` limits of ``config``: bulk concurrency, connections per host and
+    the per-profile refresh deadline (the app and the CLI build their service on this)."""
+    ui = config.ui
+    return base.but(
+        concurrency=ui.bulk_concurrency,
+        per_host=ui.connections_per_host,
+        refresh_deadline=ui.refresh_deadline_s,
     )

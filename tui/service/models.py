@@ -71,6 +71,18 @@ class RefreshResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileRefresh:
+    """One profile's refresh, handed over the moment it is done: its status and changed keys."""
+
+    name: str
+    status: ProfileStatus
+    changed: frozenset[str]
+    added: frozenset[str]
+    removed: frozenset[str]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class ActionOutcome:
     """The result of one action on one row; ``skipped`` means refused locally, nothing sent."""
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
 from tui.api.client import ModelArtsClient
+from tui.api.pool import HostPools
 from tui.api.runtime import Runtime
 from tui.api.skew import skew_warning
 from tui.config.model import AUTH_AKSK, Profile
@@ -32,15 +33,20 @@ class ProfileState:
         """How its last refresh went (None before any)."""
         self.rows: dict[str, Row] = {}
         """Its rows in listing order (gone ones after), keyed ``profile/instance_id``."""
+        self.refreshing = False
+        """True while its listing is out (a new round does not start it twice)."""
 
     @property
     def name(self) -> str:
         return self.profile.name
 
-    def client_for(self, runtime: Runtime, on_call: Callable[[ApiCall], None]) -> ModelArtsClient:
-        """The profile's client, built on first use; raises ValidationError for a broken profile."""
+    def client_for(
+        self, runtime: Runtime, on_call: Callable[[ApiCall], None], pools: HostPools | None = None
+    ) -> ModelArtsClient:
+        """The profile's client, built on first use (on its host's shared pool when ``pools``);
+        raises ValidationError for a broken profile."""
         if self.client is None:
-            self.client = build_client(self.profile, runtime, on_call=on_call)
+            self.client = build_client(self.profile, runtime, on_call=on_call, pools=pools)
         return self.client
 
     def retarget(self, profile: Profile) -> ModelArtsClient | None:

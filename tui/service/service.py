@@ -20,6 +20,7 @@ from typing import TypeVar
 import httpx
 
 from tui.api.client import ModelArtsClient
+from tui.api.pool import HostPools
 from tui.api.redact import redact
 from tui.api.runtime import BorrowedTransport, Runtime, Sleep
 from tui.config.model import SECRET_FIELDS, Profile
@@ -38,6 +39,7 @@ from tui.service.lockout import AUTH_PAUSE_AFTER as AUTH_PAUSE_AFTER
 from tui.service.models import ActionOutcome, Claim, ProfileStatus, RefreshResult, Row
 from tui.service.notebook_actions import NotebookActions
 from tui.service.profiles import ProfileState, RowsView, refusal_for
+from tui.service.refresh import OnProfile, Refresher
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,10 +78,13 @@ class InstanceService(NotebookActions):
             self.runtime = self.runtime.but(transport=BorrowedTransport(self.runtime.transport))
         self._clock = self.runtime.clock
         self._semaphore = asyncio.Semaphore(max(1, self.runtime.limits.concurrency))
+        self.pools = HostPools(self.runtime.limits.per_host)
+        """One bounded connection pool per endpoint host, shared by its profiles."""
         self._states: dict[str, ProfileState] = {}
         self._rows = RowsView(self._states)
         self._inflight: dict[str, str] = {}
         self._retired: list[ModelArtsClient] = []
+        self._refresher = Refresher(self._states, self.pools, self._list, self._clock, self._pending_labels)
         self.set_profiles(profiles)
 
     # --- profiles and clients ----------------------------------------------------------------
@@ -106,7 +111,7 @@ class InstanceService(NotebookActions):
                 self._retired.append(gone.client)
 
     def _client(self, name: str) -> ModelArtsClient:
-        return self._states[name].client_for(self.runtime, self._emit)
+        return self._states[name].client_for(self.runtime, self._emit, self.pools)
 
     # --- credential refusals -----------------------------------------------------------------
     def auth_paused(self, name: str) -> AuthPausedError | None:
@@ -162,6 +167,7 @@ class InstanceService(NotebookActions):
         self._retired.clear()
         for client in clients:
             await client.aclose()
+        await self.pools.aclose()
 
     # --- snapshot ----------------------------------------------------------------------------
     @property
@@ -179,6 +185,10 @@ class InstanceService(NotebookActions):
         """Keys with an action claimed and not yet done: key -> action name."""
         return self._inflight
 
+    def idle_profiles(self) -> list[str]:
+        """Enabled profiles with no refresh out (a new round would start them)."""
+        return [s.name for s in self._states.values() if s.profile.enabled and not s.refreshing]
+
     def any_transitional(self) -> bool:
         """True while any row is moving (the UI polls faster then)."""
         return any(r.instance.phase.transitional and not r.gone for r in self._rows.values())
@@ -187,44 +197,31 @@ class InstanceService(NotebookActions):
         """True while an action is in flight or a row is moving: poll fast."""
         return bool(self._inflight) or self.any_transitional()
 
-    async def refresh(self, *, force: bool = False) -> RefreshResult:
-        """One list call per enabled profile; failures keep the old rows and mark the profile.
+    async def refresh(self, *, force: bool = False, on_profile: OnProfile | None = None) -> RefreshResult:
+        """One list call per enabled profile, each its own task (``tui.service.refresh``);
+        failures keep the old rows and mark the profile. ``on_profile`` gets each profile's
+        result as soon as it is in; a profile still refreshing from an earlier call is left to it.
 
         A profile paused after repeated credential refusals is not asked (its status says why);
         ``force`` (a manual refresh) lifts every pause first.
         """
         if force:
             self.reset_auth()
+        limits, alarm = self.runtime.limits, self.runtime.alarm
         enabled = [s for s in self._states.values() if s.profile.enabled]
-        results = await asyncio.gather(*(self._list(s.name) for s in enabled))
-        before = dict(self._rows)
-        now = self._clock()
-        for state, result in zip(enabled, results, strict=True):
-            if state.name not in self._states:  # removed while its list call was out
-                continue
-            if isinstance(result, ModelArtsError):
-                prev = state.status
-                last_ok = prev.last_ok_at if prev else None
-                state.status = ProfileStatus(
-                    state.name,
-                    False,
-                    result,
-                    last_ok,
-                    len(state.rows),
-                    state.measured_skew(),
-                    state.warning(),
-                )
-                continue
-            state.rows = state.merged(result, now, self._pending_labels())
-            state.status = ProfileStatus(
-                state.name, True, None, now, len(result), state.measured_skew(), state.warning()
-            )
-        rows = self._rows
-        changed = frozenset(k for k, r in rows.items() if not r.same_as(before.get(k)))
-        added = frozenset(rows.keys() - before.keys())
-        removed = frozenset(before.keys() - rows.keys())
+        done = await asyncio.gather(
+            *(self._refresher.one(s, limits.refresh_deadline, alarm, on_profile) for s in enabled)
+        )
+        updates = [u for u in done if u is not None]
         statuses = tuple(s.status for s in enabled if s.status is not None)
-        return RefreshResult(tuple(rows.values()), changed, added, removed, statuses, now)
+        return RefreshResult(
+            tuple(self._rows.values()),
+            frozenset().union(*(u.changed for u in updates)),
+            frozenset().union(*(u.added for u in updates)),
+            frozenset().union(*(u.removed for u in updates)),
+            statuses,
+            self._clock(),
+        )
 
     async def _list(self, name: str) -> list[Instance] | ModelArtsError:
         try:

@@ -21,6 +21,7 @@ from tui.config.paths import config_path as default_config_path
 from tui.config.store import check_permissions, load_config
 from tui.core.models import ApiCall
 from tui.service import InstanceService, Runtime, Transport
+from tui.service.factory import service_runtime
 from tui.ui.bindings import APP_BINDINGS, unknown_ids
 from tui.ui.commands import ActionCommands
 from tui.ui.logfile import CallLogFile, open_call_log
@@ -256,7 +257,7 @@ def make_app(
     owns = service is None
     if service is None:
         base = (runtime or Runtime()).but(clock=clock, transport=transport)
-        service = InstanceService(config.profiles, runtime=base.but(concurrency=config.ui.bulk_concurrency))
+        service = InstanceService(config.profiles, runtime=service_runtime(base, config))
     return ModelArtsApp(
         config,
         path,

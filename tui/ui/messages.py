@@ -14,6 +14,7 @@ from tui.core.actions import action_named
 from tui.core.errors import ModelArtsError
 from tui.core.models import ApiCall, Instance
 from tui.service import ActionOutcome, RefreshResult
+from tui.service.models import ProfileRefresh
 
 
 class RefreshRequested(Message):
@@ -30,6 +31,14 @@ class InstancesRefreshed(Message):
     def __init__(self, result: RefreshResult) -> None:
         super().__init__()
         self.result = result
+
+
+class ProfileRefreshed(Message):
+    """One profile's refresh is in (the others may still be out): its rows can be shown now."""
+
+    def __init__(self, update: ProfileRefresh) -> None:
+        super().__init__()
+        self.update = update
 
 
 class ActionRequested(Message):

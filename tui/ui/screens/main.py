@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from tui.core.errors import AuthPausedError
 from tui.core.models import ApiCall
 from tui.service import InstanceService, ProfileStatus
+from tui.service.models import ProfileRefresh
 from tui.ui.autostop import stopping_soon
 from tui.ui.bindings import MAIN_BINDINGS
 from tui.ui.cells import duration_text
@@ -30,6 +31,7 @@ from tui.ui.messages import (
     ActionsFinished,
     CallRecorded,
     InstancesRefreshed,
+    ProfileRefreshed,
     RefreshRequested,
 )
 from tui.ui.screens.main_view import ViewKeys
@@ -107,6 +109,8 @@ class MainScreen(ViewKeys):
         self._poll_calls: list[ApiCall] = []
         self._asked = False
         """The running refresh is the user's (``r``): its result is flashed."""
+        self._rows_due = False
+        """Profiles came in since the table last took the service's rows (shown next frame)."""
 
     # --- layout ---------------------------------------------------------------------------------
     @property
@@ -153,7 +157,7 @@ class MainScreen(ViewKeys):
     # --- polling --------------------------------------------------------------------------------
     @property
     def refreshing(self) -> bool:
-        """True while a refresh worker is running."""
+        """True while the latest refresh round is running (a slow profile's may outlast it)."""
         return self._refresh_worker is not None and not self._refresh_worker.is_finished
 
     def poll_interval(self) -> float:
@@ -170,23 +174,41 @@ class MainScreen(ViewKeys):
         self._warn_auto_stop()
         self.now = self._clock()
         self.flash_line.expire()
-        if self.paused or self.refreshing:
+        if self.paused:
             return
         if time.monotonic() - self._last_poll >= self.poll_interval():
             self._start_refresh()
 
     def _start_refresh(self, *, force: bool = False) -> None:
-        if self.refreshing:
+        """A new round: profiles still out from an earlier one (a slow endpoint) are left to it,
+        so every other profile updates on time."""
+        if self.refreshing and not self.service.idle_profiles():
             return
         self._last_poll = time.monotonic()
         self._polling = True
         self.in_flight = True
         self._refresh_worker = self._refresh(force)
 
-    @work(exclusive=True, group="refresh", exit_on_error=False)
+    @work(group="refresh", exit_on_error=False)
     async def _refresh(self, force: bool) -> None:
-        result = await self.service.refresh(force=force)
+        result = await self.service.refresh(force=force, on_profile=self._profile_in)
         self.post_message(InstancesRefreshed(result))
+
+    def _profile_in(self, update: ProfileRefresh) -> None:
+        self.post_message(ProfileRefreshed(update))
+
+    def on_profile_refreshed(self, message: ProfileRefreshed) -> None:
+        """Show what one profile brought at the next frame, with every other one in by then."""
+        if not self._rows_due:
+            self._rows_due = True
+            self.call_after_refresh(self._show_rows)
+
+    def _show_rows(self) -> None:
+        self._rows_due = False
+        self.loaded = True
+        self.statuses = self.service.statuses
+        stale = {s.name for s in self.statuses if not s.ok}
+        self.table.set_rows(self.service.rows.values(), stale)
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         if message.force:

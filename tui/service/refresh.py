@@ -1,0 +1,107 @@
+"""Refresh: every enabled profile as its own task, with its own deadline, in its host's pool.
+
+A slow or dead profile costs its own rows only. Each profile's listing runs on its own: it waits
+for a slot of its endpoint host's pool (``Limits.per_host``), then has ``Limits.refresh_deadline``
+seconds for every page, retry and sign-in; past that it is cancelled and the profile is failed
+(its old rows stay, marked stale by the UI). Each profile's result is merged and handed to
+``on_profile`` the moment it is in, so the others' rows appear without waiting for the slowest.
+A profile still refreshing from an earlier round is not started twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeVar
+
+from tui.api.pool import HostPools, origin_of
+from tui.api.runtime import Sleep
+from tui.core.errors import ModelArtsError, RequestTimeoutError
+from tui.core.models import Instance
+from tui.service.models import ProfileRefresh, ProfileStatus
+from tui.service.profiles import ProfileState
+
+T = TypeVar("T")
+Lister = Callable[[str], Awaitable[list[Instance] | ModelArtsError]]
+OnProfile = Callable[[ProfileRefresh], None]
+
+
+async def within(work: Awaitable[T], seconds: float, alarm: Sleep) -> tuple[bool, T | None]:
+    """``(True, result)`` of ``work``, or ``(False, None)`` once ``alarm(seconds)`` returned first
+    (``work`` is cancelled then). Cancelling the caller cancels both."""
+    task = asyncio.ensure_future(work)
+    timer = asyncio.ensure_future(alarm(seconds))
+    try:
+        await asyncio.wait((task, timer), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not timer.done():
+            timer.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    if task.cancelled():
+        return False, None
+    return True, task.result()
+
+
+class Refresher:
+    """Runs the per-profile refreshes of one service (it holds the service's states)."""
+
+    def __init__(
+        self,
+        states: Mapping[str, ProfileState],
+        pools: HostPools,
+        lister: Lister,
+        clock: Callable[[], float],
+        pending: Callable[[], Mapping[str, str]],
+    ) -> None:
+        self._states = states
+        self._pools = pools
+        self._list = lister
+        self._clock = clock
+        self._pending = pending
+
+    async def one(
+        self, state: ProfileState, deadline: float, alarm: Sleep, on_profile: OnProfile | None
+    ) -> ProfileRefresh | None:
+        """Refresh ``state`` now (None when it was refreshing already or was removed meanwhile)."""
+        if state.refreshing:
+            return None
+        state.refreshing = True
+        try:
+            async with self._pools.slot(state.profile.modelarts_url):
+                done, result = await within(self._list(state.name), deadline, alarm)
+        finally:
+            state.refreshing = False
+        if self._states.get(state.name) is not state:  # removed or replaced while it was out
+            return None
+        if not done or result is None:
+            result = RequestTimeoutError(
+                f"profile {state.name!r}: no whole listing from {origin_of(state.profile.modelarts_url)} "
+                f"within the refresh deadline of {deadline:g}s (refresh_deadline)",
+                endpoint=origin_of(state.profile.modelarts_url),
+            )
+        update = self.take(state, result)
+        if on_profile is not None:
+            on_profile(update)
+        return update
+
+    def take(self, state: ProfileState, result: list[Instance] | ModelArtsError) -> ProfileRefresh:
+        """Merge one profile's answer (or failure) into its state: what changed, and its status."""
+        now = self._clock()
+        before = state.rows
+        if isinstance(result, ModelArtsError):
+            prev = state.status
+            last_ok = prev.last_ok_at if prev else None
+            state.status = ProfileStatus(
+                state.name, False, result, last_ok, len(before), state.measured_skew(), state.warning()
+            )
+            return ProfileRefresh(state.name, state.status, frozenset(), frozenset(), frozenset(), now)
+        state.rows = after = state.merged(result, now, self._pending())
+        state.status = ProfileStatus(
+            state.name, True, None, now, len(result), state.measured_skew(), state.warning()
+        )
+        changed = frozenset(k for k, r in after.items() if not r.same_as(before.get(k)))
+        added = frozenset(after.keys() - before.keys())
+        removed = frozenset(before.keys() - after.keys())
+        return ProfileRefresh(state.name, state.status, changed, added, removed, now)
