@@ -40,9 +40,9 @@ async def test_a_key_is_handled_while_a_slow_sk_command_runs(
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpModal), "the key was handled while the command ran"
-        assert app.service.statuses == (), "the command is still running: no refresh has finished"
+        assert len(app.service.statuses) == 0, "the command is still running: no refresh has finished"
         await pilot.press("escape")
         go.touch()
         await settle(pilot)
-        assert [s.ok for s in app.service.statuses] == [True]
+        assert [status.ok for status in app.service.statuses] == [True]
         assert table_of(app).row_count == 12
