@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.ui.uihelpers import NO_TIMER_POLLS, MakeApp, emulator_profile, settle, table_of
 from tui.core.secret import Secret
 from tui.emulator import DEMO_SK, Emulator
+from tui.service.models import ProfileStatus
 from tui.ui.screens.help import HelpModal
 
 SIZE = (80, 24)
@@ -44,5 +45,6 @@ async def test_a_key_is_handled_while_a_slow_sk_command_runs(
         await pilot.press("escape")
         go.touch()
         await settle(pilot)
-        assert [status.ok for status in app.service.statuses] == [True]
+        statuses: tuple[ProfileStatus, ...] = app.service.statuses
+        assert [status.ok for status in statuses] == [True]
         assert table_of(app).row_count == 12
