@@ -356,3 +356,28 @@ def test_a_config_readable_by_others_is_reported_with_the_fix(
         assert f"chmod 600 {cfg}" in capsys.readouterr().err
     save_config(Config(profiles=profiles(emulator)[:2]), cfg)  # a save makes it private again
     assert _mode(cfg) == 0o600 and check_permissions(cfg) is None
+
+
+async def test_an_internal_error_masks_the_secret_a_command_printed(
+    emulator: Emulator, folders: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The profile holds no secret, only ``sk_command``: an error text quoting the SK is still masked."""
+    cmd_sk = next(p for p in profiles(emulator) if p.name == "cmd-sk")
+    assert not cmd_sk.sk and not cmd_sk.security_token
+    svc = InstanceService([cmd_sk])
+    try:
+        await svc.refresh()
+        key = next(k for k, r in svc.rows.items() if r.instance.status == "STOPPED")
+
+        async def buggy(client: object, instance_id: str) -> object:
+            raise RuntimeError(f"a bug that quotes the signing key {SK}")
+
+        with caplog.at_level("DEBUG"):
+            [outcome] = await svc.run("start", [key], buggy)
+    finally:
+        await svc.aclose()
+    assert not outcome.ok and outcome.message.startswith("unexpected RuntimeError for profile 'cmd-sk': ")
+    assert "a bug that quotes the signing key ********" in outcome.message
+    texts = [*_texts_of(outcome.error), repr(outcome), caplog.text]
+    assert not _leaks("\n".join(texts), [SK]), "neither the outcome nor the log quotes the command's SK"
+    assert "unexpected RuntimeError" in caplog.text and "buggy" in caplog.text, "the log says where"

@@ -139,6 +139,10 @@ class ModelArtsClient(ImageTagCalls):
         """Server ``Date`` minus the local clock at the last answer; None before any answer."""
         return self._session.clock_skew_s
 
+    def secret_values(self) -> tuple[str, ...]:
+        """What redaction must mask for this client: its auth's secrets as resolved (commands too)."""
+        return self._session.secrets()
+
     # --- project id --------------------------------------------------------------------------
     async def _ready(self) -> None:
         if not self.project_id:

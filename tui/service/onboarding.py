@@ -170,9 +170,8 @@ async def discover(
     problems = [p for p in profile.validate() if p.field not in ("region", "project_id")]
     if problems:
         raise problems[0]
-    async with IamClient(
-        profile.iam_url, _iam_auth(profile, runtime.clock), runtime, on_call=on_call, verify=_verify(profile)
-    ) as iam:
+    auth = await asyncio.to_thread(_iam_auth, profile, runtime.clock)  # a *_command must not block the loop
+    async with IamClient(profile.iam_url, auth, runtime, on_call=on_call, verify=_verify(profile)) as iam:
         projects = await iam.list_projects()
     limit = asyncio.Semaphore(PROBE_CONCURRENCY)
 
@@ -200,7 +199,8 @@ async def _probe(
     for family in families:
         trial = replace(candidate, api=family)
         try:
-            async with build_client(trial, runtime, on_call=on_call) as client:
+            client = await asyncio.to_thread(build_client, trial, runtime, on_call=on_call)
+            async with client:
                 listed = await client.list_instances()
         except ModelArtsError as error:
             errors.append(f"{family}: {error.summary()}")

@@ -3,6 +3,7 @@ last status and rows. The service keeps one ``ProfileState`` per profile name.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
@@ -35,19 +36,38 @@ class ProfileState:
         """Its rows in listing order (gone ones after), keyed ``profile/instance_id``."""
         self.refreshing = False
         """True while its listing is out (a new round does not start it twice)."""
+        self.secrets: tuple[str, ...] = ()
+        """The secrets its client was built with, wherever they came from (a command too)."""
+        self._building = asyncio.Lock()
 
     @property
     def name(self) -> str:
         return self.profile.name
 
-    def client_for(
+    async def client_for(
         self, runtime: Runtime, on_call: Callable[[ApiCall], None], pools: HostPools | None = None
     ) -> ModelArtsClient:
         """The profile's client, built on first use (on its host's shared pool when ``pools``);
-        raises ValidationError for a broken profile."""
-        if self.client is None:
-            self.client = build_client(self.profile, runtime, on_call=on_call, pools=pools)
-        return self.client
+        raises ValidationError for a broken profile.
+
+        Built in a thread: a ``*_command`` may take seconds, and the event loop (the TUI) must not wait.
+        """
+        async with self._building:
+            if self.client is None:
+                profile = self.profile
+                client = await asyncio.to_thread(build_client, profile, runtime, on_call=on_call, pools=pools)
+                if profile is not self.profile:  # retargeted while the command ran: not this one's
+                    await client.aclose()
+                    return await self._rebuilt(runtime, on_call, pools)
+                self.client, self.secrets = client, client.secret_values()
+            return self.client
+
+    async def _rebuilt(
+        self, runtime: Runtime, on_call: Callable[[ApiCall], None], pools: HostPools | None
+    ) -> ModelArtsClient:
+        client = await asyncio.to_thread(build_client, self.profile, runtime, on_call=on_call, pools=pools)
+        self.client, self.secrets = client, client.secret_values()
+        return client
 
     def retarget(self, profile: Profile) -> ModelArtsClient | None:
         """Take changed settings: new credentials get a fresh gate and client; rows and status stay.
@@ -55,7 +75,7 @@ class ProfileState:
         Returns the client to close (the old settings'), if one was built.
         """
         old, self.client = self.client, None
-        self.profile = profile
+        self.profile, self.secrets = profile, ()
         self.gate = CredentialGate(profile)
         self.skew = SteadySkew()
         if not profile.enabled:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -33,6 +34,7 @@ from tui.core.errors import (
     WaitTimeoutError,
 )
 from tui.core.models import ApiCall, Instance, Phase
+from tui.core.secret import Secret
 from tui.service.clock_skew import to_local_clock
 from tui.service.factory import CallSink, build_client
 from tui.service.lockout import AUTH_PAUSE_AFTER as AUTH_PAUSE_AFTER
@@ -110,8 +112,8 @@ class InstanceService(NotebookActions):
             if gone.client is not None:
                 self._retired.append(gone.client)
 
-    def _client(self, name: str) -> ModelArtsClient:
-        return self._states[name].client_for(self.runtime, self._emit, self.pools)
+    async def _client(self, name: str) -> ModelArtsClient:
+        return await self._states[name].client_for(self.runtime, self._emit, self.pools)
 
     # --- credential refusals -----------------------------------------------------------------
     def auth_paused(self, name: str) -> AuthPausedError | None:
@@ -131,18 +133,26 @@ class InstanceService(NotebookActions):
 
         async def once() -> T:
             try:
-                return await call(self._client(name))
+                return await call(await self._client(name))
             except ModelArtsError:
                 raise
             except Exception as exc:  # a bug must cost one profile's answer, not the whole refresh
-                log.exception("unexpected error in a call for profile %s", name)
-                raise self._unexpected(name, exc) from exc
+                error = self._unexpected(name, exc)
+                where = "".join(traceback.format_tb(exc.__traceback__))  # frames only: no message, no secret
+                log.error("%s\n%s", error.message, where)
+                raise error from None
 
         return await state.gate.run(once)
 
     def _unexpected(self, name: str, exc: Exception) -> ModelArtsError:
         state = self._states.get(name)
-        secrets = [getattr(state.profile, f) for f in SECRET_FIELDS] if state else []
+        secrets: list[str | Secret | None] = (
+            [getattr(state.profile, f) for f in SECRET_FIELDS] if state else []
+        )
+        if state is not None:  # what a command printed, a variable held, the SDK file gave, IAM issued
+            secrets += state.secrets
+            if state.client is not None:
+                secrets += state.client.secret_values()
         return ModelArtsError(
             redact(f"unexpected {type(exc).__name__} for profile {name!r}: {exc}", secrets),
             meaning="An internal error of modelarts-tui.",
@@ -386,7 +396,7 @@ class InstanceService(NotebookActions):
         """One list call with a throwaway client for ``profile``; never raises."""
         key = f"{profile.name}/"
         try:
-            client = build_client(profile, self.runtime, on_call=self._emit)
+            client = await asyncio.to_thread(build_client, profile, self.runtime, on_call=self._emit)
         except ModelArtsError as error:
             return ActionOutcome(key, "test", False, error.summary(), error=error)
         try:
