@@ -171,23 +171,30 @@ class LifecycleActions:
         return await self.run("delete", keys, call)
 
     async def resize(
-        self, keys: Iterable[str] | Claim, flavor: str | None = None, storage_gb: int | None = None
+        self,
+        keys: Iterable[str] | Claim,
+        flavor: str | None = None,
+        storage_gb: int | None = None,
+        *,
+        interval: float = STEP_INTERVAL_S,
     ) -> list[ActionOutcome]:
-        """Change the flavor (a RUNNING one is stopped, changed and started again) and/or grow storage."""
+        """Change the flavor (a RUNNING one is stopped, changed and started again) and/or grow storage.
+
+        ``interval``: seconds between the reads while a step waits for STOPPED or RUNNING."""
         if not flavor and storage_gb is None:
             raise ValidationError("resize", "give a flavor or a new storage size")
 
         async def call(client: ModelArtsClient, instance_id: str) -> ActionResult:
             key = f"{self._state_of(client).name}/{instance_id}"
             try:
-                return await self._resize_one(client, key, flavor, storage_gb)
+                return await self._resize_one(client, key, flavor, storage_gb, interval)
             finally:
                 self._show_step(key, None)
 
         return await self.run("resize", keys, call)
 
     async def _resize_one(
-        self, client: ModelArtsClient, key: str, flavor: str | None, grow: int | None
+        self, client: ModelArtsClient, key: str, flavor: str | None, grow: int | None, interval: float
     ) -> ActionResult:
         instance_id = key.partition("/")[2]
         before = await self.details(key)
@@ -208,7 +215,7 @@ class LifecycleActions:
         for number, step in enumerate(steps, start=1):
             self._show_step(key, f"resize {number}/{len(steps)} {step}")
             try:
-                await self._step(client, key, step, flavor or "", grow)
+                await self._step(client, key, step, flavor or "", grow, interval)
             except ModelArtsError as error:
                 raise StepFailedError(
                     f"step {number}/{len(steps)} ({step})", error, await self._left(key)
@@ -218,7 +225,7 @@ class LifecycleActions:
         return ActionResult(instance_id, "resize", status, before.status)
 
     async def _step(
-        self, client: ModelArtsClient, key: str, step: str, flavor: str, grow: int | None
+        self, client: ModelArtsClient, key: str, step: str, flavor: str, grow: int | None, interval: float
     ) -> None:
         instance_id = key.partition("/")[2]
         if step == "stop":
@@ -231,11 +238,11 @@ class LifecycleActions:
             assert grow is not None
             await client.grow_storage(instance_id, grow)
         else:
-            await self._settle(key, Phase.STOPPED if step.endswith("STOPPED") else Phase.RUNNING)
+            await self._settle(key, Phase.STOPPED if step.endswith("STOPPED") else Phase.RUNNING, interval)
         if step in ("flavor", "storage"):
             await self.details(key)
 
-    async def _settle(self, key: str, phase: Phase) -> Instance:
+    async def _settle(self, key: str, phase: Phase, interval: float) -> Instance:
         """Read ``key`` until it is in ``phase``; a failed phase or the step's deadline is an error."""
         deadline = self._clock() + STEP_TIMEOUT_S
         while True:
@@ -246,7 +253,7 @@ class LifecycleActions:
                 raise ModelArtsError(f"{instance.name} is {instance.status}, not {phase.name}")
             if self._clock() >= deadline:
                 raise ModelArtsError(f"{instance.name} is still {instance.status} after {STEP_TIMEOUT_S:g}s")
-            await self.runtime.sleep(STEP_INTERVAL_S)
+            await self.runtime.sleep(interval)
 
     async def _left(self, key: str) -> str:
         try:
