@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui.api.constants import NB_NOTEBOOKS
+from tui.api.constants import INSTANCE_ID_RE, NB_NOTEBOOKS
 from tui.api.family import MAX_PAGES
 from tui.api.parse import parse_notebook
 from tui.api.parse_offers import page_items, parse_flavors, parse_image
@@ -25,6 +25,13 @@ NB_SWITCHABLE = "/v1/{project_id}/notebooks/{instance_id}/flavors"
 NB_IMAGES = "/v1/{project_id}/images"
 PAGE = 50
 FLAVOR_CATEGORIES = ("CPU", "GPU", "ASCEND")
+
+
+def check_instance_id(instance_id: object) -> str:
+    """As ``tui.api.client.check_instance_id`` (which imports this module, so it cannot be imported here)."""
+    if not isinstance(instance_id, str) or not INSTANCE_ID_RE.match(instance_id):
+        raise ValidationError("instance_id", f"not a valid instance id: {str(instance_id)[:40]!r}")
+    return instance_id
 
 
 class LifecycleCalls:
@@ -53,8 +60,6 @@ class LifecycleCalls:
 
     async def switchable_flavors(self, instance_id: str) -> list[Flavor]:
         """The flavors a notebook may change to (``GET /notebooks/{id}/flavors``)."""
-        from tui.api.client import check_instance_id
-
         check_instance_id(instance_id)
         nb = await self._nb_ready("resize")
         path = nb._path(NB_SWITCHABLE, instance_id)
@@ -91,8 +96,6 @@ class LifecycleCalls:
 
     async def change_flavor(self, instance_id: str, flavor: str) -> Instance:
         """``PUT {"flavor": ...}`` (only while STOPPED: 6347; a flavor not switchable: 6792)."""
-        from tui.api.client import check_instance_id
-
         check_instance_id(instance_id)
         if not isinstance(flavor, str) or not flavor.strip() or len(flavor) > 128:
             raise ValidationError("flavor", "a flavor id is needed")
@@ -101,8 +104,6 @@ class LifecycleCalls:
 
     async def grow_storage(self, instance_id: str, gb: int, current: int | None = None) -> Instance:
         """``PUT {"storage_new_size": GB}``: EVS grows only, at most 4096 GB (6331)."""
-        from tui.api.client import check_instance_id
-
         check_instance_id(instance_id)
         check_storage(gb, current)
         nb = await self._nb_ready("grow storage")
