@@ -28,6 +28,7 @@ import httpx
 from tui.api import constants as c
 from tui.api.auth import IamPasswordAuth
 from tui.api.client_images import AdminListDeniedError, ImageTagCalls
+from tui.api.client_lifecycle import LifecycleCalls
 from tui.api.client_notebooks import NotebooksApi, as_action_result
 from tui.api.client_v1 import V1Api
 from tui.api.retry import backoff_delay
@@ -69,7 +70,7 @@ def check_instance_id(instance_id: object) -> str:
     return instance_id
 
 
-class ModelArtsClient(ImageTagCalls):
+class ModelArtsClient(ImageTagCalls, LifecycleCalls):
     """Notebook instances of one project at one ModelArts endpoint, through one httpx client."""
 
     def __init__(

@@ -38,7 +38,7 @@ MEANINGS = {
         "refused locally, nothing sent: the state does not allow the action (start on RUNNING, "
         "prolong on STOPPED or on the v1 API), a read-only profile, an action already in flight"
     ),
-    Exit.DECLINED: "the stop prompt was declined, nothing sent",
+    Exit.DECLINED: "the stop or delete prompt was declined, nothing sent",
     Exit.INTERRUPTED: "interrupted (ctrl+c)",
     Exit.PIPE_CLOSED: "stdout was closed early (piped into `head`): the rest of the output was dropped quietly",
 }

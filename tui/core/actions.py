@@ -153,8 +153,46 @@ START_AVAILABLE = Action(
     help="Start, retrying with backoff while the flavor is sold out or short (again: cancel)",
 )
 
+CREATE = Action(
+    "create",
+    "Create",
+    "creating…",
+    "creating",
+    starts_from=frozenset(),
+    target=Phase.RUNNING,
+    family=FAMILY_NOTEBOOKS,
+    params=("spec",),
+    creates_row=True,
+    key="create",
+    help="Create a notebook: name, flavor, image, storage, auto-stop, SSH (notebooks API)",
+)
+DELETE = Action(
+    "delete",
+    "Delete",
+    "deleting…",
+    "deleting",
+    starts_from=frozenset({Phase.RUNNING, Phase.STOPPED, Phase.FAILED, Phase.UNKNOWN}),
+    on_its_way=frozenset({Phase.DELETING, Phase.DELETED}),
+    target=Phase.DELETED,
+    confirm=True,
+    key="delete",
+    help="Delete marked rows, else the cursor row, with their storage (type the name to confirm)",
+)
+RESIZE = Action(
+    "resize",
+    "Resize",
+    "resizing…",
+    "resized",
+    starts_from=frozenset({Phase.RUNNING, Phase.STOPPED}),
+    family=FAMILY_NOTEBOOKS,
+    params=("flavor", "storage_gb"),
+    key="resize",
+    help="Change the flavor (stop, change, start again) or grow the storage (notebooks API)",
+)
+
 ACTIONS: dict[str, Action] = {
-    a.name: a for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE)
+    a.name: a
+    for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE, CREATE, DELETE, RESIZE)
 }
 """Every action by name: the one table. Tests add a dummy entry to see it flow through."""
 

@@ -141,7 +141,7 @@ CATALOGUE: dict[str, CodeInfo] = {
     "ModelArts.6358": CodeInfo("The OBS path cannot be a bucket root.", "Use a sub-directory of the bucket."),
     "ModelArts.6359": CodeInfo("The lease parameters are invalid.", _CHECK_INPUT),
     "ModelArts.6360": CodeInfo(
-        "The lease cannot be renewed in this state.", "Only a running instance can be prolonged."
+        "Not enough resources for this flavor now.", "Retry later or choose another flavor."
     ),
     "ModelArts.6361": CodeInfo("The lease duration is out of range.", "Use 1 to 72 hours."),
     "ModelArts.6371": CodeInfo("The instance is in the queue.", "Wait for the queue or dequeue it."),
@@ -166,6 +166,9 @@ CATALOGUE: dict[str, CodeInfo] = {
         "Changing the flavor is not supported.", "Keep the flavor or recreate the instance."
     ),
     "ModelArts.6797": CodeInfo("The image was not found.", "Choose another image."),
+    "ModelArts.6870": CodeInfo(
+        "The flavor does not support this feature.", "Free flavors are for CodeLab; choose a paid flavor."
+    ),
     # API gateway (APIG. is the dedicated gateway's spelling of the same numbers)
     "APIGW.0101": CodeInfo(
         "The API does not exist or is not published (wrong path or method).",

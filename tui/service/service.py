@@ -25,7 +25,7 @@ from tui.api.pool import HostPools
 from tui.api.redact import redact
 from tui.api.runtime import BorrowedTransport, Runtime, Sleep
 from tui.config.model import SECRET_FIELDS, Profile
-from tui.core.actions import ACTIONS, action_named, in_flight_text
+from tui.core.actions import ACTIONS, action_named
 from tui.core.errors import (
     AuthPausedError,
     InstanceFailedError,
@@ -37,6 +37,7 @@ from tui.core.models import ApiCall, Instance, Phase
 from tui.core.secret import Secret
 from tui.service.clock_skew import to_local_clock
 from tui.service.factory import CallSink, build_client
+from tui.service.lifecycle import LifecycleActions, creates_row, new_row_refusal
 from tui.service.lockout import AUTH_PAUSE_AFTER as AUTH_PAUSE_AFTER
 from tui.service.models import ActionOutcome, Claim, ProfileStatus, RefreshResult, Row
 from tui.service.notebook_actions import NotebookActions
@@ -54,7 +55,7 @@ def describe_error(error: ModelArtsError) -> str:
     return error.summary()
 
 
-class InstanceService(NotebookActions):
+class InstanceService(NotebookActions, LifecycleActions):
     """Refresh, start, stop and prolong instances of several profiles."""
 
     def __init__(
@@ -248,8 +249,8 @@ class InstanceService(NotebookActions):
         """
         pending = None if in_flight_ok else self._inflight.get(key)
         row = self._rows.get(key)
-        if row is None:
-            return in_flight_text(key, pending) if pending else None
+        if row is None:  # not listed (yet): a create's new name, or a key the CLI has not read
+            return new_row_refusal(action_named(action), key, self._states, pending)
         return refusal_for(action_named(action), row, self._states.get(row.profile), pending)
 
     def _refused(self, key: str, action: str) -> ActionOutcome | None:
@@ -332,7 +333,7 @@ class InstanceService(NotebookActions):
         profile_name, _, instance_id = key.partition("/")
         try:
             async with self._semaphore:
-                if self._rows.get(key) is None:  # not listed yet (the CLI): read it, then decide
+                if self._rows.get(key) is None and not creates_row(action):  # not listed (CLI): read it
                     instance = await self._guarded(profile_name, lambda c: c.get_instance(instance_id))
                     self._states[profile_name].add_row(instance, self._clock(), self._inflight.get(key))
                     reason = self.refusal(key, action, in_flight_ok=True)
