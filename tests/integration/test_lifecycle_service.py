@@ -305,7 +305,7 @@ async def test_storage_grows_only_and_a_flavor_change_while_running_is_6347(
     [shrink] = await service.resize([key], storage_gb=60)
     assert isinstance(shrink.error, ValidationError)
     assert shrink.message == "storage: storage only grows: more than the current 100 GB"
-    client = service._client("p")
+    client = await service._client("p")
     with pytest.raises(ApiError) as server_says:  # past the local check, the server's own rule
         await client.grow_storage(busy, 60)
     assert (

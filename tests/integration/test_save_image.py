@@ -124,7 +124,7 @@ async def test_a_stopped_notebook_is_refused_locally_and_the_server_says_6327_to
     name = service.rows[key].display_name
     [outcome] = await service.save_image([key], "env", "v1", "demo-team")
     assert (outcome.skipped, outcome.message) == (True, f"{name} is STOPPED, not RUNNING")
-    client = service._client("p")
+    client = await service._client("p")
     with pytest.raises(ApiError) as caught:
         await client.create_image(key.partition("/")[2], "env", "v1", "demo-team")
     assert caught.value.code == "ModelArts.6327"

@@ -7,6 +7,7 @@ import asyncio
 from tests.ui.uihelpers import MakeApp, emulator_profile, keys_with_status, put_cursor, settle
 from tui.emulator import Emulator, ManualClock
 from tui.service import RefreshResult
+from tui.service.refresh import OnProfile
 
 SIZE = (80, 24)
 
@@ -20,9 +21,9 @@ async def test_r_shows_activity_then_what_the_refresh_found(make_app: MakeApp, c
         original = app.service.refresh
         gate = asyncio.Event()
 
-        async def held(*, force: bool = False) -> RefreshResult:
+        async def held(*, force: bool = False, on_profile: OnProfile | None = None) -> RefreshResult:
             await gate.wait()  # a slow link: the refresh stays in flight until we let it go
-            return await original(force=force)
+            return await original(force=force, on_profile=on_profile)
 
         app.service.refresh = held  # type: ignore[method-assign]
         await pilot.press("r")

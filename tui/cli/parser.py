@@ -15,8 +15,8 @@ from tui.cli.command import Command
 from tui.cli.exits import epilog
 from tui.cli.run_act import PROLONG, START, STOP
 from tui.cli.run_config import CONFIG
-from tui.cli.run_image import SAVE_IMAGE
 from tui.cli.run_create import CREATE
+from tui.cli.run_image import SAVE_IMAGE
 from tui.cli.run_lifecycle import DELETE, RESIZE
 from tui.cli.run_list import LIST
 from tui.cli.run_show import SHOW

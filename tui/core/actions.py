@@ -191,8 +191,7 @@ RESIZE = Action(
 )
 
 ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE, CREATE, DELETE, RESIZE)
+    a.name: a for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE, CREATE, DELETE, RESIZE)
 }
 """Every action by name: the one table. Tests add a dummy entry to see it flow through."""
 
