@@ -38,8 +38,8 @@ from tui.emulator import DEMO_PASSWORD, DEMO_SK, DEMO_TOKEN, Emulator, EmulatorC
 from tui.service import InstanceService, row_key
 from tui.ui.app import make_app
 from tui.ui.messages import ActionRequested
+from tui.ui.widgets.header import ContextHeader
 from tui.ui.widgets.log_panel import LogPanel
-from tui.ui.widgets.status_bar import StatusBar
 
 ROOT = Path(__file__).resolve().parents[2]
 PID = "0123456789abcdef0123456789abcdef"
@@ -293,7 +293,7 @@ async def test_no_secret_leaves_the_config_file_in_a_whole_session(
         await app.workers.wait_for_complete()
         await pilot.pause()
         panel_text = "\n".join(strip.text for strip in app.main_screen.query_one(LogPanel).lines)
-        status_text = app.main_screen.query_one(StatusBar).text
+        status_text = app.main_screen.query_one(ContextHeader).text
     assert "APIGW.0301" in panel_text, "the refusals reached the log panel"
     log_files = sorted(folders["logs"].glob("*.log*"))
     assert log_files, "the app wrote its log file"

@@ -134,6 +134,17 @@ async def _filter(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> 
     await _press(("slash", *"gpu"), pilot)
 
 
+async def _refused(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """Start pressed on a running row: the flash line says why nothing was sent."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    running = [k for k, r in app.service.rows.items() if r.instance.status == "RUNNING"]
+    app.main_screen.table.move_to(running[0])
+    await pilot.press("s")
+    await first_poll(pilot)
+
+
 async def _prolong(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
     await first_poll(pilot)
     app = pilot.app
@@ -160,6 +171,7 @@ SCENARIOS: dict[str, Scenario] = {
     "main-160x48": Scenario((160, 48), _busy),
     "main-ansi-80x24": Scenario((80, 24), _busy, theme="ansi-dark"),
     "filter-80x24": Scenario((80, 24), _filter),
+    "flash-80x24": Scenario((80, 24), _refused),
     "two-profiles-100x30": Scenario(
         (100, 30), profiles=({"name": "lab"}, {"name": "prod", "read_only": True})
     ),

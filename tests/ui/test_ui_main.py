@@ -45,7 +45,7 @@ async def test_first_poll_fills_the_table(make_app: MakeApp, messages: Messages)
         # One profile: no profile column; everything fits 80 columns.
         assert "profile" not in {c.key.value for c in table.ordered_columns}
         assert table.virtual_size.width <= 80
-        assert "demo · 12 instances" in app.main_screen.status_bar.text
+        assert app.main_screen.header.text == "demo · OTC eu-de v1 · 12 instances | updated 0s ago"
 
 
 async def test_start_on_a_stopped_row_sends_one_start_then_shows_running(
@@ -82,8 +82,9 @@ async def test_start_on_a_running_row_is_refused_locally(
         await settle(pilot)
         assert actions_sent(emulator) == []
         assert not messages.of(ActionRequested)
-        notes = [m.notification for m in messages.of(Notify)]
-        assert any("already RUNNING" in n.message and "nothing sent" in n.title for n in notes)
+        flash = app.main_screen.flash_line
+        assert flash.level == "warn"
+        assert flash.text.startswith("Start: nothing sent — ") and "already RUNNING" in flash.text
         assert "start refused" in log_text(app) and "already RUNNING" in log_text(app)
 
 
@@ -152,7 +153,7 @@ async def test_marked_rows_act_together(make_app: MakeApp, emulator: Emulator) -
             put_cursor(app, key)
             await pilot.press("space")
         assert cell(app, first, "mark") == "▌" and cell(app, second, "mark") == "▌"
-        assert "2 marked" in app.main_screen.status_bar.text
+        assert "2 marked" in app.main_screen.header.text
         put_cursor(app, keys_with_status(app, "RUNNING")[0])  # the cursor row is not acted on
         await pilot.press("s")
         await settle(pilot)
@@ -177,7 +178,7 @@ async def test_filter_narrows_and_escape_restores(make_app: MakeApp) -> None:
         assert all(
             cell(app, k, "status").startswith("○") for k in (r.key.value for r in table.ordered_rows) if k
         )
-        assert "of 12 shown" in app.main_screen.status_bar.text
+        assert "of 12 shown" in app.main_screen.header.text
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 12
@@ -222,7 +223,9 @@ async def test_emulator_error_shows_code_and_meaning_in_the_log(
         assert "↳ The instance is already running." in text
         outcome = messages.of(ActionsFinished)[0].outcomes[0]
         assert not outcome.ok and not outcome.skipped
-        assert any(m.notification.severity == "error" for m in messages.of(Notify))
+        flash = app.main_screen.flash_line
+        assert flash.level == "error" and flash.text.startswith("Start failed: ")
+        assert flash.text.endswith("· more in the log (l)")
 
 
 async def test_failed_polls_mark_the_profile_and_rows_stale(
@@ -236,7 +239,7 @@ async def test_failed_polls_mark_the_profile_and_rows_stale(
         clock.advance(150)
         await pilot.press("r")
         await settle(pilot)
-        bar = app.main_screen.status_bar
+        bar = app.main_screen.header
         assert bar.has_class("-error")
         assert "demo: last ok 2m ago — " in bar.text
         assert cell(app, key, "status") == "● RUNNING ~2m"
@@ -275,7 +278,7 @@ async def test_read_only_profile_refuses_start_visibly(
         await pilot.press("s")
         await settle(pilot)
         assert actions_sent(emulator) == []
-        assert any("read-only" in m.notification.message for m in messages.of(Notify))
+        assert "read-only" in app.main_screen.flash_line.text
 
 
 async def test_two_profiles_get_a_profile_column_and_can_be_switched(
@@ -365,12 +368,14 @@ async def test_auto_stop_warning_is_marked_and_notified_once(
         await settle(pilot)
         soon = [k for k in keys_with_status(app, "RUNNING") if cell(app, k, "autostop").startswith("! ")]
         assert soon, "the seeded data has an instance stopping within 15 minutes"
-        warnings = [m for m in messages.of(Notify) if m.notification.title == "Auto-stop soon"]
-        assert len(warnings) == len(soon)
+        # One flash line for all of them, one log line each, and no popup.
+        flash = app.main_screen.flash_line
+        assert flash.level == "warn" and flash.text.startswith("auto-stop soon: ")
+        assert log_text(app).count("stops automatically in") == len(soon)
+        assert not messages.of(Notify) and not app._notifications
         await pilot.press("r")
         await settle(pilot)
-        again = [m for m in messages.of(Notify) if m.notification.title == "Auto-stop soon"]
-        assert len(again) == len(soon)
+        assert log_text(app).count("stops automatically in") == len(soon)
 
 
 async def test_prolong_asks_for_hours_and_renews_the_lease(make_app: MakeApp, emulator: Emulator) -> None:
@@ -455,13 +460,13 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(make_app: Ma
         assert table_of(app).row_count == 0
 
 
-async def test_wrong_credentials_show_in_the_status_bar_and_log_without_a_crash(
+async def test_wrong_credentials_show_in_the_header_and_log_without_a_crash(
     make_app: MakeApp, emulator: Emulator
 ) -> None:
     app = make_app([emulator_profile(emulator, sk="not-the-secret-key-00000000000000000000")])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        bar = app.main_screen.status_bar
+        bar = app.main_screen.header
         assert "✗ demo: never ok — APIGW.0301" in bar.text and bar.has_class("-error")
         text = log_text(app)
         assert "✗ 401 GET" in text and "APIGW.0301" in text
@@ -478,7 +483,7 @@ async def test_garbage_answers_become_a_log_line_and_a_status_not_a_crash(
         emulator.faults.garbage_next = 10
         await pilot.press("r")
         await settle(pilot)
-        assert "last ok" in app.main_screen.status_bar.text
+        assert "last ok" in app.main_screen.header.text
         assert table_of(app).row_count == 12
         emulator.faults.garbage_next = 0
 
@@ -497,7 +502,8 @@ async def test_an_unexpected_worker_error_is_logged_and_the_app_goes_on(
         await pilot.press("r")
         await settle(pilot)
         assert "unexpected error" in log_text(app) and "RuntimeError: boom" in log_text(app)
-        assert any(m.notification.severity == "error" for m in messages.of(Notify))
+        assert app.main_screen.flash_line.level == "error"
+        assert "RuntimeError: boom" in app.main_screen.flash_line.text
         assert not app.main_screen.refreshing
         monkeypatch.undo()
         await pilot.press("r")
@@ -513,10 +519,10 @@ async def test_an_idle_tick_repaints_nothing(make_app: MakeApp, clock: ManualClo
         table = table_of(app)
         screen.poll_interval_s = screen.fast_poll_s = 1e9  # no poll from the tick in this test
         screen._tick()
-        before = (table._update_count, screen.status_bar.text)
+        before = (table._update_count, screen.header.text)
         for _ in range(3):
             screen._tick()
-        assert (table._update_count, screen.status_bar.text) == before
+        assert (table._update_count, screen.header.text) == before
         clock.advance(60)  # a minute later the countdowns and ages do change, in place
         screen._tick()
         assert table._update_count > before[0]
@@ -663,7 +669,7 @@ async def test_an_unreachable_endpoint_is_a_status_and_a_log_line(
     app = make_app([emulator_profile(emulator, endpoint=url, iam_endpoint=url)])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "✗ demo: never ok — ConnectError" in app.main_screen.status_bar.text
+        assert "✗ demo: never ok — ConnectError" in app.main_screen.header.text
         assert "✗ --- GET" in log_text(app)
 
 
@@ -679,7 +685,7 @@ async def test_refused_credentials_pause_the_profile_until_r(make_app: MakeApp, 
         screen._start_refresh()
         await settle(pilot)
         assert len(emulator.requests) == sent  # paused: nothing more goes out
-        assert "paused after" in screen.status_bar.text
+        assert "paused after" in screen.header.text
         assert "stopped:" in log_text(app)
         await pilot.press("r")  # the user asks: one more try
         await settle(pilot)

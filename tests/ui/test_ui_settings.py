@@ -73,7 +73,7 @@ async def test_save_round_trips_to_disk_and_the_table_follows(make_app: MakeApp,
         assert app.main_screen.is_active
         keys = [r.key.value or "" for r in table_of(app).ordered_rows]
         assert len(keys) == 12 and all(k.startswith("lab/") for k in keys)
-        assert "lab · 12 instances" in app.main_screen.status_bar.text
+        assert app.main_screen.header.text.startswith("lab · OTC eu-de v1 · 12 instances | ")
     saved = load_config(config_file)
     assert [p.name for p in saved.profiles] == ["lab"]
     assert config_file.stat().st_mode & 0o777 == 0o600

@@ -7,9 +7,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
+from rich.errors import MarkupError
+from rich.text import Text
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -23,6 +26,7 @@ from tui.ui.commands import ActionCommands
 from tui.ui.logfile import CallLogFile, open_call_log
 from tui.ui.messages import CallRecorded
 from tui.ui.screens.main import MainScreen
+from tui.ui.widgets.flash import Level
 
 STYLES = Path(__file__).parent / "styles"
 LOW_BANDWIDTH_TICK_S = 15.0
@@ -118,7 +122,7 @@ class ModelArtsApp(App[int]):
         permissions = check_permissions(self.config_path) if self.config_path.exists() else None
         if permissions:
             self.main_screen.note(permissions, error=True)
-            self.notify(permissions, title="Config file", severity="warning", markup=False)
+            self.main_screen.flash(permissions, "warn")
         if self.first_run:
             self.open_settings(first_run=True)
 
@@ -143,7 +147,7 @@ class ModelArtsApp(App[int]):
         self.main_screen.note(text, error=True)
         if self.call_log is not None:
             self.call_log.write_text(text)
-        self.notify(text, title="Internal error", severity="error", timeout=10, markup=False)
+        self.main_screen.flash(f"{text} · more in the log (l)", "error")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         from textual.worker import WorkerState
@@ -173,6 +177,31 @@ class ModelArtsApp(App[int]):
         self.main_screen.profiles_changed()
         self.main_screen.note(f"settings saved to {self.config_path}")
         self.main_screen.action_refresh_now()
+
+    def flash(self, text: str, level: Level = "info") -> None:
+        """Say ``text`` on the main screen's flash line: ``level`` is ``info``, ``warn`` or ``error``.
+
+        One line, cleared after a few seconds, covering nothing; control characters are not
+        expected (server text is neutralised where it is parsed). Any screen may call it.
+        """
+        self.main_screen.flash(text, level)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's own notifications go to the flash line too: no toast covers anything."""
+        text = message
+        if markup:
+            with contextlib.suppress(MarkupError):
+                text = Text.from_markup(message).plain
+        level: Level = {"warning": "warn", "error": "error"}.get(severity, "info")  # type: ignore[assignment]
+        self.flash(f"{title}: {text}" if title else text, level)
 
     def action_open_help(self) -> None:
         from tui.ui.screens.help import HelpModal

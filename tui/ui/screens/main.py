@@ -1,4 +1,4 @@
-"""The main screen: the instance table, the filter, the API log and the status bar.
+"""The main screen: the context header, the instance table, the filter, the API log and the flash line.
 
 Keys post intents; workers await the service and post results; handlers only update widgets.
 Polling: one steady tick recounts countdowns (repainting only changed cells) and starts a refresh
@@ -11,14 +11,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.keys import key_to_character
 from textual.reactive import var
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import AuthPausedError
@@ -34,22 +32,25 @@ from tui.ui.messages import (
     InstancesRefreshed,
     RefreshRequested,
 )
+from tui.ui.screens.main_view import ViewKeys
 from tui.ui.screens.row_actions import RowActions
+from tui.ui.summaries import refresh_summary
+from tui.ui.widgets.flash import FlashLine
+from tui.ui.widgets.header import ContextHeader, HeaderView, context_text
 from tui.ui.widgets.inputs import FieldInput
 from tui.ui.widgets.instance_table import InstanceTable
 from tui.ui.widgets.log_panel import LogPanel
-from tui.ui.widgets.status_bar import StatusBar, StatusView
 
 FAST_POLL_S = 2.0
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ViewKeys):
     """Every instance of every enabled profile, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
     AUTO_FOCUS = "#instance-table"
 
-    # What the status bar shows besides the table's counts (the table's ``view_version``) and the
+    # What the header shows besides the table's counts (the table's ``view_version``) and the
     # service's state; each change repaints it through ``_status_inputs_changed``, the one path.
     paused: var[bool] = var(False, init=False)
     """True while polling is paused (settings open)."""
@@ -58,7 +59,11 @@ class MainScreen(Screen[None]):
     statuses: var[tuple[ProfileStatus, ...]] = var((), init=False)
     """How the last refresh of each profile went."""
     now: var[float] = var(0.0, init=False)
-    """The clock at the last tick (the bar's "last ok 2m ago")."""
+    """The clock at the last tick (the header's "updated 4s ago", "last ok 2m ago")."""
+    in_flight: var[bool] = var(False, init=False)
+    """True while a refresh is out: the header's activity marker."""
+    updated_at: var[float | None] = var(None, init=False)
+    """When the last refresh came back (the screen's clock)."""
 
     def __init__(
         self,
@@ -86,7 +91,7 @@ class MainScreen(Screen[None]):
         self._demo = demo
         self._stable_log = stable_log
         self.actions = RowActions(
-            self, service, lambda: self.table, self.note, self._rows_changed, self._actions_done
+            self, service, lambda: self.table, self.note, self._rows_changed, self._actions_done, self.flash
         )
         """Start, stop, prolong and every other declared action on the selected rows."""
         self._refresh_worker: Worker[None] | None = None
@@ -94,28 +99,25 @@ class MainScreen(Screen[None]):
         self._notified: set[tuple[str, int]] = set()
         self._announced: dict[str, str] = {}
         self._early_notes: list[tuple[str, bool]] = []
-        self._filter_origin: str | None = None
-        """The cursor row before the filter opened: Escape in the filter goes back to it."""
         self._recount_due = False
         """Ticks were skipped while the table was covered: recount every row on the next one."""
         self._polling = False
         """A refresh started and its result has not arrived: its list calls wait in ``_poll_calls``."""
         self._poll_calls: list[ApiCall] = []
+        self._asked = False
+        """The running refresh is the user's (``r``): its result is flashed."""
 
     # --- layout ---------------------------------------------------------------------------------
-    @property
-    def table(self) -> InstanceTable:
-        return self.query_one(InstanceTable)
-
     @property
     def log_panel(self) -> LogPanel:
         return self.query_one(LogPanel)
 
     @property
-    def status_bar(self) -> StatusBar:
-        return self.query_one(StatusBar)
+    def header(self) -> ContextHeader:
+        return self.query_one(ContextHeader)
 
     def compose(self) -> ComposeResult:
+        yield ContextHeader(id="context-header")
         with Horizontal(id="filter-bar"):
             yield Label("filter /", id="filter-label")
             yield FieldInput(
@@ -127,7 +129,7 @@ class MainScreen(Screen[None]):
             yield Label("enter keep · esc clear", id="filter-hint")
         yield InstanceTable(id="instance-table", clock=self._clock)
         yield LogPanel(id="log-panel", clock=self._clock, stable_log=self._stable_log)
-        yield StatusBar(id="status-bar")
+        yield FlashLine(id="flash-line", clock=self._clock)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -137,8 +139,11 @@ class MainScreen(Screen[None]):
         for text, error in self._early_notes:
             self.log_panel.add_note(text, error=error)
         self._early_notes.clear()
+        if self._early_flash is not None:
+            self.flash_line.flash(*self._early_flash)
+            self._early_flash = None
         self.watch(self.table, "view_version", self._status_inputs_changed, init=False)
-        for name in ("paused", "loaded", "statuses", "now"):
+        for name in ("paused", "loaded", "statuses", "now", "in_flight", "updated_at"):
             self.watch(self, name, self._status_inputs_changed, init=False)
         self.profiles_changed()
         self.set_interval(self._tick_s, self._tick, name="tick")
@@ -163,6 +168,7 @@ class MainScreen(Screen[None]):
             self._recount_due = False
         self._warn_auto_stop()
         self.now = self._clock()
+        self.flash_line.expire()
         if self.paused or self.refreshing:
             return
         if time.monotonic() - self._last_poll >= self.poll_interval():
@@ -173,6 +179,7 @@ class MainScreen(Screen[None]):
             return
         self._last_poll = time.monotonic()
         self._polling = True
+        self.in_flight = True
         self._refresh_worker = self._refresh(force)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
@@ -181,17 +188,25 @@ class MainScreen(Screen[None]):
         self.post_message(InstancesRefreshed(result))
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
+        if message.force:
+            self._asked = True  # the user pressed r: the flash line says how it went
+            self.flash("refreshing…")
         self._start_refresh(force=message.force)
 
     def on_instances_refreshed(self, message: InstancesRefreshed) -> None:
         result = message.result
         self._flush_poll_calls(show=bool(result.changed or result.added or result.removed))
         self.loaded = True
+        self.in_flight = False
+        self.updated_at = result.at
         self.statuses = result.profiles
         self._announce(self.statuses)
         stale = {s.name for s in self.statuses if not s.ok}
         self.table.set_rows(self.service.rows.values(), stale)  # claims made since are in it too
         self._warn_auto_stop()
+        if self._asked:
+            self._asked = False
+            self.flash(*refresh_summary(result))
 
     def _announce(self, statuses: Iterable[ProfileStatus]) -> None:
         """Log a profile's pause or standing warning in full once, when it starts or changes."""
@@ -240,14 +255,15 @@ class MainScreen(Screen[None]):
         self.table.set_rows(self.service.rows.values())
 
     def _status_inputs_changed(self) -> None:
-        """The one path to the status bar: something it shows changed."""
+        """The one path to the header: something it shows changed."""
         if not self.is_mounted:
             return
-        poll = "paused" if self.paused else f"poll {self.poll_interval():g}s"
         table = self.table
-        self.status_bar.show(
-            StatusView(
+        enabled = [p for p in self.service.profiles if p.enabled]
+        self.header.show(
+            HeaderView(
                 profiles=self.statuses,
+                contexts=tuple((p.name, context_text(p)) for p in enabled),
                 now=self._clock(),
                 loaded=self.loaded,
                 shown=table.visible_count,
@@ -255,28 +271,30 @@ class MainScreen(Screen[None]):
                 marked=len(table.marked),
                 needle=table.filter_text,
                 scope=table.scope,
-                poll=poll,
+                updated_at=self.updated_at,
+                refreshing=self.in_flight,
+                paused=self.paused,
                 demo=self._demo,
-                read_only=frozenset(p.name for p in self.service.profiles if p.read_only),
+                read_only=frozenset(p.name for p in enabled if p.read_only),
             )
         )
 
     def _warn_auto_stop(self) -> None:
+        """Rows due to auto-stop soon are marked in their AUTO-STOP cell; newly due ones get one
+        flash for all of them (not a popup each) and a log line each."""
         if not any(self.notify_minutes.values()):
             return
         now_ms = int(self._clock() * 1000)
-        for row, left in stopping_soon(
-            self.service.rows.values(), self.notify_minutes, now_ms, self._notified
-        ):
-            can_prolong = self.service.refusal(row.key, "prolong") is None
-            self.notify(
-                f"{row.display_name} stops automatically in {duration_text(left)}."
-                + (" Press p to prolong." if can_prolong else ""),
-                title="Auto-stop soon",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
+        due = stopping_soon(self.service.rows.values(), self.notify_minutes, now_ms, self._notified)
+        if not due:
+            return
+        for row, left in due:
+            self.note(f"{row.display_name} stops automatically in {duration_text(left)}")
+        row, left = due[0]
+        more = f" (+{len(due) - 1} more)" if len(due) > 1 else ""
+        can_prolong = any(self.service.refusal(r.key, "prolong") is None for r, _ in due)
+        hint = " · p prolongs" if can_prolong else ""
+        self.flash(f"auto-stop soon: {row.display_name} in {duration_text(left)}{more}{hint}", "warn")
 
     # --- the log --------------------------------------------------------------------------------
     def on_call_recorded(self, message: CallRecorded) -> None:
@@ -315,84 +333,8 @@ class MainScreen(Screen[None]):
             return
         if event.worker is self._refresh_worker:
             self._flush_poll_calls(show=True)
+            self.in_flight = False
         if event.state is WorkerState.ERROR:
             report = getattr(self.app, "report_worker_error", None)
             if report is not None:
                 report(event.worker)
-
-    # --- view -----------------------------------------------------------------------------------
-    def action_toggle_mark(self) -> None:
-        key = self.table.cursor_key
-        if key is None:
-            return
-        self.table.toggle_mark(key)
-        self.table.action_cursor_down()
-
-    def action_refresh_now(self) -> None:
-        self.post_message(RefreshRequested(force=True))
-
-    def action_open_filter(self) -> None:
-        field = self.query_one("#filter-input", Input)
-        if self.focused is field:
-            # A priority binding: inside the filter the key is a character. Queue it behind the keys
-            # the field has not handled yet, so the order of what was typed is kept.
-            keymap: dict[str, str] = getattr(self.app, "user_keymap", {})
-            key = keymap.get("filter", "slash").split(",")[0].strip()
-            character = key if len(key) == 1 else "/" if key == "slash" else key_to_character(key)
-            if character is not None:
-                field.post_message(events.Key("slash" if character == "/" else key, character))
-            return
-        bar = self.query_one("#filter-bar")
-        if not bar.display:
-            self._filter_origin = self.table.cursor_key
-        bar.display = True
-        # Focus now, not on the next loop turn: keys typed right after "/" belong to the filter.
-        self.set_focus(field)
-
-    @on(Input.Changed, "#filter-input")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value.strip())
-
-    @on(Input.Submitted, "#filter-input")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#filter-bar").display = False
-        self.table.focus()
-
-    def action_clear_view(self) -> None:
-        field = self.query_one("#filter-input", Input)
-        in_filter = self.focused is field
-        if in_filter or (not self.table.marked and self.table.filter_text):
-            cancelled = in_filter
-            field.value = ""
-            self.query_one("#filter-bar").display = False
-            self.table.set_filter("")
-            if cancelled:
-                self.table.move_to(self._filter_origin)
-            self.table.focus()
-        else:
-            self.table.clear_marks()
-
-    def action_toggle_log(self) -> None:
-        panel = self.log_panel
-        panel.display = not panel.display
-
-    def action_open_details(self) -> None:
-        from tui.ui.screens.details import DetailsScreen
-
-        key = self.table.cursor_key
-        row = self.table.row_for(key) if key else None
-        if row is not None:
-            self.app.push_screen(DetailsScreen(row, self.service, clock=self._clock))
-
-    def action_open_settings(self) -> None:
-        opener = getattr(self.app, "open_settings", None)
-        if opener is not None:
-            opener()
-
-    def action_quit(self) -> None:
-        self.app.exit()
-
-    def set_scope(self, profile: str | None) -> None:
-        """Show one profile (the palette's "switch profile"), or all."""
-        self.table.set_scope(profile)

@@ -21,6 +21,7 @@ from tui.core.errors import NotFoundError, StateConflictError
 from tui.service import ActionOutcome, Claim, InstanceService
 from tui.ui.cells import status_text
 from tui.ui.messages import ActionRequested, ActionsFinished
+from tui.ui.widgets.flash import Level
 from tui.ui.widgets.instance_table import InstanceTable
 
 
@@ -35,6 +36,7 @@ class RowActions:
         note: Callable[..., None],
         rows_changed: Callable[[Iterable[str]], None],
         actions_done: Callable[[bool], None],
+        flash: Callable[[str, Level], None],
     ) -> None:
         """``note(text, error=)`` logs a line; ``rows_changed(keys)`` repaints rows from the service;
         ``actions_done(stale)`` runs after a batch came back (``stale``: our snapshot was out of date)."""
@@ -44,6 +46,7 @@ class RowActions:
         self._note = note
         self._rows_changed = rows_changed
         self._actions_done = actions_done
+        self._flash = flash
         self._claims: dict[Worker[None], Claim] = {}
 
     # --- asking ---------------------------------------------------------------------------------
@@ -69,16 +72,14 @@ class RowActions:
         for reason in refused:
             self._note(f"{action.name} refused: {reason}")
         more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
-        self._screen.notify(
-            f"{refused[0]}{more}", title=f"{action.title}: nothing sent", severity="warning", markup=False
-        )
+        self._flash(f"{action.title}: nothing sent — {refused[0]}{more}", "warn")
 
     def request(self, name: str) -> None:
         """The key of action ``name`` was pressed: check, ask what it needs, then post the request."""
         action = action_named(name)
         keys = self._table().selected()
         if not keys:
-            self._screen.notify("No instance here yet.", severity="warning", markup=False)
+            self._flash("no instance here yet", "warn")
             return
         allowed = self._allowed(action, keys)
         if not allowed:
@@ -162,17 +163,13 @@ class RowActions:
         if done:
             names = ", ".join(o.message.split(":")[0] for o in done[:3])
             more = f" and {len(done) - 3} more" if len(done) > 3 else ""
-            self._screen.notify(f"{names}{more}", title=f"{title}: sent", markup=False)
+            self._flash(f"{title}: sent for {names}{more}", "info")
         if failed:
             hard = [o for o in failed if not o.skipped]
-            lines = [self._outcome_text(o) for o in failed[:3]]
-            if len(failed) > 3:
-                lines.append(f"… and {len(failed) - 3} more (see the log, l)")
-            self._screen.notify(
-                "\n".join(lines),
-                title=f"{title} failed" if hard else f"{title}: nothing sent",
-                severity="error" if hard else "warning",
-                timeout=8,
-                markup=False,
+            more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+            head = f"{title} failed" if hard else f"{title}: nothing sent"
+            self._flash(
+                f"{head}: {self._outcome_text(failed[0])}{more} · more in the log (l)",
+                "error" if hard else "warn",
             )
         self._actions_done(any(isinstance(o.error, StateConflictError | NotFoundError) for o in failed))

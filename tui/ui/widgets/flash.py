@@ -1,0 +1,81 @@
+"""The flash line: one line above the footer for what just happened (k9s's flash area).
+
+It covers nothing: it is a line of the layout, empty when there is nothing to say. A message has
+a level (``info``, ``warn``, ``error``: its colour and its mark) and goes away after a few
+seconds, counted on the screen's clock, so tests advance a ManualClock instead of waiting.
+The log panel keeps the full record; the flash is the one line a user reads now.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Literal
+
+from rich.text import Text
+from textual.widgets import Static
+
+Level = Literal["info", "warn", "error"]
+LEVELS: tuple[Level, ...] = ("info", "warn", "error")
+SECONDS: dict[Level, float] = {"info": 4.0, "warn": 6.0, "error": 8.0}
+"""How long a message stays, by level."""
+MARKS: dict[Level, str] = {"info": "·", "warn": "!", "error": "✗"}
+"""The mark in front of a message, so the level reads without colour."""
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks become `` · ``, runs of spaces one space."""
+    parts = [" ".join(p.split()) for p in text.splitlines()]
+    return " · ".join(p for p in parts if p)
+
+
+class FlashLine(Static):
+    """Shows the last message until it expires; ``flash(text, level)`` is the one way in."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._clock = clock
+        self._text = ""
+        self._level: Level = "info"
+        self._until = 0.0
+
+    @property
+    def text(self) -> str:
+        """What the line says now ("" when empty), without its mark."""
+        return self._text
+
+    @property
+    def level(self) -> Level | None:
+        """The level of the message shown, or None when the line is empty."""
+        return self._level if self._text else None
+
+    def flash(self, text: str, level: Level = "info", *, seconds: float | None = None) -> None:
+        """Show ``text`` (one line) at ``level`` for ``seconds`` (default: by level)."""
+        if level not in LEVELS:
+            level = "info"
+        self._text = one_line(text)
+        self._level = level
+        duration = SECONDS[level] if seconds is None else seconds
+        self._until = self._clock() + duration
+        for name in LEVELS:
+            self.set_class(name == level, f"-{name}")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        line.append(f"{MARKS[level]} ", style="bold")
+        line.append(self._text)
+        self.update(line)
+        if self.is_mounted:
+            self.set_timer(duration + 0.05, self.expire, name="flash-expire")
+
+    def expire(self) -> None:
+        """Clear the line once its message is due (called by the timer and by the screen's tick)."""
+        if self._text and self._clock() >= self._until:
+            self.clear()
+
+    def clear(self) -> None:
+        """Empty the line now."""
+        if not self._text:
+            return
+        self._text = ""
+        for name in LEVELS:
+            self.remove_class(f"-{name}")
+        self.update("")

@@ -1,0 +1,166 @@
+"""The context header: where the table's rows come from and how fresh they are, on one line.
+
+Left: each profile with its cloud, region and API family and how its last poll went, then the
+counts (shown, marked). Right: the filter while one is active, the one profile shown, and
+"updated 4s ago", or ``⟳ refreshing`` while a refresh is in flight.
+Repaints only when its text changes, so an idle screen stays idle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from tui.config.model import Profile
+from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC
+from tui.core.errors import AuthPausedError, ModelArtsError, ValidationError
+from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
+from tui.service import ProfileStatus
+from tui.ui.cells import duration_text
+
+CLOUD_SHORT = {CLOUD_OTC: "OTC", CLOUD_HUAWEI: "Huawei"}
+FAMILY_SHORT = {FAMILY_V1: "v1", FAMILY_NOTEBOOKS: "notebooks"}
+
+
+def context_text(profile: Profile) -> str:
+    """``OTC eu-de v1``: the cloud, the region and the API family of a profile."""
+    cloud = CLOUD_SHORT.get(profile.cloud, profile.cloud)
+    return f"{cloud} {profile.region} {FAMILY_SHORT.get(profile.api, profile.api)}"
+
+
+def ago_text(seconds: float) -> str:
+    """``4s``, ``59s``, ``3m``, ``1h 05m``: how long ago, to the second in the first minute."""
+    s = max(0, int(seconds))
+    return f"{s}s" if s < 60 else duration_text(s)
+
+
+def error_tag(error: ModelArtsError | None) -> str:
+    """The short name of an error: its code (``APIGW.0308``), else its kind (``ConnectError``)."""
+    if error is None:
+        return ""
+    if isinstance(error, ValidationError):  # a setting to fix: say which and why (``ak: holds …``)
+        return str(error).split(";")[0]
+    return getattr(error, "code", "") or type(error).__name__
+
+
+def profile_text(status: ProfileStatus, now: float, *, single: bool, context: str = "") -> tuple[str, bool]:
+    """``demo · OTC eu-de v1 · 12 instances``, ``lab OTC eu-de v1 ✓ 12`` or
+    ``✗ demo: last ok 2m ago — APIGW.0308``; the flag says it failed.
+
+    A standing warning (clock skew, TLS checks off) follows as ``⚠ …``, cut at its first ``;``.
+    """
+    warning = f" ⚠ {status.warning.split(';')[0]}" if status.warning else ""
+    if status.ok:
+        if single:
+            where = f" · {context}" if context else ""
+            return f"{status.name}{where} · {status.count} instances{warning}", False
+        where = f" {context}" if context else ""
+        return f"{status.name}{where} ✓ {status.count}{warning}", False
+    error = status.error
+    if isinstance(error, AuthPausedError):
+        tag = error_tag(error.last) or "refused"
+        return f"✗ {status.name}: paused after {error.failures} refusals — {tag}; e to fix, r to retry", True
+    if status.last_ok_at is None:
+        since = "never ok"
+    else:
+        since = f"last ok {duration_text(max(0.0, now - status.last_ok_at))} ago"
+    return f"✗ {status.name}: {since} — {error_tag(error)}{warning}", True
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderView:
+    """Everything the header shows."""
+
+    profiles: tuple[ProfileStatus, ...] = ()
+    contexts: tuple[tuple[str, str], ...] = ()
+    """(profile name, ``context_text``) of each enabled profile."""
+    now: float = 0.0
+    loaded: bool = False
+    shown: int = 0
+    total: int = 0
+    marked: int = 0
+    needle: str = ""
+    scope: str | None = None
+    updated_at: float | None = None
+    """When the last refresh came back (the screen's clock), None before the first."""
+    refreshing: bool = False
+    paused: bool = False
+    demo: bool = False
+    read_only: frozenset[str] = frozenset()
+
+
+def left_text(view: HeaderView) -> tuple[str, bool]:
+    """The left half and whether some profile's last poll failed."""
+    parts: list[str] = []
+    failing = False
+    contexts = dict(view.contexts)
+    if not view.loaded:
+        parts.append("loading…")
+    single = len(view.profiles) == 1
+    for status in view.profiles:
+        text, failed = profile_text(status, view.now, single=single, context=contexts.get(status.name, ""))
+        failing |= failed
+        parts.append(text + (" (read-only)" if status.name in view.read_only else ""))
+    if view.loaded and not view.profiles:
+        parts.append("no profile enabled: press e for settings")
+    if view.shown != view.total:
+        parts.append(f"{view.shown} of {view.total} shown")
+    if view.marked:
+        parts.append(f"{view.marked} marked")
+    return " · ".join(parts), failing
+
+
+def right_text(view: HeaderView) -> str:
+    """The right half: filter, scope, freshness, DEMO."""
+    parts: list[str] = []
+    if view.needle:
+        parts.append(f"filter: {view.needle}")
+    if view.scope:
+        parts.append(f"profile: {view.scope}")
+    if view.refreshing:
+        parts.append("⟳ refreshing")
+    elif view.paused:
+        parts.append("polling paused")
+    elif view.updated_at is not None:
+        parts.append(f"updated {ago_text(view.now - view.updated_at)} ago")
+    if view.demo:
+        parts.append("DEMO")
+    return " · ".join(parts)
+
+
+class ContextHeader(Horizontal):
+    """Left: profiles, their context and counts. Right: filter, scope and freshness."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-left")
+        yield Static(id="header-right")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._left = ""
+        self._right = ""
+        self.failing = False
+        """True while some profile's last poll failed (the header shows it in the error colour)."""
+
+    def show(self, view: HeaderView) -> None:
+        """Update both halves; a no-op when the text is unchanged."""
+        left, failing = left_text(view)
+        right = right_text(view)
+        self.set_class(failing, "-error")
+        self.set_class(view.refreshing, "-busy")
+        self.failing = failing
+        if left != self._left:
+            self._left = left
+            self.query_one("#header-left", Static).update(Text(left, no_wrap=True, overflow="ellipsis"))
+        if right != self._right:
+            self._right = right
+            self.query_one("#header-right", Static).update(Text(right, no_wrap=True))
+
+    @property
+    def text(self) -> str:
+        """What the header says, both halves (for tests and screen readers)."""
+        return f"{self._left} | {self._right}"
