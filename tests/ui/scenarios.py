@@ -131,7 +131,11 @@ async def _help(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> No
 
 
 async def _filter(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
-    await _press(("slash", *"gpu"), pilot)
+    await _press(("slash", *"gpu !running", "enter"), pilot)
+
+
+async def _sorted(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _press(("T",), pilot)
 
 
 async def _refused(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
@@ -172,6 +176,7 @@ SCENARIOS: dict[str, Scenario] = {
     "main-ansi-80x24": Scenario((80, 24), _busy, theme="ansi-dark"),
     "filter-80x24": Scenario((80, 24), _filter),
     "flash-80x24": Scenario((80, 24), _refused),
+    "sorted-80x24": Scenario((80, 24), _sorted),
     "two-profiles-100x30": Scenario(
         (100, 30), profiles=({"name": "lab"}, {"name": "prod", "read_only": True})
     ),

@@ -178,7 +178,7 @@ async def test_filter_narrows_and_escape_restores(make_app: MakeApp) -> None:
         assert all(
             cell(app, k, "status").startswith("○") for k in (r.key.value for r in table.ordered_rows) if k
         )
-        assert "of 12 shown" in app.main_screen.header.text
+        assert f"filter: stopped ({table.row_count} of 12)" in app.main_screen.header.text
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 12

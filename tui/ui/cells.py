@@ -89,15 +89,25 @@ class ColumnSpec:
     width: int
 
 
+SORT_COLUMN = {
+    "name": "name",
+    "status": "status",
+    "age": "age",
+    "time_left": "autostop",
+    "profile": "profile",
+}
+"""The column that shows what the table is sorted by (its header gets ``▲`` or ``▼``)."""
+
 PADDING = 2
 """Cells each column adds around its content (one on each side)."""
 
 
-def columns_for(width: int, *, profiles: bool) -> tuple[ColumnSpec, ...]:
+def columns_for(width: int, *, profiles: bool, sorted_by: str = "") -> tuple[ColumnSpec, ...]:
     """The columns that fit ``width`` cells; name (and image, when shown) take what is left.
 
     Narrow terminals drop the image first, then the id (at once when a profile column is needed),
-    then the age.
+    then the age, then (with a profile column) the flavor. The status is wide enough for its
+    longest text (``✗ DELETE_FAILED``); the ``sorted_by`` column, for its label and a sort mark.
     """
     wide = width >= 120
     cols: list[ColumnSpec] = [ColumnSpec("mark", " ", 1)]
@@ -106,14 +116,19 @@ def columns_for(width: int, *, profiles: bool) -> tuple[ColumnSpec, ...]:
     cols.append(ColumnSpec("name", "NAME", 0))
     if (not profiles and width >= 72) or width >= 100:
         cols.append(ColumnSpec("id", "ID", 8))
-    cols.append(ColumnSpec("status", "STATUS", 16 if wide else 14))
-    cols.append(ColumnSpec("flavor", "FLAVOR", 12 if wide else 10))
+    cols.append(ColumnSpec("status", "STATUS", 16 if wide else 15))
+    if not profiles or width >= 70:
+        cols.append(ColumnSpec("flavor", "FLAVOR", 12 if wide else 10))
     show_image = width >= 110
     if show_image:
         cols.append(ColumnSpec("image", "IMAGE", 0))
     cols.append(ColumnSpec("autostop", "AUTO-STOP", 9))
     if width >= 64:
         cols.append(ColumnSpec("age", "AGE", 4))
+    cols = [
+        ColumnSpec(c.key, c.label, max(c.width, len(c.label) + 1)) if c.key == sorted_by and c.width else c
+        for c in cols
+    ]
     flexible = 2 if show_image else 1
     used = sum(c.width + PADDING for c in cols) + PADDING * flexible + 1  # + the scrollbar
     spare = max(0, width - used)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import ModelArtsError
@@ -23,6 +23,7 @@ from tui.core.models import Instance
 from tui.service import InstanceService, Row
 from tui.ui.cells import age_text, countdown_text, flavor_text, status_text
 from tui.ui.messages import DetailsFailed, DetailsLoaded
+from tui.ui.widgets.footer import KeyFooter
 
 
 def instance_json(instance: Instance) -> str:
@@ -52,7 +53,7 @@ class DetailsScreen(Screen[None]):
         yield Static(id="details-head")
         with VerticalScroll(id="details-body"):
             yield Static(id="details-json")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show(self._row.instance, note="from the last poll; reading…")

@@ -33,12 +33,13 @@ def help_text(keymap: Mapping[str, str]) -> Text:
         out.append(f"{group}\n", style="bold underline")
         for binding in bindings:
             out.append(f"  {key_label(binding, keymap):<8}", style="bold")
-            out.append(f"{binding.description:<10} ")
+            out.append(f"{binding.description:<12} ")
             out.append(f"{binding.tooltip}\n", style="dim")
     out.append("Table\n", style="bold underline")
-    out.append(f"  {'↑ ↓':<8}{'Move':<10} ", style="")
+    out.append(f"  {'↑ ↓':<8}{'Move':<12} ", style="")
     extra = ", ".join(f"{key_label(b, keymap)} {b.description.lower()}" for b in TABLE_KEYS)
-    out.append(f"also {extra}; pgup/pgdn, home/end\n", style="dim")
+    out.append(f"also {extra}\n", style="dim")
+    out.append(f"  {'':<8}{'':<12} pgup/pgdn, home/end; j/k/g/G scroll details and help too\n", style="dim")
     out.append("Marks\n", style="bold underline")
     for mark, meaning in LEGEND:
         out.append(f"  {mark:<8}", style="bold")

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import AuthPausedError
@@ -36,6 +36,7 @@ from tui.ui.screens.main_view import ViewKeys
 from tui.ui.screens.row_actions import RowActions
 from tui.ui.summaries import refresh_summary
 from tui.ui.widgets.flash import FlashLine
+from tui.ui.widgets.footer import KeyFooter
 from tui.ui.widgets.header import ContextHeader, HeaderView, context_text
 from tui.ui.widgets.inputs import FieldInput
 from tui.ui.widgets.instance_table import InstanceTable
@@ -130,7 +131,7 @@ class MainScreen(ViewKeys):
         yield InstanceTable(id="instance-table", clock=self._clock)
         yield LogPanel(id="log-panel", clock=self._clock, stable_log=self._stable_log)
         yield FlashLine(id="flash-line", clock=self._clock)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False

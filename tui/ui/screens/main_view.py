@@ -57,6 +57,30 @@ class ViewKeys(Screen[None]):
         self.table.toggle_mark(key)
         self.table.action_cursor_down()
 
+    def action_mark_all(self) -> None:
+        count = self.table.mark_all()
+        self.flash(f"{count} marked: actions apply to them (u unmarks)" if count else "no row to mark")
+
+    def action_unmark_all(self) -> None:
+        count = self.table.clear_marks()
+        self.flash(f"{count} unmarked" if count else "nothing was marked")
+
+    def action_sort_by(self, by: str) -> None:
+        """Sort by ``by``; the same key again reverses. The cursor stays on its instance."""
+        current, reverse = self.table.sorted_by
+        self.table.set_sort(by, not reverse if by == current else False)
+
+    def action_yank(self, what: str) -> None:
+        """Copy the cursor row's id or name to the clipboard (OSC 52: works over SSH and in tmux)."""
+        key = self.table.cursor_key
+        row = self.table.row_for(key) if key else None
+        if row is None:
+            self.flash("no instance here to copy", "warn")
+            return
+        text = row.instance.id if what == "id" else row.display_name
+        self.app.copy_to_clipboard(text)
+        self.flash(f"copied {what} {text}")
+
     def action_refresh_now(self) -> None:
         self.post_message(RefreshRequested(force=True))
 
@@ -80,7 +104,10 @@ class ViewKeys(Screen[None]):
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value.strip())
+        self.table.set_filter(event.value)
+        problems = self.table.filter_problems
+        if problems:
+            self.flash(problems[0], "warn")
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:

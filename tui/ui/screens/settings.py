@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.worker import Worker, WorkerState
 
 from tui.config.edit import Draft
@@ -47,6 +47,7 @@ from tui.ui.screens.settings_form import (
     reload_config,
     shown_path,
 )
+from tui.ui.widgets.footer import KeyFooter
 from tui.ui.widgets.inputs import FieldInput, FlagBox
 
 
@@ -137,7 +138,7 @@ class SettingsScreen(Screen["Config | None"]):
             yield Button("Test connection", id="settings-test", compact=True)
             yield Button("Save", id="settings-save", variant="primary", compact=True)
             yield Button("Cancel", id="settings-cancel", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def _row(self, name: str, widget: Widget) -> ComposeResult:
         with Horizontal(classes="field-row", id=f"row-{name}"):

@@ -107,7 +107,7 @@ def left_text(view: HeaderView) -> tuple[str, bool]:
         parts.append(text + (" (read-only)" if status.name in view.read_only else ""))
     if view.loaded and not view.profiles:
         parts.append("no profile enabled: press e for settings")
-    if view.shown != view.total:
+    if view.shown != view.total and not view.needle:
         parts.append(f"{view.shown} of {view.total} shown")
     if view.marked:
         parts.append(f"{view.marked} marked")
@@ -118,7 +118,7 @@ def right_text(view: HeaderView) -> str:
     """The right half: filter, scope, freshness, DEMO."""
     parts: list[str] = []
     if view.needle:
-        parts.append(f"filter: {view.needle}")
+        parts.append(f"filter: {view.needle} ({view.shown} of {view.total})")
     if view.scope:
         parts.append(f"profile: {view.scope}")
     if view.refreshing:

@@ -27,6 +27,7 @@ from textual.widgets.data_table import (
 
 from tui.core.models import Phase
 from tui.service import Row
+from tui.service.view import DEFAULT_SORT, RowFilter, parse_filter, sort_keys
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
 from tui.ui.widgets.cell_store import store_cell
@@ -39,25 +40,6 @@ RECENT_MS = 2 * 86_400_000
 """Rows younger than this show an age that changes by the minute or the hour."""
 FULL_RECOUNT_S = 300.0
 """How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
-
-
-def matches(row: Row, needle: str) -> bool:
-    """True when the filter text is in the name, alias, id, status, profile or flavor (any case)."""
-    if not needle:
-        return True
-    needle = needle.lower()
-    inst = row.instance
-    hay = (
-        inst.name,
-        row.alias,
-        inst.id,
-        inst.status,
-        row.profile,
-        inst.flavor,
-        inst.flavor_type,
-        "gone" if row.gone else "",
-    )
-    return any(needle in h.lower() for h in hay if h)
 
 
 class InstanceTable(DataTable[Text], inherit_bindings=False):
@@ -96,7 +78,8 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         """What each visible cell shows now: (text, style name), to skip unchanged updates."""
         self._marks: set[str] = set()
         self._stale: set[str] = set()
-        self._needle = ""
+        self._filter = RowFilter()
+        self._sort: tuple[str, bool] = DEFAULT_SORT
         self._scope: str | None = None
         self._multi = False
         self._layout: tuple[cells.ColumnSpec, ...] = ()
@@ -109,7 +92,17 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
     @property
     def filter_text(self) -> str:
         """The current filter ("" when none)."""
-        return self._needle
+        return self._filter.source
+
+    @property
+    def filter_problems(self) -> tuple[str, ...]:
+        """What the current filter's parser did not understand."""
+        return self._filter.problems
+
+    @property
+    def sorted_by(self) -> tuple[str, bool]:
+        """(what the rows are sorted by, reversed)."""
+        return self._sort
 
     @property
     def scope(self) -> str | None:
@@ -164,6 +157,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         recount = old_stale | self._stale
         for key in [k for k in self._shown if k not in self._rows]:
             self._remove(key)
+        moved = False
         for row in self._rows.values():
             if row.profile not in recount and row.same_as(old_rows.get(row.key)):
                 continue  # shown or hidden as before, every cell as before
@@ -172,8 +166,12 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
                     self._remove(row.key)
             elif row.key in self._shown:
                 self._update(row)
+                moved = True
             else:
                 self._add(row)
+                moved = True
+        if moved:
+            self._resort()
         self.view_version += 1
 
     def update_row(self, row: Row) -> None:
@@ -181,6 +179,8 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self._rows[row.key] = row
         if row.key in self._shown:
             self._update(row)
+            if self._sort[0] != "name":
+                self._resort()  # a new status may move it
         self.view_version += 1
 
     def tick(self, *, full: bool = False) -> None:
@@ -209,6 +209,15 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self.view_version += 1
         return key in self._marks
 
+    def mark_all(self) -> int:
+        """Mark every visible row; returns how many are marked now."""
+        for key in self._visible_order():
+            if key not in self._marks:
+                self._marks.add(key)
+                self._update(self._rows[key], only=("mark",))
+        self.view_version += 1
+        return len(self.marked)
+
     def clear_marks(self) -> int:
         """Unmark every row; returns how many were marked."""
         count = len(self._marks)
@@ -219,10 +228,11 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self.view_version += 1
         return count
 
-    def set_filter(self, needle: str) -> None:
-        """Show only rows matching ``needle``; the cursor stays on its row when it still shows."""
-        if needle != self._needle:
-            self._needle = needle
+    def set_filter(self, text: str) -> None:
+        """Show only rows matching filter ``text`` (``tui.service.view``); the cursor stays on its
+        row when it still shows."""
+        if text.strip() != self._filter.source:
+            self._filter = parse_filter(text)
             self._rebuild()
             self.view_version += 1
 
@@ -254,17 +264,34 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self._relayout(force=True)
 
     # --- internals ------------------------------------------------------------------------------
+    def set_sort(self, by: str, reverse: bool) -> None:
+        """Order the rows by ``by`` (``tui.service.view.SORTS``); the cursor stays on its row."""
+        if (by, reverse) != self._sort:
+            self._sort = (by, reverse)
+            self._relayout(force=True)  # the header marks the sorted column
+            self.view_version += 1
+
     def _visible(self, row: Row) -> bool:
         if self._scope is not None and row.profile != self._scope:
             return False
-        return matches(row, self._needle)
+        return self._filter.matches(row)
+
+    def _sorted_visible(self) -> list[str]:
+        shown = [r for r in self._rows.values() if self._visible(r)]
+        by, reverse = self._sort
+        return sort_keys(shown, by, reverse=reverse, now_ms=int(self._clock() * 1000))
+
+    def _resort(self) -> None:
+        """Rows added or changed may be out of order: rebuild when the order is not the sorted one."""
+        if self._visible_order() != self._sorted_visible():
+            self._rebuild()
 
     def _visible_order(self) -> list[str]:
         return [r.key.value for r in self.ordered_rows if r.key.value is not None]
 
     def _relayout(self, force: bool = False) -> None:
         width = self.size.width or self.app.size.width
-        layout = cells.columns_for(width, profiles=self._multi)
+        layout = cells.columns_for(width, profiles=self._multi, sorted_by=cells.SORT_COLUMN[self._sort[0]])
         if layout == self._layout and not force:
             return
         self._layout = layout
@@ -273,7 +300,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self._shown.clear()
         self._timed.clear()
         for spec in layout:
-            self.add_column(Text(spec.label, style="bold"), width=spec.width, key=spec.key)
+            self.add_column(Text(self._label(spec), style="bold"), width=spec.width, key=spec.key)
         self._fill(cursor)
 
     def _rebuild(self) -> None:
@@ -283,10 +310,14 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         self._timed.clear()
         self._fill(cursor)
 
+    def _label(self, spec: cells.ColumnSpec) -> str:
+        by, reverse = self._sort
+        sorted_here = cells.SORT_COLUMN.get(by) == spec.key
+        return f"{spec.label}{'▼' if reverse else '▲'}" if sorted_here else spec.label
+
     def _fill(self, cursor: str | None) -> None:
-        for row in self._rows.values():
-            if self._visible(row):
-                self._add(row)
+        for key in self._sorted_visible():
+            self._add(self._rows[key])
         self.move_to(cursor)
 
     def _add(self, row: Row) -> None:
