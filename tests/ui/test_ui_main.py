@@ -558,6 +558,8 @@ async def test_an_updated_cell_repaints_alone_and_the_cursor_and_marks_stay(make
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        screen = app.main_screen
+        screen.poll_interval_s = screen.fast_poll_s = 1e9  # a poll would undo the renames below
         table = table_of(app)
         keys = [r.key.value for r in table.ordered_rows if r.key.value is not None]
         table.toggle_mark(keys[1])
