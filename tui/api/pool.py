@@ -14,6 +14,7 @@ own transport, so while one of them is set every client does (the slots still bo
 from __future__ import annotations
 
 import asyncio
+import threading
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
@@ -43,6 +44,7 @@ class HostPools:
         self.per_host = max(1, int(per_host))
         self._transports: dict[tuple[str, str], httpx.AsyncHTTPTransport] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
+        self._lock = threading.Lock()  # clients are built in threads (a ``*_command`` may be slow)
 
     def slot(self, url: str) -> asyncio.Semaphore:
         """The semaphore of ``url``'s host: ``per_host`` holders at once."""
@@ -58,10 +60,12 @@ class HostPools:
         if getproxies():
             return None
         key = (origin_of(url), repr(verify))
-        found = self._transports.get(key)
-        if found is None:
-            limits = httpx.Limits(max_connections=self.per_host, max_keepalive_connections=self.per_host)
-            found = self._transports[key] = httpx.AsyncHTTPTransport(verify=ssl_verify(verify), limits=limits)
+        with self._lock:
+            found = self._transports.get(key)
+            if found is None:
+                limits = httpx.Limits(max_connections=self.per_host, max_keepalive_connections=self.per_host)
+                found = httpx.AsyncHTTPTransport(verify=ssl_verify(verify), limits=limits)
+                self._transports[key] = found
         return BorrowedTransport(found)
 
     @property
