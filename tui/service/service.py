@@ -200,6 +200,10 @@ class InstanceService(NotebookActions, LifecycleActions):
         """Enabled profiles with no refresh out (a new round would start them)."""
         return [s.name for s in self._states.values() if s.profile.enabled and not s.refreshing]
 
+    def refreshing(self) -> bool:
+        """True while some profile's listing is out."""
+        return any(s.refreshing for s in self._states.values())
+
     def any_transitional(self) -> bool:
         """True while any row is moving (the UI polls faster then)."""
         return any(r.instance.phase.transitional and not r.gone for r in self._rows.values())

@@ -183,7 +183,7 @@ class MainScreen(ViewKeys):
         """A new round: profiles still out from an earlier one (a slow endpoint) are left to it,
         so every other profile updates on time."""
         if self.refreshing and not self.service.idle_profiles():
-            return
+            return  # every profile is still out
         self._last_poll = time.monotonic()
         self._polling = True
         self.in_flight = True
@@ -220,7 +220,7 @@ class MainScreen(ViewKeys):
         result = message.result
         self._flush_poll_calls(show=bool(result.changed or result.added or result.removed))
         self.loaded = True
-        self.in_flight = False
+        self.in_flight = self.service.refreshing()  # a slow profile's listing may still be out
         self.updated_at = result.at
         self.statuses = result.profiles
         self._announce(self.statuses)
