@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth
 from tui.api.client import ModelArtsClient
+from tui.api.client_notebooks import PAGE_CONCURRENCY
 from tui.core.error_codes import describe
 from tui.core.errors import NotFoundError, StateConflictError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, ApiCall, Phase
@@ -123,3 +126,97 @@ async def test_notebook_errors(make_client: Callable[..., ModelArtsClient], emul
         with pytest.raises(ValidationError):
             await client.renew_lease(stopped, 100)
     assert not any(r.method == "PATCH" and r.status == 200 for r in emulator.requests)
+
+
+class _Watching(httpx.AsyncBaseTransport):
+    """The real network, counting list requests in flight at once; ``after_first`` runs once the
+    first page's answer is in (the emulator's listing changes while the other pages are out)."""
+
+    def __init__(self, after_first: Callable[[], None] | None = None) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.after_first = after_first
+        self.in_flight = self.most = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        try:
+            response = await self.inner.handle_async_request(request)
+        finally:
+            self.in_flight -= 1
+        if self.after_first is not None and b"offset=0" in request.url.query:
+            change, self.after_first = self.after_first, None
+            change()
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _notebook_names(emulator: Emulator) -> list[str]:
+    return sorted(r.name for r in emulator.store.all())
+
+
+async def test_pages_after_the_first_are_fetched_at_once_within_the_bound(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator
+) -> None:
+    for n in range(300):
+        emulator.store.add(f"it-nb-{n:03d}", "STOPPED", FAMILY_NOTEBOOKS)
+    total = len(_notebook_names(emulator))
+    watching = _Watching()
+    async with make_client(transport=watching) as client:
+        listed = await client.list_instances(sort="name", order="asc")
+    assert [i.name for i in listed] == _notebook_names(emulator)
+    pages = -(-total // 50)
+    queries = [r.query for r in emulator.requests if r.path == f"/v1/{PID}/notebooks"]
+    assert queries[0] == "limit=50&offset=0&sort_dir=ASC&sort_key=name" and len(queries) == pages
+    assert sorted(queries[1:]) == sorted(
+        f"limit=50&offset={50 * k}&sort_dir=ASC&sort_key=name" for k in range(1, pages)
+    )
+    assert watching.most == min(pages - 1, PAGE_CONCURRENCY), "the later pages went one after another"
+
+
+async def test_an_instance_moving_to_a_page_read_already_is_not_lost(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    for n in range(120):
+        emulator.store.add(f"it-nb-{n:03d}", "STOPPED", FAMILY_NOTEBOOKS)
+    last = emulator.store.add("zz-last", "STOPPED", FAMILY_NOTEBOOKS)
+
+    def rename() -> None:  # from the last page to the first, after the first was read
+        emulator.store.mutate(last, lambda rec, _now: setattr(rec, "name", "aa-first"))
+
+    async with make_client(transport=_Watching(rename)) as client:
+        with caplog.at_level(logging.INFO, logger="tui.api.client_notebooks"):
+            listed = await client.list_instances(sort="name", order="asc")
+    names = [i.name for i in listed]
+    assert sorted(names) == _notebook_names(emulator) and len(set(names)) == len(names)
+    assert "aa-first" in names and "zz-last" not in names
+    total = len(names)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{emulator.url.split('//')[1]}/v1/{PID}/notebooks: the listing changed while its 3 pages were read "
+        f"(total {total}, {total - 1} merged); reading it again"
+    ]
+
+
+async def test_a_total_that_changes_meanwhile_is_read_again_once(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    for n in range(120):
+        emulator.store.add(f"it-nb-{n:03d}", "STOPPED", FAMILY_NOTEBOOKS)
+    before = len(_notebook_names(emulator))
+
+    def grow() -> None:
+        for n in range(5):
+            emulator.store.add(f"it-new-{n}", "STOPPED", FAMILY_NOTEBOOKS)
+
+    async with make_client(transport=_Watching(grow)) as client:
+        with caplog.at_level(logging.INFO, logger="tui.api.client_notebooks"):
+            listed = await client.list_instances(sort="name", order="asc")
+    assert [i.name for i in listed] == _notebook_names(emulator)
+    queries = [r.query for r in emulator.requests if r.path == f"/v1/{PID}/notebooks"]
+    assert len(queries) == 3 + 3  # every page of the old total, then of the new one
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{emulator.url.split('//')[1]}/v1/{PID}/notebooks: the listing changed while its 3 pages were read "
+        f"(total {before}/{before + 5}, {before + 5} merged); reading it again"
+    ]

@@ -6,12 +6,19 @@ lease as ``AutoStop``; start and stop answer a NotebookResp, turned into an Acti
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from tui.api import constants as c
 from tui.api.family import MAX_PAGES, FamilyApi
-from tui.api.parse import parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
+from tui.api.parse import NotebookPage, parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
 from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Lease
+
+log = logging.getLogger(__name__)
+
+PAGE_CONCURRENCY = 8
+"""Pages of one listing in flight at once (the host's connection pool bounds them too)."""
 
 _SORT_KEYS = {"name": "name", "creation_timestamp": "create_at", "create_at": "create_at"}
 
@@ -26,8 +33,14 @@ class NotebooksApi(FamilyApi):
     async def list(
         self, status: str | None, sort: str | None, order: str | None, everyone: bool = False
     ) -> list[Instance]:
-        """Every instance (``everyone``: every user's, ``/notebooks/all``), 50 a page, following
-        ``total``/``pages`` with ``offset``."""
+        """Every instance (``everyone``: every user's, ``/notebooks/all``), ``limit`` 50 a page: the
+        first page gives ``total``, the others are then fetched at once (at most
+        ``PAGE_CONCURRENCY`` in flight) and merged by id.
+
+        An instance that moved between pages while they were fetched is never doubled (merged by
+        id); when ``total`` changed meanwhile or the merge has fewer than ``total`` (one may have
+        moved past a page already read), the pages are fetched once more and the log says so.
+        """
         path = self._path(c.NB_NOTEBOOKS + ("/all" if everyone else ""))
         params: dict[str, Any] = {
             "limit": c.NB_MAX_LIMIT,
@@ -35,26 +48,39 @@ class NotebooksApi(FamilyApi):
             "sort_key": _SORT_KEYS.get(sort or ""),
             "sort_dir": order.upper() if order else None,
         }
-        found: dict[str, Instance] = {}
-        offset = 0
         endpoint = self._endpoint(path)
+
+        async def page(offset: int) -> NotebookPage:
+            async with bound:
+                answer: NotebookPage = await self._session.call(
+                    "GET", path, {**params, "offset": offset}, retry=True, parse=parse
+                )
+                return answer
 
         def parse(data: Any) -> Any:
             return parse_notebook_page(data, endpoint, self._memo)
 
+        bound = asyncio.Semaphore(PAGE_CONCURRENCY)
         self._memo.begin()
-        for index in range(MAX_PAGES):
-            params["offset"] = offset
-            answer = await self._session.call("GET", path, params, retry=True, parse=parse)
-            items = answer.page.instances
-            new = [i for i in items if i.id not in found]
-            for instance in new:
-                found[instance.id] = instance
-            if not new or len(found) >= answer.page.total:
+        for attempt in (1, 2):
+            first = await page(0)
+            found = {i.id: i for i in first.page.instances}
+            total, size = first.page.total, len(first.page.instances)
+            offsets = range(size, total, size) if size else range(0)
+            rest = await asyncio.gather(*(page(o) for o in offsets[: MAX_PAGES - 1]))
+            for answer in rest:
+                for instance in answer.page.instances:
+                    found.setdefault(instance.id, instance)
+            totals = {answer.page.total for answer in rest} | {total}
+            if attempt == 2 or (len(totals) == 1 and len(found) >= total):
                 break
-            if answer.pages is not None and index + 1 >= answer.pages:
-                break
-            offset += len(items)
+            log.info(
+                "%s: the listing changed while its %d pages were read (total %s, %d merged); reading it again",
+                endpoint,
+                1 + len(rest),
+                "/".join(str(t) for t in sorted(totals)),
+                len(found),
+            )
         self._memo.end()
         return list(found.values())
 
