@@ -290,6 +290,7 @@ async def test_tui_shows_the_healthy_rows_while_the_other_profile_drips(
         shown = app.main_screen.table
         assert {r.profile for r in shown.rows_by_key().values()} == {"healthy"}
 
+        assert "⟳ refreshing" in app.main_screen.header.text  # the dripping listing is still out
         before = shown.cursor_row
         await pilot.press("down")  # keys are handled while it drips
         assert shown.cursor_row == before + 1
@@ -303,5 +304,9 @@ async def test_tui_shows_the_healthy_rows_while_the_other_profile_drips(
         await _until(pilot, lambda: any(not s.ok for s in app.main_screen.statuses), "the deadline reported")
         failed = {s.name: s for s in app.main_screen.statuses if not s.ok}
         assert list(failed) == ["dripping"] and isinstance(failed["dripping"].error, RequestTimeoutError)
+        await pilot.pause()
+        header = app.main_screen.header.text
+        assert "✗ dripping: never ok — RequestTimeoutError" in header and "healthy" in header
+        assert "⟳ refreshing" not in header
         assert await asyncio.to_thread(drip.hung_up.wait, 30)
         assert not drip.finished
