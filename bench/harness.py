@@ -179,8 +179,11 @@ class PtyApp:
         columns: int = COLUMNS,
         lines: int = LINES,
         launcher: tuple[str, ...] = ("-m", "tui"),
+        config_text: str = "",
     ) -> None:
         self.url = url
+        self.config_text = config_text
+        """Written to the app's config file (0600) before it starts; empty: no file."""
         self.extra_args = extra_args
         self.launcher = launcher
         self.size = (columns, lines)
@@ -196,6 +199,9 @@ class PtyApp:
     def __enter__(self) -> PtyApp:
         self._tmp = tempfile.TemporaryDirectory(prefix="modelarts-bench-")
         home = Path(self._tmp.name)
+        if self.config_text:
+            (home / "config.toml").write_text(self.config_text, encoding="utf-8")
+            (home / "config.toml").chmod(0o600)
         env = _env(
             {
                 "HUAWEICLOUD_SDK_AK": DEMO_AK,

@@ -38,6 +38,9 @@ FULL = {
     "rss": 5000,
     "bulk": 100,
     "refreshes": 4,
+    "paging": 1000,
+    "profiles_first": 200,
+    "profiles_keys": 1000,
 }
 QUICK = {
     "refresh": 300,
@@ -48,6 +51,9 @@ QUICK = {
     "rss": 1000,
     "bulk": 30,
     "refreshes": 2,
+    "paging": 300,
+    "profiles_first": 20,
+    "profiles_keys": 50,
 }
 GROWTH = (100, 500, 1000, 5000)
 BULK_LATENCY_MS = 100.0
@@ -62,7 +68,16 @@ KEYS = (
     "bulk_start_speedup_100",
     "rss_mb_5000",
     "startup_to_table_s",
+    "list_wall_s_1000_50ms",
+    "list_speedup_vs_sequential_1000_50ms",
+    "first_table_s_200_profiles",
+    "key_latency_ms_p99_1000_rows",
+    "key_latency_ms_p99_1000_profiles",
+    "rss_mb_20000",
+    "startup_to_table_s_20000",
 )
+"""``key_latency_ms_p99_1000_rows``, ``rss_mb_20000`` and ``startup_to_table_s_20000`` stay null
+until a benchmark measures them (not yet: see docs/PERFORMANCE.md)."""
 
 
 class BenchmarkCrashed(Exception):
@@ -252,7 +267,64 @@ def run_all(quick: bool, growth: bool) -> int:
         report.add(f"  start to first table, {n} instances", f"{data['startup_s']:.2f} s")
         return took
 
+    def paging() -> float:
+        n = sizes["paging"]
+        data, took = bench("bench_paging.py", n, "--latency-ms", 50)
+        out["list_wall_s_1000_50ms"] = data["concurrent_s"]
+        out["list_speedup_vs_sequential_1000_50ms"] = data["speedup"]
+        report.add(
+            f"full listing, notebooks API, {n} instances, 50 ms",
+            f"{data['concurrent_s']:.2f} s",
+            "<= 3 round trips",
+            data["round_trips"] <= 3,
+            "list_wall_s_1000_50ms",
+        )
+        report.add("  round trips of wall time (wall / 50 ms)", f"{data['round_trips']:g}")
+        report.add(
+            "  speedup vs sequential paging, same run",
+            f"{data['speedup']:.2f}x",
+            ">= 5x",
+            data["speedup"] >= 5,
+            "list_speedup_vs_sequential_1000_50ms",
+        )
+        report.add("  sequential / concurrent", f"{data['sequential_s']:.2f} / {data['concurrent_s']:.2f} s")
+        return took
+
+    def profiles() -> float:
+        n, k = sizes["profiles_first"], sizes["profiles_keys"]
+        first, t1 = bench("bench_profiles.py", n, "--latency-ms", 50, timeout=900)
+        keys, t2 = bench("bench_profiles.py", k, timeout=900)
+        out["first_table_s_200_profiles"] = first["first_table_s"]
+        out["key_latency_ms_p99_1000_profiles"] = keys["key_p99_ms"]
+        out["profile_cpu_ms_each"] = keys["cpu_ms_per_profile"]
+        out["profile_rss_kb_each"] = keys["rss_kb_per_profile"]
+        out["connections_per_host"] = first["per_host"]
+        report.add(
+            f"first full table, {n} profiles, 50 ms (pool {first['per_host']}/host)",
+            f"{first['first_table_s']:.2f} s",
+            "<= 2 s",
+            first["first_table_s"] <= 2,
+            "first_table_s_200_profiles",
+        )
+        report.add(
+            f"key press during a refresh, {k} profiles (p99)",
+            f"{keys['key_p99_ms']:.0f} ms",
+            "<= 100 ms",
+            keys["key_p99_ms"] <= 100,
+            "key_latency_ms_p99_1000_profiles",
+        )
+        report.add(
+            "  keys handled / p50 / max",
+            f"{keys['keys_refresh']['keys']} / "
+            f"{keys['keys_refresh']['p50_ms']:.0f} / {keys['keys_refresh']['max_ms']:.0f} ms",
+        )
+        report.add(f"  app CPU per profile, first load ({k})", f"{keys['cpu_ms_per_profile']:.1f} ms")
+        report.add(f"  memory per profile, first load ({k})", f"{keys['rss_kb_per_profile']:.0f} KB")
+        return t1 + t2
+
     started = time.monotonic()
+    report.step("notebooks paging", paging)
+    report.step("many profiles (headless app)", profiles)
     report.step("refresh (headless app)", refresh)
     report.step("idle and startup (real app on a pty)", idle)
     report.step("bulk start", bulk)
