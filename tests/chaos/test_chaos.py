@@ -277,7 +277,6 @@ async def test_service_survives_chaos_and_converges(emulator: Emulator, clock: M
     svc = InstanceService(
         profiles(emulator), on_call=calls.append, clock=clock, timeout=TIMEOUT_S, sleep=quick_sleep
     )
-    started = time.monotonic()
     try:
         await svc.refresh()
         rig.start_faults()
@@ -332,7 +331,6 @@ async def test_service_survives_chaos_and_converges(emulator: Emulator, clock: M
     assert t.failed_refreshes and t.actions_ok and t.actions_failed, summary
     assert t.retry_after_waits > 0, f"Retry-After was not honoured: {summary}"
     assert any(c.status is None and "within 0.5s" in (c.message or "") for c in calls), "no timeout was seen"
-    assert time.monotonic() - started < 45, summary
 
 
 # --- the app under chaos, through Pilot ----------------------------------------------------------

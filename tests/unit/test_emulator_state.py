@@ -6,7 +6,6 @@ import hashlib
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -137,12 +136,10 @@ def test_ages_are_measured_back_from_the_clock_start() -> None:
         assert record.updated <= start + 0.001
 
 
-def test_five_thousand_instances_seed_and_a_page_of_a_thousand_renders_fast() -> None:
-    began = time.perf_counter()
+def test_five_thousand_instances_seed_and_a_page_of_a_thousand_renders() -> None:
+    """Counts only: how long seeding and rendering take is a bench figure (bench/run.py), not a test."""
     emu = Emulator(EmulatorConfig(clock=ManualClock(), instances=5000))
     records = emu.store.all()
     page = json.dumps([v1_view(r, emu.clock(), emu.context) for r in records[:1000]])
-    elapsed = time.perf_counter() - began
     assert len(records) == 5000 and len({r.name for r in records}) == 5000
     assert len(page) > 1_000_000
-    assert elapsed < 2.0, elapsed
