@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tui.api.constants import INSTANCE_ID_RE
 from tui.api.parse_images import parse_saved_image
 from tui.core.errors import ApiError, ValidationError
 from tui.core.images import SavedImage, check_image_name, check_image_tag, check_namespace
@@ -45,11 +46,9 @@ class ImageTagCalls:
         def _notebooks(self, what: str) -> NotebooksApi: ...
 
     async def _nb_for(self, what: str, instance_id: str) -> NotebooksApi:
-        from tui.api.client import check_instance_id
-
         nb = self._notebooks(what)
-        if instance_id:
-            check_instance_id(instance_id)
+        if instance_id and not INSTANCE_ID_RE.fullmatch(instance_id):
+            raise ValidationError("instance_id", f"not a valid instance id: {instance_id[:80]!r}")
         await self._ready()
         return nb
 
@@ -58,13 +57,13 @@ class ImageTagCalls:
     ) -> SavedImage:
         """``POST .../create-image``: the image in INIT; the notebook must be RUNNING (6327), a taken
         ``namespace/name:tag`` is 6737. Sent once."""
-        from tui.api.client import _check_description
-
+        if not isinstance(description, str) or len(description) > 512 or set("&<>\"'/") & set(description):
+            raise ValidationError("description", "at most 512 characters, none of & < > \" ' /")
         body = {
             "name": check_image_name(name),
             "tag": check_image_tag(tag),
             "namespace": check_namespace(namespace),
-            "description": _check_description(description),
+            "description": description,
         }
         nb = await self._nb_for("save as image", instance_id)
         path = nb._path(NB_CREATE_IMAGE, instance_id)
