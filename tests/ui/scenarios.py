@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 
 from tests.ui.uihelpers import settle as first_poll  # wait for the first refresh to be on screen
 from tui.config.model import Config, Profile, UiSettings
+from tui.config.sources import Place
 from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualClock
 from tui.ui.app import ModelArtsApp, make_app
@@ -26,6 +27,8 @@ THEME = "textual-dark"
 CONFIG_SHOWN = Path("/tmp/modelarts-tui-snapshot/config.toml")
 """The config path the settings screen names: fixed, so pictures do not show a temporary folder.
 No scenario saves settings."""
+SNAPSHOT_HOME = Path("/tmp/modelarts-tui-snapshot/home")
+"""The home folder of the first-run scenarios: fixed, so pictures show the same paths."""
 
 
 class ToEmulator(httpx.AsyncBaseTransport):
@@ -159,6 +162,38 @@ async def _prolong(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) ->
     await pilot.pause()
 
 
+async def _onboard(presses: int, pilot: Pilot[Any]) -> None:
+    await first_poll(pilot)
+    for _ in range(presses):
+        await pilot.press("enter")
+        await first_poll(pilot)
+
+
+async def _onboard_import(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _onboard(0, pilot)
+
+
+async def _onboard_projects(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _onboard(1, pilot)
+
+
+async def _onboard_review(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    await _onboard(2, pilot)
+
+
+def credentials_home() -> Place:
+    """A fixed home folder holding the SDK's credentials file (signing into the emulator), nothing else."""
+    home = SNAPSHOT_HOME
+    path = home / ".huaweicloud" / "credentials"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"[basic]\nak = {DEMO_AK}\nsk = {DEMO_SK}\niam_endpoint = https://iam.eu-de.otc.t-systems.com\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o600)
+    return Place(environ={}, home=home, cwd=home, etc=home / "etc")
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One picture: the terminal size, the profiles, and what to do before it is taken."""
@@ -168,6 +203,8 @@ class Scenario:
     profiles: tuple[dict[str, Any], ...] = field(default_factory=lambda: ({},))
     theme: str = THEME
     first_run: bool = False
+    credentials: bool = False
+    """The first-run import finds an SDK credentials file (``credentials_home``)."""
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -185,6 +222,9 @@ SCENARIOS: dict[str, Scenario] = {
     "settings-80x24": Scenario((80, 24), _settings),
     "settings-first-run-80x24": Scenario((80, 24), profiles=(), first_run=True),
     "help-80x24": Scenario((80, 24), _help),
+    "onboard-import-80x24": Scenario((80, 24), _onboard_import, profiles=(), credentials=True),
+    "onboard-projects-80x24": Scenario((80, 24), _onboard_projects, profiles=(), credentials=True),
+    "onboard-review-80x24": Scenario((80, 24), _onboard_review, profiles=(), credentials=True),
     "prolong-80x24": Scenario((80, 24), _prolong, profiles=({"api": "notebooks"},)),
 }
 
@@ -204,5 +244,6 @@ def build(name: str, emulator: Emulator, clock: ManualClock, folder: Path) -> tu
         log_dir=folder / "logs",
         stable_log=True,
         transport=ToEmulator(emulator.url),
+        place=credentials_home() if scenario.credentials else Place(environ={}, home=folder, cwd=folder),
     )
     return app, scenario

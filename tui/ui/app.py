@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from tui.config.model import Config
 from tui.config.paths import config_path as default_config_path
+from tui.config.sources import Place
 from tui.config.store import check_permissions, load_config
 from tui.core.models import ApiCall
 from tui.service import InstanceService, Runtime, Transport
@@ -49,6 +50,8 @@ class ModelArtsApp(App[int]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {ActionCommands}
+    place: Place | None = None
+    """Where the import looks for credentials (None: this machine's environment and home folder)."""
 
     def __init__(
         self,
@@ -125,7 +128,7 @@ class ModelArtsApp(App[int]):
             self.main_screen.note(permissions, error=True)
             self.main_screen.flash(permissions, "warn")
         if self.first_run:
-            self.open_settings(first_run=True)
+            self.open_import(first_run=True)
 
     async def on_unmount(self) -> None:
         if self._owns_service:
@@ -166,6 +169,33 @@ class ModelArtsApp(App[int]):
             SettingsScreen(self.config, self.config_path, self.service, first_run=first_run),
             self._settings_closed,
         )
+
+    def open_import(self, first_run: bool = False) -> None:
+        """Offer the credentials found on this machine (``OnboardScreen``); on a first run with none,
+        or when the user prefers it (escape), the settings form instead."""
+        from tui.service.onboarding import find_candidates
+        from tui.ui.screens.onboard import OnboardScreen
+
+        place = self.place or Place()
+        scan = find_candidates(place)
+        if not scan.candidates:
+            if first_run:
+                self.open_settings(first_run=True)
+            else:
+                self.main_screen.note(
+                    "no credentials found (SDK file, HUAWEICLOUD_SDK_*, KooCLI, clouds.yaml)"
+                )
+            return
+
+        def closed(saved: Config | None) -> None:
+            if saved is None and first_run:
+                self.open_settings(first_run=True)
+            else:
+                self._settings_closed(saved)
+
+        self.main_screen.paused = True
+        screen = OnboardScreen(self.config, self.config_path, self.service, scan, home=place.home)
+        self.push_screen(screen, closed)
 
     def _settings_closed(self, saved: Config | None) -> None:
         self.main_screen.paused = False
@@ -239,6 +269,7 @@ def make_app(
     first_run: bool | None = None,
     log_dir: Path | None = None,
     stable_log: bool = False,
+    place: Place | None = None,
 ) -> ModelArtsApp:
     """The app, set up: used by ``modelarts-tui``, ``--demo``, the tests and the screenshots.
 
@@ -249,7 +280,8 @@ def make_app(
     first run (settings first) is a config without profiles unless ``first_run`` says otherwise.
     A ``service`` passed in is used as it is: its owner closes it; when it has no ``on_call`` yet,
     the app attaches its log to it. ``log_dir`` defaults to the XDG state folder; ``stable_log``
-    hides request ids and latencies in the log panel (snapshots and screenshots).
+    hides request ids and latencies in the log panel (snapshots and screenshots). ``place`` is
+    where the first-run import looks (default: this machine's environment and home folder).
     """
     path = config_path if config_path is not None else default_config_path()
     if config is None:
@@ -258,7 +290,7 @@ def make_app(
     if service is None:
         base = (runtime or Runtime()).but(clock=clock, transport=transport)
         service = InstanceService(config.profiles, runtime=service_runtime(base, config))
-    return ModelArtsApp(
+    app = ModelArtsApp(
         config,
         path,
         service,
@@ -270,3 +302,5 @@ def make_app(
         log_dir=log_dir,
         stable_log=stable_log,
     )
+    app.place = place
+    return app

@@ -21,11 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, 
 from textual.worker import Worker, WorkerState
 
 from tui.config.edit import Draft
-from tui.config.model import (
-    API_FAMILIES,
-    Config,
-    Profile,
-)
+from tui.config.model import API_FAMILIES, Config, Profile
 from tui.config.store import save_settings
 from tui.core.domain import CLOUD_LABELS, CLOUDS, REGIONS
 from tui.core.errors import ModelArtsError
@@ -42,10 +38,13 @@ from tui.ui.screens.settings_form import (
     SECRET_INPUTS,
     TEXT_FIELDS,
     drafts_of,
+    list_label,
     new_name,
     region_options,
     reload_config,
+    show_result,
     shown_path,
+    source_text,
 )
 from tui.ui.widgets.footer import KeyFooter
 from tui.ui.widgets.inputs import FieldInput, FlagBox
@@ -62,6 +61,7 @@ class SettingsScreen(Screen["Config | None"]):
         Binding("ctrl+n", "add_profile", "New", id="settings-add", priority=True),
         Binding("delete", "delete_profile", "Delete", id="settings-delete"),
         Binding("ctrl+o", "reload", "Reload", id="settings-reload", priority=True),
+        Binding("ctrl+g", "import_found", "Import", id="settings-import", priority=True),
     ]
 
     def __init__(
@@ -123,6 +123,7 @@ class SettingsScreen(Screen["Config | None"]):
                     yield from self._row(name, FieldInput(id=f"f-{name}", compact=True))
                 for name in SECRET_INPUTS:
                     yield from self._row(name, FieldInput(id=f"f-{name}", password=True, compact=True))
+                yield from self._row("source", Label("", id="f-source"))
                 yield from self._row(
                     "notify_minutes", FieldInput(id="f-notify_minutes", type="integer", compact=True)
                 )
@@ -157,14 +158,8 @@ class SettingsScreen(Screen["Config | None"]):
     def _fill_list(self) -> None:
         options = self.query_one("#profile-list", OptionList)
         options.clear_options()
-        options.add_options([self._list_label(p) for p in self._drafts])
+        options.add_options([list_label(p) for p in self._drafts])
         options.highlighted = self._index
-
-    def _list_label(self, profile: Profile) -> str:
-        flags = "" if profile.enabled else " (off)"
-        flags += " ro" if profile.read_only else ""
-        bad = "✗ " if profile.validate() else "  "
-        return f"{bad}{profile.name or '(unnamed)'}{flags}"
 
     def _load(self, index: int) -> None:
         """Show draft ``index`` in the form."""
@@ -216,7 +211,7 @@ class SettingsScreen(Screen["Config | None"]):
         profile = self._read()
         self._drafts[self._index] = profile
         options = self.query_one("#profile-list", OptionList)
-        options.replace_option_prompt_at_index(self._index, self._list_label(profile))
+        options.replace_option_prompt_at_index(self._index, list_label(profile))
         return profile
 
     def _show_auth_fields(self, auth: str) -> None:
@@ -231,6 +226,7 @@ class SettingsScreen(Screen["Config | None"]):
         for error in profile.validate():
             field = error.field.removesuffix("_env")
             problems.setdefault(field, str(error).split(": ", 1)[-1])
+        self.query_one("#f-source", Label).update(Text(source_text(profile)))
         taken = [p.name for i, p in enumerate(self._drafts) if i != self._index]
         if profile.name in taken:
             problems.setdefault("name", f"another profile is called {profile.name!r}")
@@ -365,6 +361,11 @@ class SettingsScreen(Screen["Config | None"]):
         self._load(0)
         self._result(f"reloaded {shown_path(self._path)}; edits made here were dropped", ok=None)
 
+    def action_import_found(self) -> None:
+        """Leave the form (unsaved edits dropped) for the import of credentials found on this machine."""
+        self.dismiss(None)
+        getattr(self.app, "open_import", lambda: None)()
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -387,11 +388,7 @@ class SettingsScreen(Screen["Config | None"]):
             actions[event.button.id]()
 
     def _result(self, text: str, *, ok: bool | None) -> None:
-        mark = {True: "✓ ", False: "✗ ", None: "· "}[ok]
-        result = self.query_one("#settings-result", Static)
-        result.update(Text(f"{mark}{text}"))
-        result.set_class(ok is False, "-error")
-        result.set_class(ok is True, "-ok")
+        show_result(self.query_one("#settings-result", Static), text, ok=ok)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

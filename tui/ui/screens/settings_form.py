@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.config.credentials import secret_source
 from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN, Config, Profile
 from tui.config.store import load_config
 from tui.core.domain import REGIONS
@@ -37,6 +41,7 @@ LABELS = {
     "notify_minutes": "Warn (min)",
     "prolong_hours": "Prolong (h)",
     "flags": "",
+    "source": "Secret from",
 }
 PLACEHOLDERS = {
     "name": "letters, digits, _ . -",
@@ -74,6 +79,38 @@ def shown_path(path: Path) -> str:
         return "~/" + str(path.relative_to(Path.home()))
     except ValueError:
         return str(path)
+
+
+def source_text(profile: Profile, home: Path | None = None) -> str:
+    """Where the profile's secret comes from (``secret_source``), the home folder written ``~``."""
+    text = secret_source(profile)
+    folder = str(home or Path.home())
+    return text.replace(f" {folder}/", " ~/", 1) if folder != "/" else text
+
+
+def source_tag(profile: Profile) -> str:
+    """Four letters for the profile list: where the secret lives (``disk``: in the config file)."""
+    text = secret_source(profile)
+    for start, tag in (("env", "env "), ("command", "cmd "), ("sdk file", "sdk "), ("config file", "disk")):
+        if text.startswith(start):
+            return tag
+    return "none"
+
+
+def list_label(profile: Profile) -> str:
+    """One profile in the settings list: a problem mark, where its secret lives, its name and flags."""
+    flags = "" if profile.enabled else " (off)"
+    flags += " ro" if profile.read_only else ""
+    bad = "✗ " if profile.validate() else "  "
+    return f"{bad}{source_tag(profile)} {profile.name or '(unnamed)'}{flags}"
+
+
+def show_result(widget: Static, text: str, *, ok: bool | None) -> None:
+    """A result line: ✓ done, ✗ failed, · said; the text shown as it is (no markup)."""
+    mark = {True: "✓ ", False: "✗ ", None: "· "}[ok]
+    widget.update(Text(f"{mark}{text}"))
+    widget.set_class(ok is False, "-error")
+    widget.set_class(ok is True, "-ok")
 
 
 def region_options(cloud: str, current: str) -> list[tuple[str, str]]:
