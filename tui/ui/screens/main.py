@@ -26,6 +26,7 @@ from tui.service.models import ProfileRefresh
 from tui.ui.autostop import stopping_soon
 from tui.ui.bindings import MAIN_BINDINGS
 from tui.ui.cells import duration_text
+from tui.ui.expiry_watch import ExpiryWatch, expiries
 from tui.ui.messages import (
     ActionRequested,
     ActionsFinished,
@@ -84,6 +85,7 @@ class MainScreen(ViewKeys):
         super().__init__()
         self.service = service
         self._clock = clock
+        self._expiry = ExpiryWatch()
         self.poll_interval_s = poll_interval_s
         """Seconds between polls while every row is stable."""
         self.fast_poll_s = fast_poll_s
@@ -283,11 +285,15 @@ class MainScreen(ViewKeys):
             return
         table = self.table
         enabled = [p for p in self.service.profiles if p.enabled]
+        now = self._clock()
+        for text, level in self._expiry.news(enabled, now):
+            self.flash(text, level)
         self.header.show(
             HeaderView(
+                expiries=expiries(enabled, now),
                 profiles=self.statuses,
                 contexts=tuple((p.name, context_text(p)) for p in enabled),
-                now=self._clock(),
+                now=now,
                 loaded=self.loaded,
                 shown=table.visible_count,
                 total=len(table.rows_by_key()),

@@ -91,6 +91,8 @@ class HeaderView:
     paused: bool = False
     demo: bool = False
     read_only: frozenset[str] = frozenset()
+    expiries: tuple[tuple[str, str, str], ...] = ()
+    """(profile name, ``expires in 8m``, level) of profiles with temporary credentials."""
 
 
 def left_text(view: HeaderView) -> tuple[str, bool]:
@@ -105,6 +107,11 @@ def left_text(view: HeaderView) -> tuple[str, bool]:
         text, failed = profile_text(status, view.now, single=single, context=contexts.get(status.name, ""))
         failing |= failed
         parts.append(text + (" (read-only)" if status.name in view.read_only else ""))
+        for name, lifetime, level in view.expiries:
+            if name == status.name:
+                mark = {"warning": "⚠ ", "expired": "✗ "}.get(level, "")
+                failing |= level == "expired"
+                parts.append(f"{mark}credentials {lifetime}")
     if view.loaded and not view.profiles:
         parts.append("no profile enabled: press e for settings")
     if view.shown != view.total and not view.needle:
