@@ -35,7 +35,7 @@ async def test_a_key_is_handled_while_a_slow_sk_command_runs(
     profile = emulator_profile(emulator, sk=Secret(""), sk_command=_gated_command(started, go))
     app = make_app([profile], ui=NO_TIMER_POLLS)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(1000):  # the first refresh runs the command; wait until it is running
+        for _ in range(3000):  # the first refresh runs the command; wait (30 s at most) until it runs
             if started.exists():
                 break
             await asyncio.sleep(0.01)
