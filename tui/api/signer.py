@@ -102,8 +102,8 @@ def _payload_hash(body: bytes | None, header_value: str | None) -> str:
 
 
 def signed_header_names(headers: Iterable[str]) -> list[str]:
-    """Every header name, lower-cased, except those with '_', in code point order."""
-    return sorted(name.lower() for name in headers if "_" not in name)
+    """Every header name, lower-cased and once, except those with '_', in code point order."""
+    return sorted({name.lower() for name in headers if "_" not in name})
 
 
 def canonical_request(
@@ -148,15 +148,17 @@ def sign_full(
     sk: str,
     sdk_date: str,
 ) -> Signature:
-    """Sign a request as the SDK does; ``headers`` must not hold Host nor X-Sdk-Date."""
+    """Sign a request as the SDK does; Host comes from the URL unless ``headers`` has one (any case)."""
     items = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
     parts = urlsplit(url)
+    names = {name.lower() for name, _ in items}  # header names are case-insensitive, like the SDK's
     for name, value in items:
-        if name == "Content-Type" and not value.startswith(("application/json", "application/bson")):
+        if name.lower() == "content-type" and not value.startswith(("application/json", "application/bson")):
             items.append((CONTENT_SHA_HEADER, UNSIGNED_PAYLOAD))
             break
-    items.append((DATE_HEADER, sdk_date))
-    items.append(("Host", parts.netloc))
+    items = [(n, v) for n, v in items if n.lower() != DATE_HEADER.lower()] + [(DATE_HEADER, sdk_date)]
+    if "host" not in names:  # a caller's Host (any case) is signed once, as given
+        items.append(("Host", parts.netloc))
     signed = signed_header_names(name for name, _ in items)
     canonical = canonical_request(method, parts.path, parse_query(parts.query), items, signed, body)
     string_to_sign, signature = signature_for(canonical, sdk_date, sk)

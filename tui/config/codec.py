@@ -37,6 +37,7 @@ from tui.config.model import (
     Profile,
     UiSettings,
 )
+from tui.core.endpoint import without_password
 from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 from tui.core.untrusted import CONTROL_RE
@@ -327,6 +328,9 @@ def _table(
 def profile_table(profile: Profile, mask: bool = False) -> dict[str, Any]:
     """A profile's keys; a credential read from the environment is named (``sk_env``), never written."""
     body = _table(profile, mask=mask, always=ALWAYS_WRITTEN, skip=("instances", "connect"))
+    for key in ("endpoint", "iam_endpoint"):
+        if mask and key in body:
+            body[key] = without_password(body[key])  # a user:password@ in a URL is a credential too
     for name in SECRET_FIELDS:
         value: Secret = getattr(profile, name)
         if value.origin:

@@ -23,7 +23,7 @@ from tui.config.store import check_permissions, load_config
 from tui.core.models import ApiCall
 from tui.service import InstanceService, Runtime, Transport
 from tui.service.factory import service_runtime
-from tui.ui.bindings import APP_BINDINGS, unknown_ids
+from tui.ui.bindings import APP_BINDINGS, key_conflicts, unknown_ids
 from tui.ui.commands import ActionCommands
 from tui.ui.logfile import CallLogFile, open_call_log
 from tui.ui.messages import CallRecorded
@@ -84,7 +84,9 @@ class ModelArtsApp(App[int]):
         if service.on_call is None:
             service.on_call = self.record_call
         self._keymap_problems = unknown_ids(config.ui.keys)
-        self.user_keymap = {k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems}
+        known = {k: v for k, v in config.ui.keys.items() if k not in self._keymap_problems}
+        self._key_clashes = key_conflicts(known)  # such a remap is dropped: quit must stay on q
+        self.user_keymap = {k: v for k, v in known.items() if k not in {c[0] for c in self._key_clashes}}
         """The user's key remapping (binding id -> key), as applied."""
         self.set_keymap(self.user_keymap)
         if self.low_bandwidth:
@@ -121,6 +123,11 @@ class ModelArtsApp(App[int]):
         if self._keymap_problems:
             self.main_screen.note(
                 f"config ui.keys: unknown binding ids {', '.join(self._keymap_problems)} (see ? for ids)",
+                error=True,
+            )
+        for binding, key, other in self._key_clashes:
+            self.main_screen.note(
+                f"config ui.keys: {binding} = {key!r} is the key of {other}; {binding} keeps its own key",
                 error=True,
             )
         permissions = check_permissions(self.config_path) if self.config_path.exists() else None

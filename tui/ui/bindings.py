@@ -175,6 +175,30 @@ def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
     return sorted(k for k in keymap if k not in BINDING_IDS)
 
 
+def _keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def key_conflicts(keymap: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(remapped id, key, the other binding's id) for each remap onto a key another binding has.
+
+    Every binding here is live on the main screen at once: ``start = "q"`` would take over quit.
+    """
+    bindings = [b for b in (*MAIN_BINDINGS, *APP_BINDINGS, *TABLE_KEYS) if b.id]
+    owner: dict[str, str] = {}
+    for binding in bindings:  # the keys nobody remapped first: a remap must not take them
+        if binding.id not in keymap:
+            owner.update({key: str(binding.id) for key in _keys(binding.key)})
+    found = []
+    for binding in bindings:
+        if binding.id in keymap:
+            for key in _keys(keymap[str(binding.id)]):
+                other = owner.setdefault(key, str(binding.id))
+                if other != binding.id:
+                    found.append((str(binding.id), key, other))
+    return found
+
+
 _DISPLAY = {
     "question_mark": "?",
     "slash": "/",
