@@ -26,8 +26,8 @@ from tui.api.tls import ssl_verify
 
 def origin_of(url: str) -> str:
     """``scheme://host:port`` of an endpoint (the pool's key); the text itself when it has none."""
-    parts = urlsplit((url or "").strip())
     try:
+        parts = urlsplit((url or "").strip())  # "http://[::1" fails here already
         port = parts.port
     except ValueError:
         return url
