@@ -259,12 +259,15 @@ def test_ctrl_c_during_wait_exits_130_without_a_traceback(
     assert err == "interrupted\n"
 
 
-def test_an_unexpected_failure_is_one_line_and_exit_2(
+def test_an_unusable_endpoint_is_one_line_per_profile_and_exit_2(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["list", "--endpoint", "http://[::1"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("modelarts-tui: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert err == (
+        "v1: endpoint: 'http://[::1' is not a valid URL (Invalid IPv6 URL)\n"
+        "nb: endpoint: 'http://[::1' is not a valid URL (Invalid IPv6 URL)\n"
+    )
 
 
 # --- server text never reaches the terminal raw --------------------------------------------------
