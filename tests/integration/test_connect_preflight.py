@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tui.cli import main
-from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorConfig
+from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, EmulatorConfig, ManualClock
 from tui.emulator.record import InstanceRecord
 from tui.service.connect import ENABLE_SSH_HINT
 
 
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(instances=12, seed=7, transition_seconds=0.3)) as running:
+    """On a clock that stands still: no state moves on its own while a refusal is checked."""
+    with Emulator(EmulatorConfig(instances=12, seed=7, clock=ManualClock(time.time()))) as running:
         yield running
 
 

@@ -78,6 +78,7 @@ def test_a_running_instance_gives_the_full_plan(keys: Path, short_state: Path) -
         "IdentitiesOnly=yes",
         f"UserKnownHostsFile={plan.known_hosts}",
         "StrictHostKeyChecking=accept-new",
+        "ConnectTimeout=30",
         "ServerAliveInterval=60",
         "ServerAliveCountMax=3",
         "ControlMaster=auto",

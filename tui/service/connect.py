@@ -36,6 +36,8 @@ from tui.core.models import FAMILY_V1, SSH_USER, Instance, Phase
 DEFAULT_KEY_DIR = "~/.ssh"
 ALIVE_INTERVAL_S = 60
 ALIVE_COUNT_MAX = 3
+CONNECT_TIMEOUT_S = 30
+"""An endpoint that does not answer (a firewall, allowed IPs) fails after this, not after minutes."""
 CONTROL_PERSIST = "10m"
 SOCKET_PATH_MAX = 90
 """Longest ControlPath kept (ssh adds a 17-character suffix; the system limit is 104-108 bytes)."""
@@ -100,6 +102,7 @@ class ConnectPlan:
             ("IdentitiesOnly", "yes"),
             ("UserKnownHostsFile", _ssh_path(self.known_hosts)),
             ("StrictHostKeyChecking", "accept-new"),
+            ("ConnectTimeout", str(CONNECT_TIMEOUT_S)),
             ("ServerAliveInterval", str(ALIVE_INTERVAL_S)),
             ("ServerAliveCountMax", str(ALIVE_COUNT_MAX)),
         ]
