@@ -347,14 +347,14 @@ async def test_log_panel_toggles_and_help_lists_every_binding(make_app: MakeApp)
 
 async def test_keys_are_remapped_by_binding_id(make_app: MakeApp, emulator: Emulator) -> None:
 
-    app = make_app(ui=UiSettings(theme="textual-dark", keys={"start": "S", "nonsense": "z"}))
+    app = make_app(ui=UiSettings(theme="textual-dark", keys={"start": "f5", "nonsense": "z"}))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         put_cursor(app, keys_with_status(app, "STOPPED")[0])
         await pilot.press("s")
         await settle(pilot)
         assert actions_sent(emulator) == []
-        await pilot.press("S")
+        await pilot.press("f5")
         await settle(pilot)
         assert len(actions_sent(emulator, "start")) == 1
         assert "unknown binding ids nonsense" in log_text(app)
