@@ -184,33 +184,50 @@ def test_resize_of_a_running_instance_stops_changes_and_starts_it(
     live: Emulator, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     busy = live.store.add("busy-gpu", "RUNNING", FAMILY_NOTEBOOKS, V100)
-    assert main(["resize", "busy-gpu", "--flavor", T4, "--interval", "0.05", "--json"]) == 0
+    assert main(["resize", "busy-gpu", "--flavor", T4, "--interval", "0.05"]) == 0
+    said = capsys.readouterr()
+    assert said.out == "busy-gpu: resized (RUNNING)\n"
+    assert said.err.splitlines() == [
+        "busy-gpu: resize step 1/5: stop it",
+        "busy-gpu: resize step 2/5: wait until STOPPED",
+        f"busy-gpu: resize step 3/5: change the flavor to {T4}",
+        "busy-gpu: resize step 4/5: start it again",
+        "busy-gpu: resize step 5/5: wait until RUNNING",
+    ]
+    record = live.store.get(busy)
+    assert record is not None and (record.status, record.flavor) == ("RUNNING", T4)
+    assert main(["resize", "busy-gpu", "--storage", "60", "--json"]) == 0
     [result] = json.loads(capsys.readouterr().out)["results"]
     assert (result["message"], result["status"], result["flavor"]) == (
         "busy-gpu: resized (RUNNING)",
         "RUNNING",
         T4,
     )
-    record = live.store.get(busy)
-    assert record is not None and (record.status, record.flavor) == ("RUNNING", T4)
+    assert (result["result"], result["error_code"], result["exit"]) == ("sent", None, 0)
     assert [r.path.rsplit("/", 1)[-1] for r in live.requests if r.method in ("POST", "PUT")] == [
         "stop",
         busy,
         "start",
+        busy,
     ]
 
 
-def test_resize_errors_6792_and_6331_exit_1_and_no_option_exits_2(
+def test_resize_6792_exits_1_a_shrink_or_no_option_exits_2(
     live: Emulator, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     live.store.add("idle-gpu", "STOPPED", FAMILY_NOTEBOOKS, V100, storage=("evs", "/w", 50))
     assert main(["resize", "idle-gpu", "--flavor", "modelarts.kat1.xlarge"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("step 1/1 (flavor) failed: HTTP 400 ModelArts.6792: ")
-    assert err.endswith("Changing the flavor is not supported. The instance was left STOPPED.\n")
+    told, failed = capsys.readouterr().err.splitlines()
+    assert told == "idle-gpu: resize step 1/1: change the flavor to modelarts.kat1.xlarge"
+    assert failed.startswith(
+        "step 1/1 (change the flavor to modelarts.kat1.xlarge) failed: HTTP 400 ModelArts.6792: "
+    )
+    assert failed.endswith("Changing the flavor is not supported. The instance was left STOPPED.")
     assert main(["resize", "idle-gpu", "--storage", "40"]) == 2
     assert capsys.readouterr().err == "storage: storage only grows: more than the current 50 GB\n"
     assert main(["resize", "idle-gpu"]) == 2
     assert capsys.readouterr().err == "modelarts-tui: resize: give --flavor, --storage or both\n"
     assert main(["resize", "idle-gpu", "--storage", "80"]) == 0
-    assert capsys.readouterr().out == "idle-gpu: resized (STOPPED)\n"
+    done = capsys.readouterr()
+    assert done.out == "idle-gpu: resized (STOPPED)\n"
+    assert done.err == "idle-gpu: resize step 1/1: grow the storage to 80 GB\n"

@@ -217,8 +217,8 @@ async def test_resize_of_a_running_instance_goes_through_every_step(
     [outcome] = await service.resize([key], flavor=T4)
     assert (outcome.ok, outcome.message) == (True, "busy-gpu: resized (RUNNING)")
     assert seen == [
-        ("resize 2/5 wait STOPPED", "STOPPING"),
-        ("resize 5/5 wait RUNNING", "STARTING"),
+        ("2/5 wait", "STOPPING"),
+        ("5/5 wait", "STARTING"),
     ]
     assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in emulator.requests if r.method != "GET"] == [
         ("POST", "stop"),
@@ -240,7 +240,9 @@ async def test_a_failed_change_names_the_step_and_the_state_it_left(
     [outcome] = await service.resize([key], flavor=T4)
     assert not outcome.ok and isinstance(outcome.error, StepFailedError)
     assert outcome.error.code == "ModelArts.6716"
-    assert outcome.message.startswith("step 3/5 (flavor) failed: HTTP 400 ModelArts.6716: ")
+    assert outcome.message.startswith(
+        "step 3/5 (change the flavor to modelarts.vm.gpu.t4) failed: HTTP 400 ModelArts.6716: "
+    )
     assert outcome.message.endswith(" — The flavor is sold out. The instance was left STOPPED.")
     row = service.rows[key]
     assert (row.instance.status, row.instance.flavor, row.pending) == ("STOPPED", V100, None)
@@ -263,7 +265,7 @@ async def test_a_start_that_fails_after_the_change_names_that_step(
     emulator.store.mutate = sell_out_once_changed  # type: ignore[method-assign,assignment]
     [outcome] = await service.resize([key], flavor=T4)
     assert isinstance(outcome.error, StepFailedError) and outcome.error.code == "ModelArts.6329"
-    assert outcome.message.startswith("step 4/5 (start) failed: ")
+    assert outcome.message.startswith("step 4/5 (start it again) failed: ")
     assert outcome.message.endswith(" — The flavor is sold out. The instance was left STOPPED.")
     assert (service.rows[key].instance.status, service.rows[key].instance.flavor) == ("STOPPED", T4)
 

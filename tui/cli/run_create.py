@@ -165,6 +165,8 @@ async def _spec(service: InstanceService, scope: Scope, opts: CreateOptions) -> 
     flavor = flavors.get(spec.flavor)
     if flavor is None:
         raise UsageError(f"create: no flavor {spec.flavor!r} in profile {profile!r}")
+    if flavor.free:  # the free CodeLab flavors take the DEFAULT feature (6870 otherwise)
+        spec = replace(spec, extra={**spec.extra, "feature": "DEFAULT"})
     image = next((i for i in images if i.id == spec.image_id), None)
     if image is not None and not image.fits(flavor):
         raise UsageError(

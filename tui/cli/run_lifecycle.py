@@ -3,7 +3,7 @@
 ``delete`` takes the storage with it: on a terminal it lists the instances and asks for the name
 typed back (the number of instances for several); off a terminal it needs ``--yes``. ``--wait``
 polls until each is gone. ``resize`` of a RUNNING instance is one action of several steps (stop,
-wait STOPPED, change, start, wait RUNNING) that returns when the last step is done; a failure
+wait STOPPED, change, start, wait RUNNING), each step named on stderr as it begins; a failure
 names the step and the state the instance was left in.
 """
 
@@ -129,7 +129,14 @@ async def wait_gone(
 async def _send(service: InstanceService, opts: LifecycleOptions, keys: list[str]) -> list[ActionOutcome]:
     if opts.action == "delete":
         return await service.delete(keys)
-    return await service.resize(keys, flavor=opts.flavor, storage_gb=opts.storage, interval=opts.interval)
+
+    def step(key: str, text: str) -> None:
+        if not opts.common.json:
+            err(text)
+
+    return await service.resize(
+        keys, flavor=opts.flavor, storage_gb=opts.storage, interval=opts.interval, on_step=step
+    )
 
 
 async def _run(opts: LifecycleOptions) -> int:

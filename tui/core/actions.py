@@ -44,6 +44,8 @@ class Action:
     """The phase the instance settles in (``--wait`` polls for it); None when the phase stays."""
     confirm: bool = False
     """Ask before sending (it interrupts work or costs something hard to undo)."""
+    confirm_by_name: bool = False
+    """Ask for the instance's name typed back (it cannot be undone: delete)."""
     writes: bool = True
     """Read-only profiles refuse it."""
     family: str | None = None
@@ -175,6 +177,7 @@ DELETE = Action(
     on_its_way=frozenset({Phase.DELETING, Phase.DELETED}),
     target=Phase.DELETED,
     confirm=True,
+    confirm_by_name=True,
     key="delete",
     help="Delete marked rows, else the cursor row, with their storage (type the name to confirm)",
 )

@@ -31,6 +31,26 @@ STEP_INTERVAL_S = 3.0
 """Seconds between the reads of such a wait."""
 
 
+STEP_LABEL = {
+    "stop": "stop",
+    "stopped": "wait",
+    "change": "change",
+    "start": "start",
+    "running": "wait",
+    "grow": "grow",
+}
+"""What the row's status cell shows at each step of a resize (``◐ 2/5 wait…``)."""
+STEP_TEXT = {
+    "stop": "stop it",
+    "stopped": "wait until STOPPED",
+    "change": "change the flavor to {flavor}",
+    "start": "start it again",
+    "running": "wait until RUNNING",
+    "grow": "grow the storage to {grow} GB",
+}
+"""Each step in words: the log, the CLI's stderr and a failure's message."""
+
+
 class StepFailedError(ModelArtsError):
     """A step of a multi-step action failed; the message names the step, the meaning the state left."""
 
@@ -158,24 +178,31 @@ class LifecycleActions:
         storage_gb: int | None = None,
         *,
         interval: float = STEP_INTERVAL_S,
+        on_step: Callable[[str, str], None] | None = None,
     ) -> list[ActionOutcome]:
         """Change the flavor (a RUNNING one is stopped, changed and started again) and/or grow storage.
 
-        ``interval``: seconds between the reads while a step waits for STOPPED or RUNNING."""
+        ``interval``: seconds between the reads while a step waits for STOPPED or RUNNING;
+        ``on_step(key, label)`` is told each step as it begins (the row already shows it)."""
         if not flavor and storage_gb is None:
             raise ValidationError("resize", "give a flavor or a new storage size")
 
         async def call(client: ModelArtsClient, instance_id: str) -> ActionResult:
             key = f"{self._state_of(client).name}/{instance_id}"
             try:
-                return await self._resize_one(client, key, flavor, storage_gb, interval)
+                return await self._resize_one(client, key, flavor, storage_gb, (interval, on_step))
             finally:
                 self._show_step(key, None)
 
         return await self.run("resize", keys, call)
 
     async def _resize_one(
-        self, client: ModelArtsClient, key: str, flavor: str | None, grow: int | None, interval: float
+        self,
+        client: ModelArtsClient,
+        key: str,
+        flavor: str | None,
+        grow: int | None,
+        pace: tuple[float, Callable[[str, str], None] | None],
     ) -> ActionResult:
         instance_id = key.partition("/")[2]
         before = await self.details(key)
@@ -189,17 +216,21 @@ class LifecycleActions:
                     f"{before.name} cannot switch to {flavor} (it may switch to {', '.join(offered) or 'none'});"
                     " nothing was stopped",
                 )
-        steps = (["stop", "wait STOPPED"] if restart else []) + (["flavor"] if change else [])
-        steps += (["start", "wait RUNNING"] if restart else []) + (["storage"] if grow is not None else [])
+        steps = (["stop", "stopped"] if restart else []) + (["change"] if change else [])
+        steps += (["start", "running"] if restart else []) + (["grow"] if grow is not None else [])
         if grow is not None:
             check_storage(grow, storage_gb(before))
+        interval, on_step = pace
         for number, step in enumerate(steps, start=1):
-            self._show_step(key, f"resize {number}/{len(steps)} {step}")
+            told = STEP_TEXT[step].format(flavor=flavor, grow=grow)
+            self._show_step(key, f"{number}/{len(steps)} {STEP_LABEL[step]}")  # fits the status cell
+            if on_step is not None:
+                on_step(key, f"{before.name}: resize step {number}/{len(steps)}: {told}")
             try:
                 await self._step(client, key, step, flavor or "", grow, interval)
             except ModelArtsError as error:
                 raise StepFailedError(
-                    f"step {number}/{len(steps)} ({step})", error, await self._left(key)
+                    f"step {number}/{len(steps)} ({told})", error, await self._left(key)
                 ) from error
         after = self._states[key.partition("/")[0]].rows.get(key)
         status = after.instance.status if after else ""
@@ -213,14 +244,14 @@ class LifecycleActions:
             await client.stop(instance_id)
         elif step == "start":
             await client.start(instance_id)
-        elif step == "flavor":
+        elif step == "change":
             await client.change_flavor(instance_id, flavor)
-        elif step == "storage":
+        elif step == "grow":
             assert grow is not None
             await client.grow_storage(instance_id, grow)
         else:
-            await self._settle(key, Phase.STOPPED if step.endswith("STOPPED") else Phase.RUNNING, interval)
-        if step in ("flavor", "storage"):
+            await self._settle(key, Phase.STOPPED if step == "stopped" else Phase.RUNNING, interval)
+        if step in ("change", "grow"):
             await self.details(key)
 
     async def _settle(self, key: str, phase: Phase, interval: float) -> Instance:

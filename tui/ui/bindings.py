@@ -27,6 +27,23 @@ MAIN_BINDINGS: list[Binding] = [
         id="prolong",
         tooltip="Renew the auto-stop lease by 1-72 h (notebooks API)",
     ),
+    Binding("n", "create_notebook", "New", id="create", tooltip="Create a notebook (notebooks API): a form"),
+    Binding(
+        "ctrl+d",
+        "delete_selected",
+        "Delete",
+        id="delete",
+        show=False,
+        tooltip="Delete marked rows, else the cursor row, with their storage (type the name)",
+    ),
+    Binding(
+        "R",
+        "resize_selected",
+        "Resize",
+        id="resize",
+        show=False,
+        tooltip="Change the flavor (stop, change, start again) or grow the storage",
+    ),
     Binding(
         "space",
         "toggle_mark",
@@ -141,6 +158,9 @@ _GROUP_OF = {
     "start": INSTANCES,
     "stop": INSTANCES,
     "prolong": INSTANCES,
+    "create": INSTANCES,
+    "delete": INSTANCES,
+    "resize": INSTANCES,
     "mark": INSTANCES,
     "mark-all": INSTANCES,
     "unmark-all": INSTANCES,
@@ -208,6 +228,7 @@ _DISPLAY = {
     "asterisk": "*",
     "colon": ":",
     "ctrl+q": "^q",
+    "ctrl+d": "^d",
     "ctrl+p": "^p",
 }
 

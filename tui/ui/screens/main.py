@@ -35,6 +35,7 @@ from tui.ui.messages import (
     ProfileRefreshed,
     RefreshRequested,
 )
+from tui.ui.screens.lifecycle_ask import LifecycleKeys
 from tui.ui.screens.main_view import ViewKeys
 from tui.ui.screens.row_actions import RowActions
 from tui.ui.summaries import refresh_summary
@@ -48,7 +49,7 @@ from tui.ui.widgets.log_panel import LogPanel
 FAST_POLL_S = 2.0
 
 
-class MainScreen(ViewKeys):
+class MainScreen(LifecycleKeys, ViewKeys):
     """Every instance of every enabled profile, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)

@@ -21,6 +21,7 @@ from tui.core.errors import NotFoundError, StateConflictError
 from tui.service import ActionOutcome, Claim, InstanceService
 from tui.ui.cells import status_text
 from tui.ui.messages import ActionRequested, ActionsFinished
+from tui.ui.screens import lifecycle_ask as ask
 from tui.ui.widgets.flash import Level
 from tui.ui.widgets.instance_table import InstanceTable
 
@@ -74,9 +75,21 @@ class RowActions:
         more = f" (+{len(refused) - 1} more)" if len(refused) > 1 else ""
         self._flash(f"{action.title}: nothing sent — {refused[0]}{more}", "warn")
 
+    def _step_begun(self, key: str, text: str) -> None:
+        """A step of a multi-step action begins: repaint its row (it shows the step), log it."""
+        self._rows_changed([key])
+        self._note(text)
+
+    def _warn(self, text: str) -> None:
+        self._flash(text, "warn")
+
     def request(self, name: str) -> None:
         """The key of action ``name`` was pressed: check, ask what it needs, then post the request."""
         action = action_named(name)
+        if action.creates_row:  # no row yet: the form asks for everything
+            profile = ask.create_profile(self._service, self._table().cursor_key)
+            ask.ask_create(self._screen, self._service, action, profile, self._warn)
+            return
         keys = self._table().selected()
         if not keys:
             self._flash("no instance here yet", "warn")
@@ -86,6 +99,11 @@ class RowActions:
             return
         if "hours" in action.params:
             self._ask_hours(action, allowed)
+        elif "flavor" in action.params:
+            label = self._label(allowed[0])
+            ask.ask_resize(self._screen, self._service, action, allowed, label, self._warn, self._step_begun)
+        elif action.confirm_by_name:
+            ask.ask_delete(self._screen, self._service, action, allowed, [self._label(k) for k in allowed])
         elif action.confirm:
             self._confirm(action, allowed)
         else:
@@ -156,6 +174,8 @@ class RowActions:
         done = [o for o in message.outcomes if o.ok]
         failed = [o for o in message.outcomes if not o.ok]
         self._rows_changed(o.key for o in message.outcomes)
+        if message.action in ACTIONS and ACTIONS[message.action].creates_row:  # a new row: show it now
+            self._table().set_rows(self._service.rows.values())
         for outcome in message.outcomes:
             if outcome.ok or outcome.skipped:  # a failed call is in the log already, with its meaning
                 self._note(outcome.message, error=not outcome.ok)
