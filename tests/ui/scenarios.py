@@ -194,6 +194,37 @@ def credentials_home() -> Place:
     return Place(environ={}, home=home, cwd=home, etc=home / "etc")
 
 
+async def _create(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """The create form with its pickers filled, a GPU flavor chosen, and a name typed."""
+    await _press(("n",), pilot)
+    screen = pilot.app.screen
+    picker = screen.query_one("#create-flavors")
+    picker.highlighted = [f.id for f in screen.flavors].index("modelarts.vm.gpu.t4")  # type: ignore[attr-defined]
+    await pilot.press(*"gpu-lab-2")
+    await first_poll(pilot)
+
+
+async def _delete(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """The typed-name delete of one stopped instance, half typed."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    _cursor(app, "yolo-detect-4")
+    await pilot.press("ctrl+d")
+    await pilot.press(*"yolo")
+    await pilot.pause()
+
+
+async def _resize(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """The resize picker of a RUNNING GPU instance, its switchable flavors listed."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    _cursor(app, "resnet50-train")
+    await pilot.press("R")
+    await first_poll(pilot)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One picture: the terminal size, the profiles, and what to do before it is taken."""
@@ -226,6 +257,9 @@ SCENARIOS: dict[str, Scenario] = {
     "onboard-projects-80x24": Scenario((80, 24), _onboard_projects, profiles=(), credentials=True),
     "onboard-review-80x24": Scenario((80, 24), _onboard_review, profiles=(), credentials=True),
     "prolong-80x24": Scenario((80, 24), _prolong, profiles=({"api": "notebooks"},)),
+    "create-80x24": Scenario((80, 24), _create, profiles=({"api": "notebooks"},)),
+    "delete-80x24": Scenario((80, 24), _delete, profiles=({"api": "notebooks"},)),
+    "resize-80x24": Scenario((80, 24), _resize, profiles=({"api": "notebooks"},)),
 }
 
 

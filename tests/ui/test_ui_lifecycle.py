@@ -201,7 +201,7 @@ async def test_resize_of_a_running_instance_shows_every_step_on_its_row(
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ResizeModal)
-        assert "It is RUNNING: a new flavor means stop, change, start again" in str(
+        assert "RUNNING: a new flavor stops it, changes it and starts it again (5 steps)." in str(
             modal.query_one("#resize-running").render()
         )
         picker = modal.query_one("#resize-flavors", OptionList)

@@ -27,7 +27,14 @@ MAIN_BINDINGS: list[Binding] = [
         id="prolong",
         tooltip="Renew the auto-stop lease by 1-72 h (notebooks API)",
     ),
-    Binding("n", "create_notebook", "New", id="create", tooltip="Create a notebook (notebooks API): a form"),
+    Binding(
+        "n",
+        "create_notebook",
+        "New",
+        id="create",
+        show=False,
+        tooltip="Create a notebook (notebooks API): a form",
+    ),
     Binding(
         "ctrl+d",
         "delete_selected",

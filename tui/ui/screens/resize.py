@@ -58,7 +58,7 @@ class ResizeModal(ModalScreen[dict[str, object] | None]):
             yield Label(f"  now {instance.flavor or '?'}", markup=False, classes="create-caption")
             if instance.phase is Phase.RUNNING:
                 yield Label(
-                    "It is RUNNING: a new flavor means stop, change, start again (5 steps on its row).",
+                    "RUNNING: a new flavor stops it, changes it and starts it again (5 steps).",
                     id="resize-running",
                     classes="create-caption",
                 )
@@ -68,8 +68,9 @@ class ResizeModal(ModalScreen[dict[str, object] | None]):
             yield OptionList(Option("loading…", disabled=True), id="resize-flavors")
             current = f"now {self._current_gb} GB" if self._current_gb else "size unknown"
             with Horizontal(classes="create-row"):
-                yield Label(f"Storage GB ({current}; grow only, blank keeps it) ", classes="create-label")
+                yield Label("Storage GB ", classes="create-label")
                 yield FieldInput(id="resize-storage", type="integer", compact=True)
+                yield Label(f"  {current}; grow only, blank keeps it", classes="create-caption")
             yield Label("", id="resize-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resize", id="resize", variant="primary", compact=True)
