@@ -54,7 +54,7 @@ async def test_a_sold_out_flavor_is_retried_until_capacity_frees(
     emulator.capacity.sell_out(FLAVOR, 150)
     attempts: list[Attempt] = []
     start = clock()
-    [outcome] = await service.start_when_available([key], timeout=600, on_attempt=attempts.append)
+    [outcome] = await service.start_available([key], timeout=600, on_attempt=attempts.append)
     assert (outcome.ok, outcome.message) == (True, f"{name}: started")
     assert service.rows[key].instance.status == "RUNNING"
     assert [(a.number, a.next_in_s) for a in attempts] == [(1, 15.0), (2, 30.0), (3, 60.0), (4, 60.0)]
@@ -80,7 +80,7 @@ async def test_a_start_that_fails_for_short_resources_is_tried_again(
     key = sleep.key
     emulator.capacity.make_short(FLAVOR, 20)
     attempts: list[Attempt] = []
-    [outcome] = await service.start_when_available([key], timeout=600, on_attempt=attempts.append)
+    [outcome] = await service.start_available([key], timeout=600, on_attempt=attempts.append)
     assert outcome.ok and service.rows[key].instance.status == "RUNNING"
     assert [a.number for a in attempts] == [1, 2]
     assert attempts[0].reason.startswith("START_FAILED: Insufficient resources for the flavor")
@@ -92,7 +92,7 @@ async def test_the_deadline_ends_it_with_a_timeout(
     key, name = sleep.key, service.rows[sleep.key].display_name
     emulator.capacity.sell_out(FLAVOR)
     attempts: list[Attempt] = []
-    [outcome] = await service.start_when_available([key], timeout=100, on_attempt=attempts.append)
+    [outcome] = await service.start_available([key], timeout=100, on_attempt=attempts.append)
     assert isinstance(outcome.error, WaitTimeoutError)
     # attempts at 0, 15, 45 and 100 (the last wait cut to the 55 s left)
     assert [(a.number, a.next_in_s) for a in attempts] == [(1, 15.0), (2, 30.0), (3, 55.0), (4, None)]
@@ -114,7 +114,7 @@ async def test_cancel_ends_the_wait_and_nothing_more_is_sent(
             assert service.waiting_for_capacity(key)
             assert service.cancel_waiting(key) is True
 
-    [outcome] = await service.start_when_available([key], timeout=600, on_attempt=cancel_on_second)
+    [outcome] = await service.start_available([key], timeout=600, on_attempt=cancel_on_second)
     assert isinstance(outcome.error, CapacityWaitCancelledError)
     posts = [r for r in emulator.requests if r.method == "POST" and r.path.endswith("/start")]
     assert len(posts) == 2 and not service.waiting_for_capacity(key)
@@ -127,7 +127,7 @@ async def test_a_failure_that_is_not_capacity_ends_it_at_once(
     key = sleep.key
     monkeypatch.setitem(record.FAILURES, "START_FAILED", ("ModelArts.6339", "The image cannot be pulled."))
     emulator.store.set_fail_start(key.partition("/")[2])
-    [outcome] = await service.start_when_available([key], timeout=600)
+    [outcome] = await service.start_available([key], timeout=600)
     assert isinstance(outcome.error, InstanceFailedError)
     assert "START_FAILED" in outcome.message and "The image cannot be pulled." in outcome.message
     assert len([r for r in emulator.requests if r.path.endswith("/start")]) == 1
@@ -137,12 +137,12 @@ async def test_a_running_instance_and_a_read_only_profile_are_refused(
     service: InstanceService, emulator: Emulator, clock: ManualClock, sleep: Recorder
 ) -> None:
     running = key_where(service, status="RUNNING")
-    [outcome] = await service.start_when_available([running])
+    [outcome] = await service.start_available([running])
     assert outcome.skipped and outcome.message.endswith("is already RUNNING")
     ro = clock_service(emulator, clock, sleep, read_only=True)
     try:
         await ro.refresh()
-        [refused] = await ro.start_when_available([sleep.key])
+        [refused] = await ro.start_available([sleep.key])
     finally:
         await ro.aclose()
     assert (refused.skipped, refused.message) == (True, "profile 'p' is read-only")

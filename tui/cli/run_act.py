@@ -135,7 +135,7 @@ async def _send(service: InstanceService, opts: ActOptions, keys: list[str]) -> 
         assert opts.hours is not None
         return await service.prolong(keys, opts.hours)
     if opts.action == "start" and opts.until_available:
-        return await service.start_when_available(keys, opts.timeout, on_attempt=lambda a: err(a.text))
+        return await service.start_available(keys, opts.timeout, on_attempt=lambda a: err(a.text))
     if opts.action == "start":
         return await service.start(keys)
     return await service.stop(keys)

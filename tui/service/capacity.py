@@ -83,7 +83,7 @@ def fail_reason(instance: Instance) -> str:
 
 
 class CapacityStart:
-    """``start_when_available`` and ``cancel_waiting`` of ``InstanceService``."""
+    """``start_available`` and ``cancel_waiting`` of ``InstanceService``."""
 
     if TYPE_CHECKING:
         runtime: Runtime
@@ -115,7 +115,7 @@ class CapacityStart:
         event.set()
         return True
 
-    async def start_when_available(
+    async def start_available(
         self,
         keys: Iterable[str] | Claim,
         timeout: float = DEFAULT_TIMEOUT_S,
@@ -148,13 +148,14 @@ class CapacityStart:
                 return ActionResult(instance_id, "start_available", "", "")
             left = deadline - self._clock()
             wait = min(backoff_s(number), left) if left > 0 else None
+            if wait is not None:  # the row says it before the attempt is reported (the UI repaints then)
+                self._show_step(key, f"waiting for capacity (attempt {number}, next in {wait:.0f}s)")
             if on_attempt is not None:
                 on_attempt(Attempt(key, name, number, reason, wait))
             if wait is None:
                 raise WaitTimeoutError(
                     f"{name}: no capacity after {number} attempts in {timeout:g}s (last: {reason})"
                 )
-            self._show_step(key, f"waiting for capacity (attempt {number}, next in {wait:.0f}s)")
             await self._pause(key, wait)
 
     async def _attempt(self, client: ModelArtsClient, key: str, deadline: float) -> tuple[str | None, str]:

@@ -7,7 +7,7 @@ ACTIVE or CREATE_FAILED inside the one reservation ``run`` holds, the row showin
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from tui.core.errors import InstanceFailedError, ValidationError, WaitTimeoutErr
 from tui.core.images import SavedImage, check_image_name, check_image_tag, check_namespace
 from tui.core.models import Instance
 from tui.core.tags import Tag, check_key, check_value
-from tui.service.models import ActionOutcome, Claim
+from tui.service.models import ActionOutcome, Claim, Row
 
 if TYPE_CHECKING:
     from tui.api.runtime import Runtime
@@ -49,6 +49,9 @@ class ImageTagActions:
         runtime: Runtime
         _clock: Callable[[], float]
 
+        @property
+        def rows(self) -> Mapping[str, Row]: ...
+
         async def run(
             self,
             action: str,
@@ -73,10 +76,12 @@ class ImageTagActions:
         *,
         follow: bool = True,
         timeout: float = IMAGE_TIMEOUT_S,
+        then_stop: bool = False,
     ) -> list[ActionOutcome]:
         """Save each key as image ``namespace/name:tag``; with ``follow``, until ACTIVE or CREATE_FAILED.
 
         An empty ``namespace`` is the organisation of the account's own image the notebook runs.
+        ``then_stop`` stops the notebook once its image is ACTIVE (never after a failed build).
         The name rules are checked first (ValidationError, nothing claimed or sent).
         """
         check_image_name(name)
@@ -87,7 +92,12 @@ class ImageTagActions:
         async def call(client: ModelArtsClient, instance_id: str) -> SavedImage:
             key = self._key_of(client, instance_id)
             try:
-                return await self._save_one(client, key, name, tag, namespace, description, follow, timeout)
+                image = await self._save_one(client, key, name, tag, namespace, description, follow, timeout)
+                if then_stop and image.status == "ACTIVE":
+                    self._show_step(key, f"image {image.label} ACTIVE · stopping")
+                    await client.stop(instance_id)
+                    await self.details(key)
+                return image
             finally:
                 self._show_step(key, None)
 
@@ -137,7 +147,10 @@ class ImageTagActions:
             return outcome
         name = outcome.message.partition(":")[0]
         state = "building" if not image.done else image.status
-        return replace(outcome, message=f"{name}: image {image.label} {state}")
+        row = self.rows.get(outcome.key)
+        stopping = row is not None and row.instance.status == "STOPPING"
+        text = f"{name}: image {image.label} {state}" + ("; stopping" if stopping else "")
+        return replace(outcome, message=text)
 
     async def tag(self, keys: Iterable[str] | Claim, tags: Sequence[Tag]) -> list[ActionOutcome]:
         """Add (or overwrite) ``tags`` on every key; the rows show them after a fresh read."""

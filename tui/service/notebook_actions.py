@@ -12,4 +12,4 @@ from tui.service.steps import RowSteps
 
 
 class NotebookActions(ImageTagActions, CapacityStart, RowSteps):
-    """``save_image``, ``tag``, ``untag``, ``start_when_available``, ``cancel_waiting``, step labels."""
+    """``save_image``, ``tag``, ``untag``, ``start_available``, ``cancel_waiting``, step labels."""

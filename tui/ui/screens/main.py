@@ -37,6 +37,7 @@ from tui.ui.messages import (
 )
 from tui.ui.screens.lifecycle_ask import LifecycleKeys
 from tui.ui.screens.main_view import ViewKeys
+from tui.ui.screens.notebook_keys import NotebookKeys
 from tui.ui.screens.row_actions import RowActions
 from tui.ui.summaries import refresh_summary
 from tui.ui.widgets.flash import FlashLine
@@ -49,7 +50,7 @@ from tui.ui.widgets.log_panel import LogPanel
 FAST_POLL_S = 2.0
 
 
-class MainScreen(LifecycleKeys, ViewKeys):
+class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
     """Every instance of every enabled profile, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
