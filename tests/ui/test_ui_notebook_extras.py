@@ -126,3 +126,27 @@ async def test_the_row_says_it_waits_and_w_again_cancels(
         assert key not in app.service.in_flight and not app.service.waiting_for_capacity(key)
         assert app.service.rows[key].instance.status == "STOPPED"
     assert len([r for r in emulator.requests if r.path.endswith("/start")]) == 1
+
+
+async def test_bulk_stop_of_every_notebook_tagged_team_cv_is_filter_mark_all_x(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    running = [r for r in emulator.store.all() if r.status == "RUNNING"]
+    tagged = {r.uid for r in running[:2]}
+    for rec in running[:3]:  # two of team cv, one of team nlp
+        team = "cv" if rec.uid in tagged else "nlp"
+        emulator.store.mutate(rec.uid, lambda r, now, team=team: setattr(r, "tags", {"team": team}))
+    app = make_app([emulator_profile(emulator, api="notebooks")], ui=NO_TIMER_POLLS)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"tag:team=cv", "enter")
+        shown = [r.key.value for r in app.main_screen.query_one("InstanceTable").ordered_rows]  # type: ignore[attr-defined]
+        assert {k.partition("/")[2] for k in shown} == tagged
+        await pilot.press("asterisk", "x")
+        await pilot.pause()
+        await pilot.press("left", "enter")  # from Cancel to Stop
+        await settle(pilot)
+    stops = [
+        r.path.split("/")[-2] for r in emulator.requests if r.method == "POST" and r.path.endswith("/stop")
+    ]
+    assert sorted(stops) == sorted(tagged)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from tui.core.tags import has_tag, parse_term
 from tui.service.models import Row
 from tui.service.present import flavor_text, time_left_s
 
@@ -40,6 +41,7 @@ FIELDS: dict[str, FieldValues] = {
     "profile": lambda r: (r.profile,),
     "flavor": lambda r: (r.instance.flavor, r.instance.flavor_type, flavor_text(r.instance)),
     "image": lambda r: (r.instance.image,),
+    "owner": lambda r: (r.instance.owner,),
 }
 """The values each ``field:`` looks at."""
 
@@ -74,7 +76,14 @@ def _field_matcher(name: str) -> FieldMatcher:
     return lambda row, text: text_matches(values(row), text)
 
 
+def _tag_matcher(row: Row, text: str) -> bool:
+    """``tag:team=cv`` (that value), ``tag:team`` (any value): the same rule as ``list --tag``."""
+    key, value = parse_term(text)
+    return has_tag(row.instance.tags, key, value)
+
+
 FIELD_MATCHERS: dict[str, FieldMatcher] = {name: _field_matcher(name) for name in FIELDS}
+FIELD_MATCHERS["tag"] = _tag_matcher
 """``field:`` -> its matcher; a new field is one entry here (``tag`` will be)."""
 
 
