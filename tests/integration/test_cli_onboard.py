@@ -137,3 +137,19 @@ def test_discover_needs_a_profile_and_reports_a_refused_credential(
     assert main(["config", "discover", "--profile", "sdk-basic", "--endpoint", live.url]) == 1
     captured = capsys.readouterr()
     assert "401" in captured.err and "WrongDiscoverSk" not in captured.err + captured.out
+
+
+def test_discover_add_on_a_three_region_emulator_then_list_shows_all(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Emulator(EmulatorConfig(projects=("eu-de", "cn-north-4", "ap-southeast-1"), instances=2)) as emu:
+        _sdk_file(home, emu.url)
+        assert main(["config", "import", "--yes", "--from", "sdk-file"]) == 0
+        assert main(["config", "discover", "--profile", "sdk-basic", "--endpoint", emu.url, "--add"]) == 0
+        assert capsys.readouterr().out.splitlines()[-1] == (
+            f"added to {_config(home)}: otc-eu-de, huawei-cn-north-4, huawei-ap-southeast-1"
+        )
+        for name in ("otc-eu-de", "huawei-cn-north-4", "huawei-ap-southeast-1"):
+            assert main(["list", "--profile", name, "--json"]) == 0
+            listed = json.loads(capsys.readouterr().out)
+            assert listed and {row["profile"] for row in listed} == {name}

@@ -23,6 +23,7 @@ from tui.emulator import (
     EmulatorConfig,
     ManualClock,
 )
+from tui.service import InstanceService
 from tui.service.onboarding import add_profiles, discover, modelarts_cloud, project_profile
 
 
@@ -212,3 +213,31 @@ def test_adding_twice_adds_nothing_the_second_time() -> None:
         and again.added == ()
         and again.existing == ("otc-eu-de", "huawei-cn-north-4")
     )
+
+
+async def test_one_aksk_gives_n_profiles_that_all_list_instances(
+    clock: ManualClock, no_sleep: Callable[[float], Awaitable[None]]
+) -> None:
+    """The emulator serving three regions on one port: one AK/SK, three working profiles."""
+    regions = ("eu-de", "cn-north-4", "ap-southeast-1")
+    with Emulator(EmulatorConfig(projects=regions, clock=clock, instances=4)) as emu:
+        found = await discover(_aksk(emu), sleep=no_sleep, clock=clock)
+        profiles = found.profiles()
+        assert [p.name for p in profiles] == ["otc-eu-de", "huawei-cn-north-4", "huawei-ap-southeast-1"]
+        assert [(p.cloud, p.region) for p in profiles] == [
+            ("otc", "eu-de"),
+            ("huawei", "cn-north-4"),
+            ("huawei", "ap-southeast-1"),
+        ]
+        assert len({p.project_id for p in profiles}) == 3 and all(p.endpoint == emu.url for p in profiles)
+        service = InstanceService(profiles, clock=clock, sleep=no_sleep)
+        try:
+            result = await service.refresh()
+        finally:
+            await service.aclose()
+    assert all(status.error is None for status in result.profiles), result
+    listed = {
+        name: sum(1 for r in service.rows.values() if r.profile == name)
+        for name in (p.name for p in profiles)
+    }
+    assert all(count > 0 for count in listed.values()), listed
