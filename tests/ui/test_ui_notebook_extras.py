@@ -4,11 +4,14 @@ succeeding once the sold-out flavor frees (each attempt in the log, the row sayi
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from tests.integration.nb_helpers import ClockSleep
 from tests.ui.uihelpers import NO_TIMER_POLLS, MakeApp, cell, emulator_profile, log_text, put_cursor, settle
 from tui.emulator import Emulator, ManualClock
+from tui.emulator.record import InstanceRecord
 from tui.service import Runtime
 from tui.ui.screens.save_image import SaveImageModal
 
@@ -128,14 +131,18 @@ async def test_the_row_says_it_waits_and_w_again_cancels(
     assert len([r for r in emulator.requests if r.path.endswith("/start")]) == 1
 
 
+def _set_tags(tags: dict[str, str], record: InstanceRecord, now: float) -> None:
+    record.tags = tags
+
+
 async def test_bulk_stop_of_every_notebook_tagged_team_cv_is_filter_mark_all_x(
     make_app: MakeApp, emulator: Emulator
 ) -> None:
     running = [r for r in emulator.store.all() if r.status == "RUNNING"]
     tagged = {r.uid for r in running[:2]}
     for rec in running[:3]:  # two of team cv, one of team nlp
-        team = "cv" if rec.uid in tagged else "nlp"
-        emulator.store.mutate(rec.uid, lambda r, now, team=team: setattr(r, "tags", {"team": team}))
+        tags = {"team": "cv" if rec.uid in tagged else "nlp"}
+        emulator.store.mutate(rec.uid, partial(_set_tags, tags))
     app = make_app([emulator_profile(emulator, api="notebooks")], ui=NO_TIMER_POLLS)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

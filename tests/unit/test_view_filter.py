@@ -58,7 +58,7 @@ def test_anchors_start_and_end() -> None:
 def test_unknown_field_is_reported_and_matched_as_text() -> None:
     f = parse_filter("colour:red")
     assert f.problems == (
-        "no field 'colour' (fields: alias, flavor, id, image, name, profile, status); matched as text",
+        "no field 'colour' (fields: alias, flavor, id, image, name, owner, profile, status, tag); matched as text",
     )
     assert [r for r in ROWS if f.matches(r)] == []
     assert parse_filter("status:").problems == ("status: needs a value, like status:x",)
