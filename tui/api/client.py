@@ -31,6 +31,7 @@ from tui.api.client_images import AdminListDeniedError, ImageTagCalls
 from tui.api.client_lifecycle import LifecycleCalls
 from tui.api.client_notebooks import NotebooksApi, as_action_result
 from tui.api.client_v1 import V1Api
+from tui.api.family import Listing
 from tui.api.retry import backoff_delay
 from tui.api.runtime import Runtime
 from tui.api.transport import CallSink, HttpSession
@@ -187,9 +188,9 @@ class ModelArtsClient(ImageTagCalls, LifecycleCalls):
         sort: str | None = None,
         order: str | None = None,
         everyone: bool = False,
-    ) -> list[Instance]:
+    ) -> Listing:
         """Every instance (all pages), optionally filtered by status and sorted; ``everyone``: every
-        user's (notebooks family, an admin account)."""
+        user's (notebooks family, an admin account). The ``Listing`` says when it fell short."""
         api = self._v1 or self._notebooks("list")
         if everyone and self._v1 is not None:
             raise ValidationError("scope", "listing every user's notebooks needs the notebooks API")

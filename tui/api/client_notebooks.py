@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from tui.api import constants as c
-from tui.api.family import MAX_PAGES, FamilyApi
+from tui.api.family import FamilyApi, Listing, doubled_ids
 from tui.api.parse import NotebookPage, parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
 from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Lease
 
@@ -32,14 +32,16 @@ class NotebooksApi(FamilyApi):
 
     async def list(
         self, status: str | None, sort: str | None, order: str | None, everyone: bool = False
-    ) -> list[Instance]:
+    ) -> Listing:
         """Every instance (``everyone``: every user's, ``/notebooks/all``), ``limit`` 50 a page: the
         first page gives ``total``, the others are then fetched at once (at most
         ``PAGE_CONCURRENCY`` in flight) and merged by id.
 
         An instance that moved between pages while they were fetched is never doubled (merged by
         id); when ``total`` changed meanwhile or the merge has fewer than ``total`` (one may have
-        moved past a page already read), the pages are fetched once more and the log says so.
+        moved past a page already read), the pages are fetched once more and the log says so. At
+        most ``max_pages`` pages are read: a listing cut there says so (``Listing.cut``), as does a
+        page that names one id twice (``Listing.doubled``).
         """
         path = self._path(c.NB_NOTEBOOKS + ("/all" if everyone else ""))
         params: dict[str, Any] = {
@@ -65,14 +67,17 @@ class NotebooksApi(FamilyApi):
         for attempt in (1, 2):
             first = await page(0)
             found = {i.id: i for i in first.page.instances}
+            doubled = doubled_ids(first.page.instances)
             total, size = first.page.total, len(first.page.instances)
             offsets = range(size, total, size) if size else range(0)
-            rest = await asyncio.gather(*(page(o) for o in offsets[: MAX_PAGES - 1]))
+            rest = await asyncio.gather(*(page(o) for o in offsets[: self.max_pages - 1]))
             for answer in rest:
+                doubled += doubled_ids(answer.page.instances)
                 for instance in answer.page.instances:
                     found.setdefault(instance.id, instance)
             totals = {answer.page.total for answer in rest} | {total}
-            if attempt == 2 or (len(totals) == 1 and len(found) >= total):
+            reachable = min(total, size * self.max_pages)  # past the page limit nothing is read
+            if attempt == 2 or (len(totals) == 1 and len(found) >= reachable):
                 break
             log.info(
                 "%s: the listing changed while its %d pages were read (total %s, %d merged); reading it again",
@@ -82,7 +87,8 @@ class NotebooksApi(FamilyApi):
                 len(found),
             )
         self._memo.end()
-        return list(found.values())
+        cut = len(offsets) > self.max_pages - 1 and len(found) < total
+        return Listing(found.values(), total=total, pages=1 + len(rest), cut=cut, doubled=doubled)
 
     async def get(self, instance_id: str) -> Instance:
         """One notebook's details."""

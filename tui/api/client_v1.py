@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import constants as c
-from tui.api.family import MAX_PAGES, FamilyApi
+from tui.api.family import FamilyApi, Listing, doubled_ids
 from tui.api.parse import parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
 from tui.core.models import FAMILY_V1, ActionResult, Instance
 
@@ -20,8 +20,9 @@ class V1Api(FamilyApi):
     family = FAMILY_V1
     statuses = c.V1_STATUSES
 
-    async def list(self, status: str | None, sort: str | None, order: str | None) -> list[Instance]:
-        """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came."""
+    async def list(self, status: str | None, sort: str | None, order: str | None) -> Listing:
+        """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came (at
+        most ``max_pages`` pages; a listing cut there, or a page naming one id twice, says so)."""
         path = self._path(c.V1_INSTANCES)
         params: dict[str, Any] = {
             "de_type": c.DE_TYPE,
@@ -31,25 +32,31 @@ class V1Api(FamilyApi):
             "order": order,
         }
         found: dict[str, Instance] = {}
-        offset = 0
+        doubled: list[str] = []
+        new: list[Instance] = []
+        offset = total = pages = 0
         endpoint = self._endpoint(path)
 
         def parse(data: Any) -> Any:
             return parse_v1_page(data, endpoint, self._memo)
 
         self._memo.begin()
-        for _ in range(MAX_PAGES):
+        for _ in range(self.max_pages):
             if offset:
                 params["offset"] = offset
             page = await self._session.call("GET", path, params, retry=True, parse=parse)
+            pages += 1
+            doubled += doubled_ids(page.instances)
             new = [i for i in page.instances if i.id not in found]
             for instance in new:
-                found[instance.id] = instance
+                found.setdefault(instance.id, instance)
+            total = page.total
             if not new or len(found) >= page.total:
                 break
             offset += len(page.instances)
         self._memo.end()
-        return list(found.values())
+        cut = len(found) < total and bool(new)  # the last page still brought news: the limit stopped it
+        return Listing(found.values(), total=total, pages=pages, cut=cut, doubled=doubled)
 
     async def get(self, instance_id: str) -> Instance:
         """One instance's details."""

@@ -39,6 +39,9 @@ class Limits:
     per_host: int = 16
     """Connections (and profile refreshes) open at once to one endpoint host: the bound of the
     pool the profiles on that host share (``[ui] connections_per_host``)."""
+    max_pages: int = 1000
+    """Pages one instance list reads at most (50,000 notebooks at 50 a page); past it the list
+    stops and says so (``Listing.cut``: a warning naming the profile and the counts)."""
     refresh_deadline: float = 90.0
     """Seconds one profile's refresh may take from its turn in the pool, every page, retry and
     sign-in included; past it the profile is failed and its old rows stay, marked stale."""
@@ -70,6 +73,7 @@ class Runtime:
             "deadline_s",
             "per_host",
             "refresh_deadline",
+            "max_pages",
         )
         limits = {k: given.pop(k) for k in names if k in given}
         if limits:

@@ -58,6 +58,8 @@ async def _list(opts: ListOptions) -> int:
     now_ms = int(time.time() * 1000)
     code = Exit.OK
     for status in result.profiles:
+        for note in status.notes:
+            err(f"warning: {note}")
         if not status.ok and status.error is not None:
             err(f"{status.name}: {explain(status.error)}")
             usage = isinstance(status.error, ValidationError)

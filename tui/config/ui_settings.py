@@ -28,6 +28,8 @@ class UiSettings:
     """Connections (and profile refreshes) open at once to one endpoint host, all profiles on it."""
     refresh_deadline_s: float = field(default=90.0, metadata={"toml": "refresh_deadline"})
     """Seconds one profile's refresh may take once its turn came; then it is failed, rows kept."""
+    max_pages: int = 1000
+    """Pages one instance list reads at most (50,000 notebooks at 50 a page); a list cut there says so."""
     theme: str = ""
     """Textual theme name; empty = automatic."""
 
@@ -38,7 +40,7 @@ class UiSettings:
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 errors.append(ValidationError(name.removesuffix("_s"), "must be a number of seconds above 0"))
-        for name in ("bulk_concurrency", "connections_per_host"):
+        for name in ("bulk_concurrency", "connections_per_host", "max_pages"):
             if getattr(self, name) < 1:
                 errors.append(ValidationError(name, "must be 1 or more"))
         for binding, key in self.keys.items():

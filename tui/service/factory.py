@@ -87,11 +87,13 @@ def build_client(
 
 
 def service_runtime(base: Runtime, config: Config) -> Runtime:
-    """``base`` with the ``[ui]`` limits of ``config``: bulk concurrency, connections per host and
-    the per-profile refresh deadline (the app and the CLI build their service on this)."""
+    """``base`` with the ``[ui]`` limits of ``config``: bulk concurrency, connections per host, the
+    per-profile refresh deadline and the pages of one list (the app and the CLI build their service
+    on this)."""
     ui = config.ui
     return base.but(
         concurrency=ui.bulk_concurrency,
         per_host=ui.connections_per_host,
         refresh_deadline=ui.refresh_deadline_s,
+        max_pages=ui.max_pages,
     )

@@ -55,7 +55,10 @@ class ProfileStatus:
     skew_s: float | None = None
     warning: str | None = None
     """Something to show for as long as it holds, even while ``ok``: the local clock more than
-    5 minutes off the server's, TLS checks turned off, a plain-http endpoint ("; "-joined)."""
+    5 minutes off the server's, TLS checks turned off, a plain-http endpoint, and ``notes``
+    ("; "-joined)."""
+    notes: tuple[str, ...] = ()
+    """What the last listing said about itself: cut at the page limit, an id listed twice."""
 
 
 @dataclass(frozen=True, slots=True)

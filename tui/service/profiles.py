@@ -38,6 +38,8 @@ class ProfileState:
         """True while its listing is out (a new round does not start it twice)."""
         self.secrets: tuple[str, ...] = ()
         """The secrets its client was built with, wherever they came from (a command too)."""
+        self.notes: tuple[str, ...] = ()
+        """What its last listing said about itself (``tui.service.refresh.listing_notes``)."""
         self._building = asyncio.Lock()
 
     @property
@@ -90,12 +92,13 @@ class ProfileState:
         return self.skew.follow(self.measured_skew())
 
     def warnings(self) -> tuple[str, ...]:
-        """What to show persistently: TLS checks off, plain http, a clock off by > 5 min."""
+        """What to show persistently: TLS checks off, plain http, a clock off by > 5 min, and what
+        the last listing said about itself (cut at the page limit, an id listed twice)."""
         found = list(tls_warnings(self.profile))
         skew = skew_warning(self.measured_skew(), signed=self.profile.auth == AUTH_AKSK)
         if skew:
             found.append(f"profile {self.name!r}: {skew}")
-        return tuple(found)
+        return (*found, *self.notes)
 
     def warning(self) -> str | None:
         return "; ".join(self.warnings()) or None

@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
+from tui.api.family import Listing
 from tui.api.pool import HostPools, origin_of
 from tui.api.runtime import Sleep
 from tui.core.errors import ModelArtsError, RequestTimeoutError
@@ -22,6 +23,8 @@ from tui.service.models import ProfileRefresh, ProfileStatus
 from tui.service.profiles import ProfileState
 
 T = TypeVar("T")
+SHOWN_IDS = 3
+"""Ids named in one warning about doubled ids (the rest are counted)."""
 Lister = Callable[[str], Awaitable[list[Instance] | ModelArtsError]]
 OnProfile = Callable[[ProfileRefresh], None]
 
@@ -42,6 +45,32 @@ async def within(work: Awaitable[T], seconds: float, alarm: Sleep) -> tuple[bool
     if task.cancelled():
         return False, None
     return True, task.result()
+
+
+def listing_notes(name: str, listing: list[Instance]) -> tuple[str, ...]:
+    """What a listing says about itself, one line each: cut at the page limit, ids listed twice."""
+    if not isinstance(listing, Listing):
+        return ()
+    notes = []
+    if listing.cut:
+        notes.append(
+            f"profile {name!r}: listed {len(listing):,} of {listing.total:,} instances; the list stops "
+            f"at {listing.pages:,} pages ([ui] max_pages), {listing.total - len(listing):,} are not shown"
+        )
+    if listing.doubled:
+        ids = ", ".join(_short(i) for i in listing.doubled[:SHOWN_IDS])
+        more = len(listing.doubled) - SHOWN_IDS
+        ids += f" (and {more:,} more)" if more > 0 else ""
+        several = len(listing.doubled) > 1
+        notes.append(
+            f"profile {name!r}: the service listed {'the ids' if several else 'the id'} {ids} more than "
+            f"once; {'each is' if several else 'it is'} shown as one row"
+        )
+    return tuple(notes)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Refresher:
@@ -93,13 +122,15 @@ class Refresher:
         if isinstance(result, ModelArtsError):
             prev = state.status
             last_ok = prev.last_ok_at if prev else None
+            skew, warning = state.measured_skew(), state.warning()
             state.status = ProfileStatus(
-                state.name, False, result, last_ok, len(before), state.measured_skew(), state.warning()
+                state.name, False, result, last_ok, len(before), skew, warning, state.notes
             )
             return ProfileRefresh(state.name, state.status, frozenset(), frozenset(), frozenset(), now)
         state.rows = after = state.merged(result, now, self._pending())
+        state.notes = listing_notes(state.name, result)
         state.status = ProfileStatus(
-            state.name, True, None, now, len(result), state.measured_skew(), state.warning()
+            state.name, True, None, now, len(result), state.measured_skew(), state.warning(), state.notes
         )
         changed = frozenset(k for k, r in after.items() if not r.same_as(before.get(k)))
         added = frozenset(after.keys() - before.keys())

@@ -242,6 +242,8 @@ class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
             text = str(paused) if paused is not None else (status.warning or "")
             if text and self._announced.get(status.name) != text:
                 self.note(f"{status.name}: {text}" if paused is None else text, error=paused is not None)
+                if status.notes and paused is None:  # the listing fell short: say so at once
+                    self.flash(status.notes[0], "warn")
             self._announced[status.name] = text
 
     # --- actions (RowActions does the asking and sending) ----------------------------------------
