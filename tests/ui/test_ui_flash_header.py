@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.ui.uihelpers import MakeApp, emulator_profile, keys_with_status, put_cursor, settle
+from tests.ui.uihelpers import (
+    NO_TIMER_POLLS,
+    CountingDriver,
+    MakeApp,
+    emulator_profile,
+    keys_with_status,
+    put_cursor,
+    settle,
+)
 from tui.emulator import Emulator, ManualClock
 from tui.service import RefreshResult
 from tui.service.refresh import OnProfile
@@ -34,11 +42,65 @@ async def test_r_shows_activity_then_what_the_refresh_found(make_app: MakeApp, c
         await settle(pilot)
         assert screen.flash_line.text == "refreshed 12 instances: nothing changed"
         assert screen.flash_line.level == "info"
-        assert screen.header.text.endswith("| updated 0s ago")
+        assert screen.header.text.endswith("| updated just now")
         clock.advance(4)
         screen._tick()
-        assert screen.header.text.endswith("| updated 4s ago")
         assert screen.flash_line.text == ""  # an info message goes after 4 s
+        assert screen.header.text.endswith("| updated just now")  # by the minute: idle, it stays still
+        clock.advance(55)
+        screen._tick()
+        assert screen.header.text.endswith("| updated just now")
+        clock.advance(1)
+        screen._tick()
+        assert screen.header.text.endswith("| updated 1m ago")
+
+
+async def test_an_idle_minute_with_polls_writes_little_to_the_terminal(
+    make_app: MakeApp, clock: ManualClock
+) -> None:
+    """Over a slow SSH link every repaint costs: a header that said "updated 7s ago" repainted
+    every second (9.4 KB in this minute; 34 KB at 80x24 with 200 rows, bench/bench_idle_output.py)."""
+    app = make_app(ui=NO_TIMER_POLLS)  # the polls run below, on the simulated clock
+    app.driver_class = CountingDriver
+    async with app.run_test(headless=False, size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        CountingDriver.reset()
+        for second in range(1, 61):
+            clock.advance(1)
+            if second % 10 == 0:
+                screen._last_poll = float("-inf")  # the tick starts a poll, as every 10 s by default
+            screen._tick()
+            await settle(pilot)
+            assert "⟳" not in screen.header.text  # a quick poll leaves the header still
+        assert screen.header.text.endswith("| updated just now")
+        # What is left: the rows whose countdown, age or state moved, and the polls that changed them.
+        assert CountingDriver.written < 4000, CountingDriver.written
+
+
+async def test_a_poll_still_out_after_a_tick_shows_the_marker(make_app: MakeApp, clock: ManualClock) -> None:
+    app = make_app(ui=NO_TIMER_POLLS)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        original = app.service.refresh
+        gate = asyncio.Event()
+
+        async def held(*, force: bool = False, on_profile: OnProfile | None = None) -> RefreshResult:
+            await gate.wait()
+            return await original(force=force, on_profile=on_profile)
+
+        app.service.refresh = held  # type: ignore[method-assign]
+        screen._last_poll = float("-inf")
+        screen._tick()  # starts the poll
+        await pilot.pause()
+        assert screen.header.text.endswith("| updated just now")
+        clock.advance(1)
+        screen._tick()  # still out: a slow link
+        assert screen.header.text.endswith("| ⟳ refreshing")
+        gate.set()
+        await settle(pilot)
+        assert screen.header.text.endswith("| updated just now")
 
 
 async def test_a_refresh_that_changed_rows_says_so(make_app: MakeApp, emulator: Emulator) -> None:
@@ -79,7 +141,7 @@ async def test_header_names_cloud_region_and_family_of_each_profile(
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.main_screen.header.text == (
-            "lab OTC eu-de v1 ✓ 12 · prod Huawei cn-north-4 notebooks ✓ 12 | updated 0s ago · DEMO"
+            "lab OTC eu-de v1 ✓ 12 · prod Huawei cn-north-4 notebooks ✓ 12 | updated just now · DEMO"
         )
 
 

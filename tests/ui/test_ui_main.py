@@ -45,7 +45,7 @@ async def test_first_poll_fills_the_table(make_app: MakeApp, messages: Messages)
         # One profile: no profile column; everything fits 80 columns.
         assert "profile" not in {c.key.value for c in table.ordered_columns}
         assert table.virtual_size.width <= 80
-        assert app.main_screen.header.text == "demo · OTC eu-de v1 · 12 instances | updated 0s ago"
+        assert app.main_screen.header.text == "demo · OTC eu-de v1 · 12 instances | updated just now"
 
 
 async def test_start_on_a_stopped_row_sends_one_start_then_shows_running(

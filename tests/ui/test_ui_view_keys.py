@@ -80,7 +80,7 @@ async def test_filter_words_negation_fields_and_header(make_app: MakeApp) -> Non
         await settle(pilot)
         await pilot.press("slash", *"gpu stopped")
         assert names(app) == ["asr-whisper-8", "cv-lab-gpu", "yolo-detect-4"]
-        assert app.main_screen.header.text.endswith("| filter: gpu stopped (3 of 12) · updated 0s ago")
+        assert app.main_screen.header.text.endswith("| filter: gpu stopped (3 of 12) · updated just now")
         await pilot.press("ctrl+u", *"!running status:^s")
         shown = {app.service.rows[r.key.value or ""].instance.status for r in table_of(app).ordered_rows}
         assert shown == {"STOPPED", "STOPPING", "STARTING", "START_FAILED"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.drivers.headless_driver import HeadlessDriver
 from textual.message import Message
 from textual.pilot import Pilot
 
@@ -111,3 +112,21 @@ class Messages:
             if isinstance(m, kind):
                 out.setdefault(id(m), m)
         return list(out.values())
+
+
+class CountingDriver(HeadlessDriver):
+    """A headless driver the app paints to as to a terminal: every byte it would send is counted."""
+
+    written = 0
+    """Bytes written since the last ``reset`` (class-wide: the app builds the driver itself)."""
+
+    @property
+    def is_headless(self) -> bool:
+        return False
+
+    def write(self, data: str) -> None:
+        CountingDriver.written += len(data.encode("utf-8"))
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.written = 0

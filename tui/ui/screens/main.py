@@ -67,7 +67,8 @@ class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
     now: var[float] = var(0.0, init=False)
     """The clock at the last tick (the header's "updated 4s ago", "last ok 2m ago")."""
     in_flight: var[bool] = var(False, init=False)
-    """True while a refresh is out: the header's activity marker."""
+    """The header's activity marker: the user's refresh (r) or the first one is out, or a poll
+    has been out for a tick (a quick poll leaves the header still: less to send over SSH)."""
     updated_at: var[float | None] = var(None, init=False)
     """When the last refresh came back (the screen's clock)."""
 
@@ -177,6 +178,8 @@ class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
             self._recount_due = False
         self._warn_auto_stop()
         self.now = self._clock()
+        if self.refreshing and not self.in_flight:
+            self.in_flight = True  # a poll still out after a tick: a slow link shows it
         self.flash_line.expire()
         if self.paused:
             return
@@ -190,7 +193,8 @@ class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
             return  # every profile is still out
         self._last_poll = time.monotonic()
         self._polling = True
-        self.in_flight = True
+        if force or not self.loaded:
+            self.in_flight = True
         self._refresh_worker = self._refresh(force)
 
     @work(group="refresh", exit_on_error=False)

@@ -2,8 +2,9 @@
 
 Left: each profile with its cloud, region and API family and how its last poll went, then the
 counts (shown, marked). Right: the filter while one is active, the one profile shown, and
-"updated 4s ago", or ``⟳ refreshing`` while a refresh is in flight.
-Repaints only when its text changes, so an idle screen stays idle.
+"updated just now" / "updated 3m ago", or ``⟳ refreshing`` while a refresh is in flight.
+Repaints only when its text changes, and the freshness moves by the minute, so an idle screen
+writes next to nothing to the terminal (a slow SSH link).
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ def context_text(profile: Profile) -> str:
     return f"{cloud} {profile.region} {FAMILY_SHORT.get(profile.api, profile.api)}"
 
 
-def ago_text(seconds: float) -> str:
-    """``4s``, ``59s``, ``3m``, ``1h 05m``: how long ago, to the second in the first minute."""
+def freshness_text(seconds: float) -> str:
+    """``updated just now`` in the first minute, then ``updated 3m ago``, ``updated 1h 05m ago``.
+
+    Coarse on purpose: a text that changed every second repainted the header every second.
+    """
     s = max(0, int(seconds))
-    return f"{s}s" if s < 60 else duration_text(s)
+    return "updated just now" if s < 60 else f"updated {duration_text(s)} ago"
 
 
 def error_tag(error: ModelArtsError | None) -> str:
@@ -133,7 +137,7 @@ def right_text(view: HeaderView) -> str:
     elif view.paused:
         parts.append("polling paused")
     elif view.updated_at is not None:
-        parts.append(f"updated {ago_text(view.now - view.updated_at)} ago")
+        parts.append(freshness_text(view.now - view.updated_at))
     if view.demo:
         parts.append("DEMO")
     return " · ".join(parts)
