@@ -40,6 +40,7 @@ from tui.core.errors import (
     AuthError,
     ConnectionDroppedError,
     ModelArtsError,
+    OutcomeUnknownError,
     RequestTimeoutError,
     ResponseError,
     ServerError,
@@ -282,9 +283,13 @@ class ModelArtsClient(ImageTagCalls, LifecycleCalls):
             try:
                 result = await self._send_action(instance_id, verb, duration_ms, lease_type, previous)
             except _AMBIGUOUS as error:
-                moved = await self._moved(instance_id, verb)
+                moved, read = await self._reread(instance_id, verb)
                 if moved is not None:
                     return ActionResult(instance_id, verb, moved.status, previous)
+                if not isinstance(error, ThrottledError) and (
+                    read is not None or isinstance(error, RequestTimeoutError)
+                ):
+                    raise OutcomeUnknownError(verb, error, read) from error  # a timed-out one may still act
                 if isinstance(error, ThrottledError) and sent < self._action_sends:
                     delay = backoff_delay(sent, error)
                     self._actions_resume_at = max(self._actions_resume_at, time.monotonic() + delay)
@@ -296,13 +301,14 @@ class ModelArtsClient(ImageTagCalls, LifecycleCalls):
                 self._last_status[instance_id] = result.current_status
             return result
 
-    async def _moved(self, instance_id: str, verb: str) -> Instance | None:
-        """The instance when a fresh read shows it already on its way to ``verb``'s target."""
+    async def _reread(self, instance_id: str, verb: str) -> tuple[Instance | None, ModelArtsError | None]:
+        """``(instance, None)`` when a fresh read shows it already on its way to ``verb``'s target,
+        ``(None, None)`` when it shows it has not moved, ``(None, error)`` when the read failed."""
         try:
             instance = await self.get_instance(instance_id)
-        except ModelArtsError:
-            return None
-        return instance if instance.phase in action_named(verb).on_its_way else None
+        except ModelArtsError as error:
+            return None, error
+        return (instance if instance.phase in action_named(verb).on_its_way else None), None
 
     # --- changes -----------------------------------------------------------------------------
     async def update(

@@ -22,8 +22,17 @@ from tui.cli.run_show import TARGET_HELP
 from tui.cli.run_wait import WaitResult, wait_one
 from tui.cli.scope import open_service, resolve_scope
 from tui.cli.targets import Resolved, check_targets, locate
-from tui.core.errors import AuthPausedError, InstanceFailedError, ValidationError, WaitTimeoutError
+from tui.core.actions import action_named
+from tui.core.errors import (
+    AuthPausedError,
+    InstanceFailedError,
+    ModelArtsError,
+    OutcomeUnknownError,
+    ValidationError,
+    WaitTimeoutError,
+)
 from tui.service import ActionOutcome, InstanceService
+from tui.service.profiles import settled_text
 
 SERIOUSNESS = (Exit.USAGE, Exit.API, Exit.FAILED, Exit.TIMEOUT, Exit.REFUSED, Exit.OK)
 """With several targets the exit code is the most serious one, in this order."""
@@ -141,6 +150,26 @@ async def _send(service: InstanceService, opts: ActOptions, keys: list[str]) -> 
     return await service.stop(keys)
 
 
+async def _settled(service: InstanceService, outcome: ActionOutcome, quiet: bool) -> ActionOutcome:
+    """An outcome left unknown (its answer lost, the client's fresh read failed too) is said, then
+    read once more: the truth (it happened or not) replaces it; still unknown if that read fails."""
+    if not isinstance(outcome.error, OutcomeUnknownError):
+        return outcome
+    if not quiet:
+        err(outcome.message)
+    row = service.rows.get(outcome.key)
+    try:
+        instance = await service.details(outcome.key)
+    except ModelArtsError:
+        return outcome
+    if row is None:
+        return outcome
+    action = action_named(outcome.action)
+    happened = instance.phase in action.on_its_way or instance.phase is action.target
+    text = settled_text(row, instance)
+    return ActionOutcome(outcome.key, outcome.action, happened, text, None if happened else outcome.error)
+
+
 async def _act(opts: ActOptions) -> int:
     check_targets(opts.targets)
     if opts.action == "stop" and not opts.yes and not sys.stdin.isatty():
@@ -155,9 +184,11 @@ async def _act(opts: ActOptions) -> int:
             return Exit.DECLINED
         unique = list({f.key: f for f in found}.values())
         outcomes = await _send(service, opts, [f.key for f in unique])
+        said = [o for o in outcomes if isinstance(o.error, OutcomeUnknownError)]  # _settled prints them
+        outcomes = [await _settled(service, o, opts.common.json) for o in outcomes]
         reports = [Report(f, o) for f, o in zip(unique, outcomes, strict=True)]
         for report in reports:
-            if not opts.common.json:
+            if not opts.common.json and report.outcome not in said:
                 message = report.outcome.message
                 if report.code == Exit.REFUSED:
                     err(f"refused, nothing sent: {message}")

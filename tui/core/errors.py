@@ -10,6 +10,7 @@
     │   └── ConnectionDroppedError  the peer closed mid-request or mid-response
     ├── ResponseError               an answer that is not what the API documents (HTML, bad JSON)
     ├── AuthPausedError             requests of a profile held back after repeated credential refusals
+    ├── OutcomeUnknownError         an action was sent, its answer lost, and no fresh read told; .action
     ├── ApiError                    an HTTP error with an error code; .status, .code, .request_id
     │   ├── AuthError               401/403: signature, token, lockout, permission
     │   ├── ThrottledError          429; .retry_after (seconds)
@@ -183,6 +184,30 @@ class AuthPausedError(ModelArtsError):
         self.profile = profile
         self.failures = failures
         self.last = last
+
+
+class OutcomeUnknownError(ModelArtsError):
+    """An action was sent but its answer was lost (the connection dropped, a timeout, a broken
+    answer), and a fresh read could not tell whether it happened: the next read settles it.
+
+    ``action`` is the verb; ``cause`` is the lost answer's error; ``read`` what the fresh read got
+    (None when it read the instance, still where it was, after a timeout: the service may yet act).
+    """
+
+    MEANING = "The request was sent, but its answer was lost: it may or may not have happened."
+    HINT = "Do not send it again yet: the next refresh (r) shows whether it happened."
+
+    def __init__(self, action: str, cause: ModelArtsError, read: ModelArtsError | None) -> None:
+        why = f"{type(cause).__name__}: {cause}"
+        then = (
+            f"a fresh read failed too ({type(read).__name__})" if read else "the instance has not moved yet"
+        )
+        super().__init__(
+            f"{action}: outcome unknown: its answer was lost ({why}); {then}", endpoint=cause.endpoint
+        )
+        self.action = action
+        self.cause = cause
+        self.read = read
 
 
 class WaitError(ModelArtsError):

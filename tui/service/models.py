@@ -25,6 +25,9 @@ class Row:
     fetched_at: float | None = None
     pending: str | None = None
     read_only: bool = False
+    unknown: str | None = None
+    """The action whose answer was lost, with no read since to tell whether it happened (the
+    next listing or read of the row settles it)."""
 
     @property
     def display_name(self) -> str:
@@ -40,6 +43,7 @@ class Row:
             and old.gone == self.gone
             and old.pending == self.pending
             and old.read_only == self.read_only
+            and old.unknown == self.unknown
         )
 
 
@@ -71,6 +75,8 @@ class RefreshResult:
     removed: frozenset[str]
     profiles: tuple[ProfileStatus, ...]
     at: float
+    settled: tuple[str, ...] = ()
+    """Actions whose outcome was unknown and this refresh settled, one line each (the truth)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,8 @@ class ProfileRefresh:
     added: frozenset[str]
     removed: frozenset[str]
     at: float
+    settled: tuple[str, ...] = ()
+    """Its actions whose outcome was unknown and this listing settled, one line each."""
 
 
 @dataclass(frozen=True, slots=True)

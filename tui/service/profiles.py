@@ -12,7 +12,7 @@ from tui.api.pool import HostPools
 from tui.api.runtime import Runtime
 from tui.api.skew import skew_warning
 from tui.config.model import AUTH_AKSK, Profile
-from tui.core.actions import Action, in_flight_text
+from tui.core.actions import Action, action_named, in_flight_text
 from tui.core.models import ApiCall, Instance
 from tui.service.clock_skew import SteadySkew, to_local_clock
 from tui.service.factory import build_client
@@ -40,6 +40,12 @@ class ProfileState:
         """The secrets its client was built with, wherever they came from (a command too)."""
         self.notes: tuple[str, ...] = ()
         """What its last listing said about itself (``tui.service.refresh.listing_notes``)."""
+        self.settled: list[str] = []
+        """Lines for actions whose unknown outcome a read settled, until a refresh hands them on."""
+        self.listings = 0
+        """Listings started so far; ``unknown_after`` holds the count when a row's outcome was lost:
+        only a listing started after that can settle it."""
+        self.unknown_after: dict[str, int] = {}
         self._building = asyncio.Lock()
 
     @property
@@ -103,8 +109,26 @@ class ProfileState:
     def warning(self) -> str | None:
         return "; ".join(self.warnings()) or None
 
-    def merged(self, listed: list[Instance], now: float, pending: Mapping[str, str]) -> dict[str, Row]:
-        """Its rows after a list call: listed ones fresh, missing ones kept as gone."""
+    def mark_unknown(self, key: str, action: str) -> None:
+        """``key``'s ``action`` was sent and its answer lost: the row says so until a read settles it."""
+        row = self.rows.get(key)
+        if row is not None:
+            self.rows[key] = replace(row, unknown=action)
+            self.unknown_after[key] = self.listings
+
+    def settle(self, key: str, instance: Instance) -> None:
+        """A fresh read of ``key``: an unknown outcome becomes the truth (in ``settled``)."""
+        row = self.rows.get(key)
+        if row is not None and row.unknown:
+            self.settled.append(settled_text(row, instance))
+            self.unknown_after.pop(key, None)
+            self.rows[key] = replace(row, unknown=None)
+
+    def merged(
+        self, listed: list[Instance], now: float, pending: Mapping[str, str], seq: int | None = None
+    ) -> dict[str, Row]:
+        """Its rows after a list call (the ``seq``-th started): listed ones fresh, missing ones kept
+        as gone; a row of unknown outcome is settled by a listing started after its answer was lost."""
         profile = self.profile
         wanted = {ref.id for ref in profile.instances}
         skew = self.steady_skew()
@@ -114,6 +138,12 @@ class ProfileState:
                 continue
             instance = to_local_clock(instance, skew)
             key = row_key(profile.name, instance.id)
+            prev = self.rows.get(key)
+            unknown = prev.unknown if prev is not None else None
+            if prev is not None and unknown and (seq is None or seq > self.unknown_after.get(key, 0)):
+                self.settled.append(settled_text(prev, instance))
+                self.unknown_after.pop(key, None)
+                unknown = None
             rows[key] = Row(
                 key,
                 profile.name,
@@ -123,6 +153,7 @@ class ProfileState:
                 fetched_at=now,
                 pending=pending.get(key),
                 read_only=profile.read_only,
+                unknown=unknown,
             )
         for key, prev in self.rows.items():
             if key not in rows:
@@ -143,6 +174,17 @@ class ProfileState:
         )
 
 
+def settled_text(row: Row, instance: Instance) -> str:
+    """The truth about ``row``'s action of unknown outcome, now that ``instance`` was read."""
+    action = action_named(row.unknown or "")
+    happened = instance.phase in action.on_its_way or instance.phase is action.target
+    what = "happened after all" if happened else "did not happen"
+    again = "" if happened else "; it may be sent again"
+    return (
+        f"{row.display_name}: {action.name} {what}: it is {instance.status} (its answer had been lost){again}"
+    )
+
+
 def refusal_for(action: Action, row: Row, state: ProfileState | None, pending: str | None) -> str | None:
     """Why ``action`` may not go to ``row`` now (``pending``: the action in flight on it), or None."""
     if state is None:
@@ -155,6 +197,8 @@ def refusal_for(action: Action, row: Row, state: ProfileState | None, pending: s
         return f"{row.display_name} is gone (no longer listed)"
     if pending:
         return in_flight_text(row.display_name, pending)
+    if row.unknown:
+        return f"{row.display_name}: the outcome of {row.unknown} is unknown (its answer was lost); refresh (r) first"
     phase = action.phase_refusal(row.display_name, row.instance.phase, row.instance.status)
     if phase:
         return phase

@@ -97,6 +97,8 @@ class Refresher:
         if state.refreshing:
             return None
         state.refreshing = True
+        state.listings += 1
+        seq = state.listings
         try:
             async with self._pools.slot(state.profile.modelarts_url):
                 done, result = await within(self._list(state.name), deadline, alarm)
@@ -110,12 +112,14 @@ class Refresher:
                 f"within the refresh deadline of {deadline:g}s (refresh_deadline)",
                 endpoint=origin_of(state.profile.modelarts_url),
             )
-        update = self.take(state, result)
+        update = self.take(state, result, seq)
         if on_profile is not None:
             on_profile(update)
         return update
 
-    def take(self, state: ProfileState, result: list[Instance] | ModelArtsError) -> ProfileRefresh:
+    def take(
+        self, state: ProfileState, result: list[Instance] | ModelArtsError, seq: int | None = None
+    ) -> ProfileRefresh:
         """Merge one profile's answer (or failure) into its state: what changed, and its status."""
         now = self._clock()
         before = state.rows
@@ -127,7 +131,7 @@ class Refresher:
                 state.name, False, result, last_ok, len(before), skew, warning, state.notes
             )
             return ProfileRefresh(state.name, state.status, frozenset(), frozenset(), frozenset(), now)
-        state.rows = after = state.merged(result, now, self._pending())
+        state.rows = after = state.merged(result, now, self._pending(), seq)
         state.notes = listing_notes(state.name, result)
         state.status = ProfileStatus(
             state.name, True, None, now, len(result), state.measured_skew(), state.warning(), state.notes
@@ -135,4 +139,5 @@ class Refresher:
         changed = frozenset(k for k, r in after.items() if not r.same_as(before.get(k)))
         added = frozenset(after.keys() - before.keys())
         removed = frozenset(before.keys() - after.keys())
-        return ProfileRefresh(state.name, state.status, changed, added, removed, now)
+        settled, state.settled = tuple(state.settled), []
+        return ProfileRefresh(state.name, state.status, changed, added, removed, now, settled)

@@ -30,6 +30,7 @@ from tui.core.errors import (
     AuthPausedError,
     InstanceFailedError,
     ModelArtsError,
+    OutcomeUnknownError,
     ValidationError,
     WaitTimeoutError,
 )
@@ -236,6 +237,7 @@ class InstanceService(NotebookActions, LifecycleActions):
             frozenset().union(*(u.removed for u in updates)),
             statuses,
             self._clock(),
+            tuple(line for u in updates for line in u.settled),
         )
 
     async def _list(self, name: str) -> list[Instance] | ModelArtsError:
@@ -346,6 +348,10 @@ class InstanceService(NotebookActions, LifecycleActions):
                 result = await self._guarded(profile_name, lambda c: call(c, instance_id))
         except AuthPausedError as error:  # paused while this one waited its turn: nothing sent
             return ActionOutcome(key, action, False, error.message, error=error, skipped=True)
+        except OutcomeUnknownError as error:  # sent, answer lost, no read told: the row says so
+            self._states[profile_name].mark_unknown(key, action)
+            name = row.display_name if (row := self._rows.get(key)) else instance_id
+            return ActionOutcome(key, action, False, f"{name}: {error.summary()}", error=error)
         except ModelArtsError as error:
             return ActionOutcome(key, action, False, error.summary(), error=error)
         finally:
@@ -371,6 +377,7 @@ class InstanceService(NotebookActions, LifecycleActions):
             raise ValidationError("profile", f"unknown profile {profile_name!r}")
         fresh = await self._guarded(profile_name, lambda c: c.get_instance(instance_id))
         instance = to_local_clock(fresh, state.steady_skew())
+        state.settle(key, instance)
         row = state.rows.get(key)
         if row is not None:
             state.rows[key] = replace(row, instance=instance, gone=False)

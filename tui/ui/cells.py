@@ -43,14 +43,20 @@ def status_kind(instance: Instance, *, pending: str | None = None, gone: bool = 
     }.get(phase, "unknown")
 
 
-def status_text(instance: Instance, *, pending: str | None = None, gone: bool = False) -> str:
-    """``● RUNNING``, ``○ STOPPED``, ``◐ STARTING…``, ``✗ START_FAILED``, ``◐ starting…``, ``— gone``.
+def status_text(
+    instance: Instance, *, pending: str | None = None, gone: bool = False, unknown: str | None = None
+) -> str:
+    """``● RUNNING``, ``○ STOPPED``, ``◐ STARTING…``, ``✗ START_FAILED``, ``◐ starting…``, ``— gone``,
+    ``? start unknown``.
 
     The mark makes the state readable without colour; ``…`` says the state is moving.
-    A lower-case verb means our own request is in flight.
+    A lower-case verb means our own request is in flight, or (``unknown``) that its answer was
+    lost and no read since told whether it happened.
     """
     if gone:
         return "— gone"
+    if unknown and not pending:
+        return f"? {unknown} unknown"
     if pending:
         declared = ACTIONS.get(pending)
         return f"◐ {declared.pending if declared else pending + '…'}"

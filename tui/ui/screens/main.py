@@ -235,6 +235,9 @@ class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
         stale = {s.name for s in self.statuses if not s.ok}
         self.table.set_rows(self.service.rows.values(), stale)  # claims made since are in it too
         self._warn_auto_stop()
+        for line in result.settled:  # an action's lost answer, settled by this refresh
+            self.note(line)
+            self.flash(line, "info")
         if self._asked:
             self._asked = False
             self.flash(*refresh_summary(result))

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tui.core.actions import ACTIONS, Action, action_named
-from tui.core.errors import NotFoundError, StateConflictError
+from tui.core.errors import NotFoundError, OutcomeUnknownError, StateConflictError
 from tui.service import ActionOutcome, Claim, InstanceService
 from tui.ui.cells import status_text
 from tui.ui.messages import ActionRequested, ActionsFinished
@@ -161,7 +161,7 @@ class RowActions:
     # --- results --------------------------------------------------------------------------------
     def _outcome_text(self, outcome: ActionOutcome) -> str:
         """One line per outcome, naming the instance: the error's meaning, not its repeat."""
-        if outcome.ok or outcome.skipped or outcome.error is None:
+        if outcome.ok or outcome.skipped or outcome.error is None or unknown(outcome):
             return outcome.message
         row = self._service.rows.get(outcome.key)
         name = row.display_name if row else outcome.key
@@ -177,7 +177,7 @@ class RowActions:
         if message.action in ACTIONS and ACTIONS[message.action].creates_row:  # a new row: show it now
             self._table().set_rows(self._service.rows.values())
         for outcome in message.outcomes:
-            if outcome.ok or outcome.skipped:  # a failed call is in the log already, with its meaning
+            if outcome.ok or outcome.skipped or unknown(outcome):  # a failed call is logged already
                 self._note(outcome.message, error=not outcome.ok)
         title = ACTIONS[message.action].title if message.action in ACTIONS else message.action
         if done:
@@ -188,8 +188,16 @@ class RowActions:
             hard = [o for o in failed if not o.skipped]
             more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
             head = f"{title} failed" if hard else f"{title}: nothing sent"
+            if unknown(failed[0]):
+                head = f"{title}: outcome unknown"
             self._flash(
                 f"{head}: {self._outcome_text(failed[0])}{more} · more in the log (l)",
                 "error" if hard else "warn",
             )
-        self._actions_done(any(isinstance(o.error, StateConflictError | NotFoundError) for o in failed))
+        stale = StateConflictError | NotFoundError | OutcomeUnknownError  # a refresh tells what is true
+        self._actions_done(any(isinstance(o.error, stale) for o in failed))
+
+
+def unknown(outcome: ActionOutcome) -> bool:
+    """Sent, its answer lost, and no read told whether it happened (the row says so)."""
+    return isinstance(outcome.error, OutcomeUnknownError)

@@ -395,7 +395,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
             elif key == "id":
                 out[key] = (cells.short_id(inst.id, width), base)
             elif key == "status":
-                text = cells.status_text(inst, pending=row.pending, gone=row.gone)
+                text = cells.status_text(inst, pending=row.pending, gone=row.gone, unknown=row.unknown)
                 if row.profile in self._stale and not row.gone:
                     stale = cells.stale_text(row.fetched_at, now)
                     text = f"{text} {stale}" if stale else text
