@@ -6,7 +6,8 @@ that all point at it (the same project under other names, so each lists the same
 
 first     mount -> every profile's rows in (the first refresh round's end)
 keys      a thread posts a key (down, up, …) into the app's loop every 100 ms, the way the terminal
-          driver does, during a second refresh round (``r``, the first one is measured alone);
+          driver does, during ``--rounds`` more refresh rounds back to back (``r``; the first one is
+          measured alone);
           latency = posted -> dispatched to the focused table (p50, p99, max, count)
 cost      main-thread CPU and RSS growth of the first round, per profile
 quit      with ``--quit``: the real app on a pty with that many profiles in its config file; ``q``
@@ -88,7 +89,7 @@ def _summary(probe: KeyProbe) -> dict[str, Any]:
     }
 
 
-async def _measure(url: str, profiles: int) -> dict[str, Any]:
+async def _measure(url: str, profiles: int, rounds: int = 1) -> dict[str, Any]:
     from tui.cli.app import demo_profile
     from tui.config.model import Config
     from tui.ui.app import make_app
@@ -118,13 +119,14 @@ async def _measure(url: str, profiles: int) -> dict[str, Any]:
             rows = len(app.service.rows)
             ok = sum(1 for s in app.service.statuses if s.ok)
             probe = KeyProbe(app, asyncio.get_running_loop())
-            refreshed.clear()
             probe.start()
-            app.main_screen.action_refresh_now()
             wall0 = time.perf_counter()
-            while not refreshed.is_set():
-                await asyncio.sleep(0.01)
-            again_s = time.perf_counter() - wall0
+            for _ in range(rounds):  # back to back, keys posted all along
+                refreshed.clear()
+                app.main_screen.action_refresh_now()
+                while not refreshed.is_set():
+                    await asyncio.sleep(0.01)
+            again_s = (time.perf_counter() - wall0) / rounds
             probe.stop()
             await pilot.pause(0.2)
             again = _summary(probe)
@@ -181,13 +183,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("profiles", type=int)
     parser.add_argument("--instances", type=int, default=1, help="instances the emulator serves")
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--rounds", type=int, default=1, help="refresh rounds while keys are posted")
     parser.add_argument("--quit", action="store_true", help="measure q on the real app instead")
     args = parser.parse_args(argv)
     with EmulatorProcess(args.instances, latency_ms=args.latency_ms) as emu:
         if args.quit:
             figures = quit_during_refresh(emu.url, args.profiles)
         else:
-            figures = asyncio.run(_measure(emu.url, args.profiles))
+            figures = asyncio.run(_measure(emu.url, args.profiles, args.rounds))
     print(json.dumps(figures))
 
 

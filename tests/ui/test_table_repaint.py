@@ -1,13 +1,14 @@
-"""The one private DataTable hook (``store_cell``): a stored cell shows once its line repaints."""
+"""The private DataTable hooks (``store_cell``, ``append_rows``): what they store shows as the public calls show it."""
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 
-from tui.ui.widgets.cell_store import store_cell
+from tui.ui.widgets.cell_store import append_rows, store_cell
 
 
 class OneTable(App[None]):
@@ -29,3 +30,35 @@ async def test_a_stored_cell_is_what_its_line_renders_next() -> None:
         assert table.get_cell("r", "a").plain == "after"
         line = table.render_line(1).text
         assert "after" in line and "before" not in line  # the line caches were let go
+
+
+class TwoTables(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable[Text](id="by-add-row")
+        yield DataTable[Text](id="by-append")
+
+
+async def test_rows_appended_at_once_show_as_add_row_shows_them() -> None:
+    app = TwoTables()
+    rows = [(f"r{i}", [Text(f"name-{i}"), Text("RUNNING" if i % 2 else "STOPPED")]) for i in range(30)]
+    async with app.run_test(size=(40, 24)) as pilot:
+        slow, fast = (app.query_one(f"#{name}", DataTable) for name in ("by-add-row", "by-append"))
+        for table in (slow, fast):
+            table.styles.height = 10
+            table.add_column("Name", key="name", width=10)
+            table.add_column("Status", key="status", width=8)
+        for key, cells in rows:
+            slow.add_row(*cells, key=key)
+        append_rows(fast, rows)
+        await pilot.pause()
+        assert fast.row_count == slow.row_count == 30
+        assert fast.virtual_size == slow.virtual_size
+        assert [fast.render_line(y).text for y in range(10)] == [slow.render_line(y).text for y in range(10)]
+        assert fast.cursor_row == 0 and fast.get_row_at(29) == rows[29][1]
+        fast.move_cursor(row=25)
+        slow.move_cursor(row=25)
+        await pilot.pause()
+        assert [fast.render_line(y).text for y in range(10)] == [slow.render_line(y).text for y in range(10)]
+        assert "name-25" in "".join(fast.render_line(y).text for y in range(10))
+        with pytest.raises(DuplicateKey):
+            append_rows(fast, rows[:1])

@@ -147,8 +147,10 @@ def scrub(value: Any, _depth: int = 0) -> Any:
                 new = MASK if v else v
             elif v not in (None, "") and is_secret_key(str(k)):
                 new = MASK
-            else:
+            elif isinstance(v, dict | list):
                 new = scrub(v, _depth + 1)
+            else:
+                continue  # a plain value stays (no call per leaf: 80 per instance)
             if new is not v:
                 if copied is None:
                     copied = dict(value)
@@ -159,6 +161,8 @@ def scrub(value: Any, _depth: int = 0) -> Any:
             return TOO_DEEP
         items: list[Any] | None = None
         for i, v in enumerate(value):
+            if not isinstance(v, dict | list):
+                continue
             new = scrub(v, _depth + 1)
             if new is not v:
                 if items is None:

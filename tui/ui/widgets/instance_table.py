@@ -30,7 +30,7 @@ from tui.service import Row
 from tui.service.view import DEFAULT_SORT, RowFilter, parse_filter, sort_keys
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
-from tui.ui.widgets.cell_store import store_cell
+from tui.ui.widgets.cell_store import append_rows, fixed_dimensions, store_cell
 
 Clock = Callable[[], float]
 
@@ -40,6 +40,10 @@ RECENT_MS = 2 * 86_400_000
 """Rows younger than this show an age that changes by the minute or the hour."""
 FULL_RECOUNT_S = 300.0
 """How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
+
+
+NO_STYLE = Style()
+"""One empty style for every plain cell (``Style()`` costs 30 µs; a 20,000-row table has 140,000)."""
 
 
 class InstanceTable(DataTable[Text], inherit_bindings=False):
@@ -158,6 +162,7 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         for key in [k for k in self._shown if k not in self._rows]:
             self._remove(key)
         moved = False
+        new: list[Row] = []
         for row in self._rows.values():
             if row.profile not in recount and row.same_as(old_rows.get(row.key)):
                 continue  # shown or hidden as before, every cell as before
@@ -168,8 +173,10 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
                 self._update(row)
                 moved = True
             else:
-                self._add(row)
-                moved = True
+                new.append(row)
+        if new:  # in sorted order: on a first load the order is then already right
+            self._append([self._rows[k] for k in self._sorted(new)])
+            moved = True
         if moved:
             self._resort()
         self.view_version += 1
@@ -277,9 +284,11 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         return self._filter.matches(row)
 
     def _sorted_visible(self) -> list[str]:
-        shown = [r for r in self._rows.values() if self._visible(r)]
+        return self._sorted([r for r in self._rows.values() if self._visible(r)])
+
+    def _sorted(self, rows: list[Row]) -> list[str]:
         by, reverse = self._sort
-        return sort_keys(shown, by, reverse=reverse, now_ms=int(self._clock() * 1000))
+        return sort_keys(rows, by, reverse=reverse, now_ms=int(self._clock() * 1000))
 
     def _resort(self) -> None:
         """Rows added or changed may be out of order: rebuild when the order is not the sorted one."""
@@ -316,15 +325,23 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         return f"{spec.label}{'▼' if reverse else '▲'}" if sorted_here else spec.label
 
     def _fill(self, cursor: str | None) -> None:
-        for key in self._sorted_visible():
-            self._add(self._rows[key])
+        self._append([self._rows[key] for key in self._sorted_visible()])
         self.move_to(cursor)
 
-    def _add(self, row: Row) -> None:
-        values = self._cells(row)
-        self._shown[row.key] = values
-        self._note_timed(row)
-        self.add_row(*(self._styled(*values[c.key]) for c in self._layout), key=row.key)
+    def _append(self, rows: list[Row]) -> None:
+        """Add ``rows`` at the bottom, in one go (``append_rows``)."""
+        added: list[tuple[str, list[Text]]] = []
+        for row in rows:
+            values = self._cells(row)
+            self._shown[row.key] = values
+            self._note_timed(row)
+            added.append((row.key, [self._styled(*values[c.key]) for c in self._layout]))
+        append_rows(self, added)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Every column here has a fixed width: nothing to measure (``fixed_dimensions``)."""
+        if not fixed_dimensions(self):
+            super()._update_dimensions(new_rows)
 
     def _remove(self, key: str) -> None:
         self._shown.pop(key, None)
@@ -415,14 +432,14 @@ class InstanceTable(DataTable[Text], inherit_bindings=False):
         return out
 
     def _styled(self, text: str, style_name: str) -> Text:
-        style = self._style(style_name) if style_name else Style()
+        style = self._style(style_name) if style_name else NO_STYLE
         return Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")
 
     def _style(self, name: str) -> Style:
         try:
             return self.get_component_rich_style(f"instance-table--{name}", partial=True)
         except KeyError:
-            return Style()
+            return NO_STYLE
 
     def rows_by_key(self) -> Mapping[str, Row]:
         """Every row the table knows, shown or not."""
