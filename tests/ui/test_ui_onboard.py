@@ -12,7 +12,7 @@ from tests.ui.scenarios import ToEmulator
 from tests.ui.uihelpers import NO_TIMER_POLLS, MakeApp, emulator_profile, settle, table_of
 from tui.config.store import load_config
 from tui.core.secret import Secret
-from tui.emulator import DEMO_AK, DEMO_SK, Emulator
+from tui.emulator import DEMO_AK, DEMO_SK, Emulator, EmulatorConfig, ManualClock
 from tui.ui.screens.onboard import OnboardScreen
 from tui.ui.screens.settings import SettingsScreen
 
@@ -138,3 +138,35 @@ async def test_settings_show_where_each_profiles_secret_lives(
         "sdk file ~/.huaweicloud/credentials [basic]",
         "config file (from koocli ~/.hcloud/config.json default)",
     ]
+
+
+async def test_first_run_with_three_projects_in_three_regions_shows_all_of_them(
+    make_app: MakeApp, clock: ManualClock, home: Path, config_file: Path
+) -> None:
+    regions = ("eu-de", "cn-north-4", "ap-southeast-1")
+    with Emulator(EmulatorConfig(projects=regions, instances=2, clock=clock)) as emu:
+        sdk_file(home)
+        app = make_app([], transport=ToEmulator(emu.url))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, OnboardScreen)
+            await pilot.press("enter")  # 1: import, look for its projects
+            await settle(pilot)
+            assert "3 of 3 projects answered" in shown(app, "onboard-result")
+            await pilot.press("enter")  # 2: add every ticked project
+            await settle(pilot)
+            review = shown(app, "onboard-details").splitlines()
+            assert [line.split()[0] for line in review] == [
+                "otc-eu-de",
+                "huawei-cn-north-4",
+                "huawei-ap-southeast-1",
+            ]
+            await pilot.press("enter")  # 3: save, and one table of every project
+            await settle(pilot)
+            assert app.screen is app.main_screen
+            by_profile = sorted(r.profile for r in app.service.rows.values())
+            assert by_profile == sorted(["otc-eu-de", "huawei-cn-north-4", "huawei-ap-southeast-1"] * 2)
+            assert table_of(app).row_count == 6
+    saved = load_config(config_file)
+    assert [p.name for p in saved.profiles] == ["otc-eu-de", "huawei-cn-north-4", "huawei-ap-southeast-1"]
+    assert DEMO_SK not in config_file.read_text(encoding="utf-8")
