@@ -58,6 +58,9 @@ class Action:
     """The binding id of its key (``tui.ui.bindings``), for the help and the palette."""
     help: str = ""
     """One line for the help screen and the command palette."""
+    family_refusal: str = ""
+    """Why a row of another API family cannot do it (``{name}`` is the row), before any phase check:
+    no state of such a row would help."""
 
     def phase_refusal(self, name: str, phase: Phase, status: str) -> str | None:
         """Why the action cannot go from ``phase`` (``status`` as the service names it), or None."""
@@ -192,9 +195,24 @@ RESIZE = Action(
     key="resize",
     help="Change the flavor (stop, change, start again) or grow the storage (notebooks API)",
 )
+CONNECT = Action(
+    "connect",
+    "Connect",
+    "connecting…",
+    "connected",
+    starts_from=frozenset({Phase.RUNNING, Phase.STOPPED}),
+    target=Phase.RUNNING,
+    writes=False,
+    family=FAMILY_NOTEBOOKS,
+    key="connect",
+    help="SSH to the cursor row with the system ssh (a stopped one: start, wait, then connect)",
+    family_refusal="{name}: the v1 DevEnviron API exposes no SSH; use a notebooks-API profile",
+)
+"""Local: the service starts a stopped one and plans (``tui.service.connect``), the front end runs ssh."""
 
 ACTIONS: dict[str, Action] = {
-    a.name: a for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE, CREATE, DELETE, RESIZE)
+    a.name: a
+    for a in (START, STOP, PROLONG, SAVE_IMAGE, TAG, UNTAG, START_AVAILABLE, CREATE, DELETE, RESIZE, CONNECT)
 }
 """Every action by name: the one table. Tests add a dummy entry to see it flow through."""
 

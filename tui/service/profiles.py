@@ -199,6 +199,8 @@ def refusal_for(action: Action, row: Row, state: ProfileState | None, pending: s
         return in_flight_text(row.display_name, pending)
     if row.unknown:
         return f"{row.display_name}: the outcome of {row.unknown} is unknown (its answer was lost); refresh (r) first"
+    if action.family_refusal and state.profile.api != action.family:  # no phase of it would help
+        return action.family_refusal.format(name=row.display_name)
     phase = action.phase_refusal(row.display_name, row.instance.phase, row.instance.status)
     if phase:
         return phase

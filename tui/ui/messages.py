@@ -14,6 +14,7 @@ from tui.core.actions import action_named
 from tui.core.errors import ModelArtsError
 from tui.core.models import ApiCall, Instance
 from tui.service import ActionOutcome, RefreshResult
+from tui.service.connect import ConnectPlan
 from tui.service.models import ProfileRefresh
 
 
@@ -103,3 +104,21 @@ class ConnectionTested(Message):
     def __init__(self, outcome: ActionOutcome) -> None:
         super().__init__()
         self.outcome = outcome
+
+
+class ConnectReady(Message):
+    """The connect action has its plan: the screen hands the terminal to ssh with it."""
+
+    def __init__(self, key: str, plan: ConnectPlan) -> None:
+        super().__init__()
+        self.key = key
+        self.plan = plan
+
+
+class ConnectFailed(Message):
+    """The connect action ended before ssh ran (a refusal after the fresh read, a failed start)."""
+
+    def __init__(self, key: str, error: ModelArtsError) -> None:
+        super().__init__()
+        self.key = key
+        self.error = error

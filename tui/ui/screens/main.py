@@ -35,6 +35,7 @@ from tui.ui.messages import (
     ProfileRefreshed,
     RefreshRequested,
 )
+from tui.ui.screens.connect_keys import ConnectKeys
 from tui.ui.screens.lifecycle_ask import LifecycleKeys
 from tui.ui.screens.main_view import ViewKeys
 from tui.ui.screens.notebook_keys import NotebookKeys
@@ -50,7 +51,7 @@ from tui.ui.widgets.log_panel import LogPanel
 FAST_POLL_S = 2.0
 
 
-class MainScreen(LifecycleKeys, NotebookKeys, ViewKeys):
+class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
     """Every instance of every enabled profile, live."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)

@@ -1,0 +1,67 @@
+"""Pilot: ``o`` shows the cursor row's JupyterLab URL and copies it, ``y`` copies the id: both write
+the exact OSC 52 sequence to the terminal (the driver's writes are recorded), never the token."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from textual.drivers.headless_driver import HeadlessDriver
+
+from tests.ui.uihelpers import NO_TIMER_POLLS, MakeApp, emulator_profile, put_cursor, settle
+from tui.emulator import Emulator
+from tui.emulator.catalog import TARGET_DOMAIN
+from tui.ui.app import ModelArtsApp
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every OSC 52 sequence the app wrote to its terminal."""
+    seen: list[str] = []
+    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: seen.append(data))
+    return seen
+
+
+def _osc52(found: list[str]) -> list[str]:
+    return [w for w in found if w.startswith("\x1b]52;")]
+
+
+def _key(app: ModelArtsApp, name: str) -> str:
+    return next(k for k, r in app.service.rows.items() if r.instance.name == name)
+
+
+def _expected(text: str) -> str:
+    return "\x1b]52;c;" + base64.b64encode(text.encode()).decode() + "\x07"
+
+
+async def test_o_shows_and_copies_the_jupyterlab_url_never_the_token(
+    make_app: MakeApp, emulator: Emulator, written: list[str]
+) -> None:
+    app = make_app([emulator_profile(emulator, api="notebooks")], ui=NO_TIMER_POLLS)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        key = _key(app, "llm-eval-74")
+        put_cursor(app, key)
+        await pilot.press("o")
+        rec = next(r for r in emulator.store.all() if r.name == "llm-eval-74")
+        url = f"{TARGET_DOMAIN}/modelarts/hubv100/notebook/user/{rec.v1_id}/lab"
+        assert app.main_screen.flash_line.text == f"copied JupyterLab URL {url}"
+        assert _osc52(written) == [_expected(url)]
+        assert rec.token and rec.token not in "".join(written)
+        put_cursor(app, _key(app, "cv-lab-gpu"))
+        await pilot.press("o")
+        assert app.main_screen.flash_line.text == "cv-lab-gpu: no JupyterLab URL (it is not RUNNING)"
+        assert len(_osc52(written)) == 1  # nothing more copied
+
+
+async def test_y_writes_the_id_as_osc_52(make_app: MakeApp, emulator: Emulator, written: list[str]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        key = _key(app, "cv-lab-gpu")
+        put_cursor(app, key)
+        await pilot.press("y")
+        instance_id = app.service.rows[key].instance.id
+        assert _osc52(written) == [_expected(instance_id)]
+        await pilot.press("Y")
+        assert _osc52(written)[1:] == [_expected("cv-lab-gpu")]

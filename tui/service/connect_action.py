@@ -1,0 +1,164 @@
+"""The connect action of ``InstanceService`` (``c`` in the TUI): a stopped notebook is started and
+waited for, its endpoint read again, and the connection planned (``tui.service.connect``).
+
+The front end runs the system ``ssh`` with the plan; nothing here starts a process. A press
+reserves the row (``claim("connect", [key])``) before anything is sent; ``connect`` releases it.
+While a start is waited for, the row shows the step ``action_progress`` says is under way.
+Also here: the JupyterLab URL as a user may see and copy it (never the notebook's token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tui.api.redact import is_secret_key
+from tui.core.errors import InstanceFailedError, WaitTimeoutError
+from tui.core.models import Instance, Phase
+from tui.service.connect import ConnectPlan, ConnectRefused, find_ssh, plan_connection
+
+if TYPE_CHECKING:
+    from tui.api.client import ModelArtsClient
+    from tui.api.runtime import Runtime
+    from tui.config.model import Profile
+    from tui.service.models import Claim, Row
+    from tui.service.profiles import ProfileState
+
+T = TypeVar("T")
+POLL_S = 3.0
+"""Seconds between reads while a started notebook is not RUNNING yet."""
+START_TIMEOUT_S = 900.0
+"""How long ``c`` on a stopped notebook waits for RUNNING."""
+MAX_PROGRESS_STEPS = 16
+
+
+def progress_text(instance: Instance) -> tuple[int, int, str] | None:
+    """``(step, of, description)`` of the step ``action_progress`` says is under way, or None."""
+    steps = instance.raw.get("action_progress")
+    if not isinstance(steps, list):
+        return None
+    items = [s for s in steps[:MAX_PROGRESS_STEPS] if isinstance(s, dict)]
+    current = next((s for s in items if str(s.get("status", "")).upper() == "PROCESSING"), None)
+    if current is None:
+        return None
+    number = current.get("step")
+    step = number if isinstance(number, int) and 0 < number <= len(items) else items.index(current) + 1
+    text = str(current.get("step_description") or current.get("description") or "")
+    return step, len(items), "".join(c for c in text if c.isprintable())[:80]
+
+
+def jupyter_url(instance: Instance) -> str:
+    """The instance's JupyterLab URL with any secret-named query value (``token=``) left out."""
+    url = instance.url.strip()
+    if not url or any(not c.isprintable() for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_secret_key(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+class ConnectActions:
+    """``connect_refusal`` and ``connect`` of ``InstanceService``."""
+
+    if TYPE_CHECKING:
+        _states: dict[str, ProfileState]
+        _clock: Callable[[], float]
+
+        @property
+        def rows(self) -> Mapping[str, Row]: ...
+        @property
+        def profiles(self) -> tuple[Profile, ...]: ...
+
+        runtime: Runtime
+
+        def refusal(self, key: str, action: str, *, in_flight_ok: bool = False) -> str | None: ...
+        def release(self, claim: Claim, keys: Iterable[str] | None = None) -> None: ...
+        async def details(self, key: str) -> Instance: ...
+        async def _guarded(self, name: str, call: Callable[[ModelArtsClient], Awaitable[T]]) -> T: ...
+        def _show_step(self, key: str, label: str | None) -> None: ...
+
+    def _profile_of(self, key: str) -> Profile:
+        name = key.partition("/")[0]
+        return next(p for p in self.profiles if p.name == name)
+
+    def connect_refusal(self, key: str, state_dir: Path, *, identity: str = "") -> str | None:
+        """Why ``c`` on ``key`` cannot go ahead, checked locally on the last poll (nothing is sent):
+        the declared refusals, the start a stopped one needs, the ssh client, the key file."""
+        reason = self.refusal(key, "connect")
+        if reason:
+            return reason
+        instance = self.rows[key].instance
+        running = instance.phase is Phase.RUNNING
+        if not running:
+            start = self.refusal(key, "start")
+            if start:
+                return f"cannot start it: {start}"
+        try:
+            find_ssh()
+            plan_connection(self._profile_of(key), instance, state_dir, identity=identity, running=running)
+        except ConnectRefused as error:
+            return str(error)
+        return None
+
+    async def connect(
+        self,
+        claim: Claim,
+        state_dir: Path,
+        *,
+        identity: str = "",
+        interval: float = POLL_S,
+        timeout: float = START_TIMEOUT_S,
+        on_step: Callable[[str], None] | None = None,
+    ) -> ConnectPlan:
+        """The plan for the claimed row, read fresh: a STOPPED one is started and waited for first
+        (its endpoint moves with every start). Raises ConnectRefused or ModelArtsError; the claim
+        is released either way. ``on_step(text)`` hears each start step as it begins."""
+        (key,) = claim.keys
+        profile = self._profile_of(key)
+        try:
+            instance = await self.details(key)
+            if instance.phase is Phase.STOPPED:
+                plan_connection(
+                    profile, instance, state_dir, identity=identity, running=False
+                )  # before a start
+                instance_id = key.partition("/")[2]
+                self._show_step(key, "starting")
+                await self._guarded(profile.name, lambda c: c.start(instance_id))
+                if on_step is not None:
+                    on_step(f"{instance.name}: starting, then connecting once RUNNING")
+                instance = await self._until_running(key, interval, timeout, on_step)
+            return plan_connection(profile, instance, state_dir, identity=identity)
+        finally:
+            self._show_step(key, None)
+            self.release(claim)
+
+    async def _until_running(
+        self, key: str, interval: float, timeout: float, on_step: Callable[[str], None] | None
+    ) -> Instance:
+        deadline = self._clock() + timeout
+        told = None
+        while True:
+            instance = await self.details(key)
+            if instance.phase is Phase.RUNNING:
+                return instance
+            if instance.phase is Phase.FAILED or not instance.phase.transitional:
+                raise InstanceFailedError(f"{instance.name} is {instance.status}, not RUNNING; not connected")
+            if self._clock() >= deadline:
+                raise WaitTimeoutError(
+                    f"{instance.name} is {instance.status} after {timeout:g}s, not RUNNING"
+                )
+            progress = progress_text(instance)
+            if progress is not None and progress != told:
+                told = progress
+                step, of, text = progress
+                self._show_step(key, f"starting {step}/{of}")
+                if on_step is not None:
+                    on_step(f"{instance.name}: start step {step}/{of}: {text}")
+            await self.runtime.sleep(interval)
