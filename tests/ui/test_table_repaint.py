@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 
-from tui.ui.widgets.cell_store import append_rows, store_cell
+from tui.ui.widgets.cell_store import FixedWidthTable, append_rows, store_cell
 
 
 class OneTable(App[None]):
@@ -35,10 +35,10 @@ async def test_a_stored_cell_is_what_its_line_renders_next() -> None:
 class TwoTables(App[None]):
     def compose(self) -> ComposeResult:
         yield DataTable[Text](id="by-add-row")
-        yield DataTable[Text](id="by-append")
+        yield FixedWidthTable(id="by-append")
 
 
-async def test_rows_appended_at_once_show_as_add_row_shows_them() -> None:
+async def test_rows_appended_at_once_unmeasured_show_as_add_row_shows_them() -> None:
     app = TwoTables()
     rows = [(f"r{i}", [Text(f"name-{i}"), Text("RUNNING" if i % 2 else "STOPPED")]) for i in range(30)]
     async with app.run_test(size=(40, 24)) as pilot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual.geometry import Size
@@ -61,3 +61,11 @@ def fixed_dimensions(table: DataTable[Text]) -> bool:
     header = table.header_height if table.show_header else 0
     table.virtual_size = Size(width + table._row_label_column_width, table._total_row_height + header)
     return True
+
+
+class FixedWidthTable(DataTable[Text]):
+    """A DataTable whose columns all have fixed widths: new rows are not measured (``fixed_dimensions``)."""
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        if not fixed_dimensions(self):
+            super()._update_dimensions(new_rows)
