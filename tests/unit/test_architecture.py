@@ -72,21 +72,11 @@ def test_client_never_imports_service_or_config(path: Path) -> None:
 
 
 # --- no import cycle -----------------------------------------------------------------------------
-KNOWN_CYCLES: set[frozenset[str]] = {
-    # Both through function-level imports, landed with the credential sources: to be removed.
-    frozenset({"tui.config.credentials", "tui.config.model"}),
-    frozenset(
-        {
-            "tui.config.sources",
-            "tui.config.sources.clouds_yaml",
-            "tui.config.sources.env",
-            "tui.config.sources.koocli",
-            "tui.config.sources.sdk_file",
-        }
-    ),
-}
-"""Cycles that exist today and are to be removed. Delete an entry with its cycle; the test below
-says when. (The CLI's tui/cli.py <-> commands.py <-> launch.py cycle went with the tui/cli/ package.)"""
+KNOWN_CYCLES: set[frozenset[str]] = set()
+"""Cycles that exist today and are to be removed: none. (The CLI's tui/cli.py <-> commands.py <->
+launch.py cycle went with the tui/cli/ package; config.credentials <-> config.model went when
+ENV_FIELDS moved to credentials; config.sources <-> its submodules when their shared records moved
+to config/sources/common.py.)"""
 
 
 def _module_name(path: Path) -> str:
@@ -165,3 +155,36 @@ def test_every_known_cycle_still_exists() -> None:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [frozenset({"a", "b", "c"})]
+
+
+# --- sizes ---------------------------------------------------------------------------------------
+MAX_FILE_LINES = 400
+MAX_FUNCTION_LINES = 60
+BEING_SPLIT = {"tui/ui/widgets/instance_table.py", "tui/ui/screens/settings.py:compose"}
+"""Over the limits today, in another helper's area and being split there (ux2): not to grow."""
+
+
+def _too_long() -> list[str]:
+    """Files over ``MAX_FILE_LINES`` and functions over ``MAX_FUNCTION_LINES`` without a comment
+    on the line above them saying why."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        name = str(path.relative_to(ROOT.parent))
+        if len(lines) > MAX_FILE_LINES:
+            found.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            above = lines[first - 2].strip() if first >= 2 else ""
+            if (
+                node.end_lineno or node.lineno
+            ) - node.lineno + 1 > MAX_FUNCTION_LINES and not above.startswith("#"):
+                found.append(f"{name}:{node.name}")
+    return found
+
+
+def test_no_file_over_400_lines_and_no_function_over_60() -> None:
+    assert sorted(set(_too_long()) - BEING_SPLIT) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from tui.api.parse import InstanceMemo
+from tui.api.memo import InstanceMemo
 from tui.api.transport import HttpSession
 from tui.core.models import Instance
 

@@ -9,8 +9,6 @@ Error bodies and JSON decoding live in ``tui.api.body`` (re-exported here).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +20,7 @@ from tui.api.body import parse_error_body as parse_error_body
 from tui.api.body import summarize_body as summarize_body
 from tui.api.body import text_of
 from tui.api.endpoints import parse_endpoints
+from tui.api.memo import InstanceMemo as InstanceMemo  # re-exported
 from tui.api.parse_images import parse_owner, parse_tags
 from tui.api.redact import scrub
 from tui.core.errors import ResponseError
@@ -289,76 +288,6 @@ def parse_instance(data: Any, family: str, endpoint: str = "") -> Instance:
 
 
 # --- lists ---------------------------------------------------------------------------------------
-class InstanceMemo:
-    """The instances of the last list, reused while their JSON object comes back unchanged.
-
-    A poll of 1,000 instances of which a handful changed then parses and scrubs only that handful:
-    comparing two decoded JSON objects runs in C, parsing and scrubbing one runs in Python, some
-    fifty times slower. An unchanged instance is the very same ``Instance`` object as last time.
-    Call ``begin()`` before a list and ``end()`` after it has every page: ids it did not list are
-    forgotten then. (Values Python counts as equal, ``1`` and ``true``, count as unchanged.)
-    """
-
-    SHARED_PER_FIELD = 32
-    """At most this many distinct values of one field are kept for sharing (``_share``)."""
-
-    def __init__(self) -> None:
-        self._last: dict[str, tuple[Any, Instance]] = {}
-        self._next: dict[str, tuple[Any, Instance]] = {}
-        self._shared: dict[str, list[dict[str, Any]]] = {}
-
-    def _share(self, item: dict[str, Any]) -> None:
-        """Point object fields equal to one seen before at that one object (``profile``, ``flavor_details``…).
-
-        Most instances share one of a few profiles and flavors, some 60% of their JSON: with 5,000
-        instances that is 20 MB less for the raw JSON the rows keep. Only fields with nothing to
-        mask are shared, and ``item`` is a freshly decoded object nobody else holds yet.
-        """
-        for name, value in item.items():
-            if not isinstance(value, dict) or len(value) < 2:
-                continue
-            pool = self._shared.setdefault(name, [])
-            for known in pool:
-                if known == value:
-                    item[name] = known
-                    break
-            else:
-                if len(pool) < self.SHARED_PER_FIELD and scrub(value) is value:
-                    pool.append(value)
-
-    def begin(self) -> None:
-        """A new list starts."""
-        self._next = {}
-
-    def end(self) -> None:
-        """The list is complete: keep what it listed, forget the rest."""
-        self._last, self._next = self._next, {}
-
-    def parser(self, parse: Callable[[Any, str], Instance]) -> Callable[[Any, str], Instance]:
-        """``parse`` through the memo."""
-
-        def memoized(item: Any, endpoint: str) -> Instance:
-            key = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(key, str):
-                return parse(item, endpoint)
-            seen = self._last.get(key)
-            if seen is not None:
-                try:
-                    same = seen[0] == item
-                except RecursionError:
-                    same = False
-                if same:
-                    self._next[key] = seen
-                    return seen[1]
-            with contextlib.suppress(RecursionError):  # absurdly deep JSON: parse reports it
-                self._share(item)
-            instance = parse(item, endpoint)
-            self._next[key] = (item, instance)
-            return instance
-
-        return memoized
-
-
 def _items(value: Any, what: str, endpoint: str) -> list[Any]:
     if value is None:
         return []

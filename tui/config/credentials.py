@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.secret import Secret
-from tui.core.untrusted import CONTROL_RE
+from tui.core.untrusted import CONTROL_PROBLEM, CONTROL_RE
 
 if TYPE_CHECKING:
     from tui.config.model import Profile
@@ -43,6 +43,15 @@ COMMAND_FIELDS = {"sk": "sk_command", "password": "password_command", "token": "
 FILE_KEYS = {"ak": "ak", "sk": "sk", "security_token": "security_token"}
 """Credential field -> its key in the SDK's credentials file."""
 SDK_SECTIONS = ("basic", "global")
+
+ENV_FIELDS = {
+    "ak": "ak_env",
+    "sk": "sk_env",
+    "security_token": "security_token_env",
+    "token": "token_env",
+    "password": "password_env",
+}
+"""Credential field -> the field naming an environment variable that may hold it instead."""
 
 
 def command_argv(command: str | tuple[str, ...] | list[str]) -> list[str]:
@@ -167,7 +176,6 @@ def sdk_file_value(path: str, section: str, key: str) -> str:
 
 def resolve_secret(profile: Profile, name: str, environ: Mapping[str, str] | None = None) -> Secret:
     """The credential ``name`` of ``profile`` from the first source that has it (see the module doc)."""
-    from tui.config.model import CONTROL_PROBLEM, ENV_FIELDS
 
     env = os.environ if environ is None else environ
     env_name: str = getattr(profile, ENV_FIELDS.get(name, ""), "") if name in ENV_FIELDS else ""
@@ -217,7 +225,6 @@ def credential_problems(profile: Profile) -> list[ValidationError]:
 
 def has_source(profile: Profile, name: str) -> bool:
     """True when some field other than the value itself can provide credential ``name``."""
-    from tui.config.model import ENV_FIELDS
 
     return bool(
         (name in ENV_FIELDS and getattr(profile, ENV_FIELDS[name]))
@@ -248,7 +255,6 @@ def secret_source(profile: Profile) -> str:
     for an imported copy, or ``"none"``. A variable is named even when it is unset now: the
     settings screen shows the setting, not this shell's environment.
     """
-    from tui.config.model import ENV_FIELDS
 
     name = _SECRET_OF.get(profile.auth, "sk")
     env_name = getattr(profile, ENV_FIELDS[name])

@@ -23,6 +23,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from tui.config.connect import ConnectOverride, connect_problems
+from tui.config.credentials import ENV_FIELDS as ENV_FIELDS  # re-exported
 from tui.config.credentials import SDK_SECTIONS, credential_problems, has_source, resolve_secret
 from tui.config.ui_settings import UiSettings as UiSettings  # re-exported
 from tui.core.domain import (
@@ -57,16 +58,6 @@ NO_SECRET = Secret("")
 
 SECRET_FIELDS = ("sk", "security_token", "password", "token")
 """Profile fields that hold a credential."""
-
-ENV_FIELDS = {
-    "ak": "ak_env",
-    "sk": "sk_env",
-    "security_token": "security_token_env",
-    "token": "token_env",
-    "password": "password_env",
-}
-"""Credential field -> the field naming an environment variable that may hold it instead."""
-
 
 Command = str | tuple[str, ...]
 """A command: a string split the POSIX way, or an argv list."""
@@ -261,6 +252,23 @@ class Profile:
             for f in fields(self)
             if _has_control(getattr(self, f.name))
         ]
+        self._place_problems(bad)
+        self._sign_in_problems(bad)
+        self._number_problems(bad)
+        errors += credential_problems(self)
+        errors += limit_problems(self.request_deadline, self.max_answer_mb)
+        seen: set[str] = set()
+        for index, ref in enumerate(self.instances):
+            if not INSTANCE_ID_RE.fullmatch(ref.id):
+                bad(f"instances[{index}].id", f"{ref.id!r} is not a plausible instance id")
+            elif ref.id in seen:
+                bad(f"instances[{index}].id", f"{ref.id!r} is listed twice")
+            seen.add(ref.id)
+        errors += connect_problems(self.connect)
+        return errors
+
+    def _place_problems(self, bad: Any) -> None:
+        """The name, the choices, and where the profile points: region, project id, endpoints."""
         if not self.name:
             bad("name", "the profile needs a name")
         elif not NAME_RE.fullmatch(self.name):
@@ -291,6 +299,9 @@ class Profile:
             problem = _url_problem(value) if value else None
             if problem:
                 bad(name, problem)
+
+    def _sign_in_problems(self, bad: Any) -> None:
+        """What the chosen sign-in needs, and the shape of the AK and of variable names."""
         for name in ENV_FIELDS.values():
             value = getattr(self, name)
             if value and not ENV_NAME_RE.fullmatch(value):
@@ -308,23 +319,15 @@ class Profile:
             self._need(bad, "password", "the IAM password")
         elif self.auth == AUTH_TOKEN:
             self._need(bad, "token", "an IAM token")
+
+    def _number_problems(self, bad: Any) -> None:
+        """The prolong hours and the notice minutes."""
         if not (
             math.isfinite(self.prolong_hours) and LEASE_MIN_HOURS <= self.prolong_hours <= LEASE_MAX_HOURS
         ):
             bad("prolong_hours", f"must be {LEASE_MIN_HOURS} to {LEASE_MAX_HOURS} hours")
         if self.notify_minutes < 0:
             bad("notify_minutes", "must be 0 (never) or more minutes")
-        errors += credential_problems(self)
-        errors += limit_problems(self.request_deadline, self.max_answer_mb)
-        seen: set[str] = set()
-        for index, ref in enumerate(self.instances):
-            if not INSTANCE_ID_RE.fullmatch(ref.id):
-                bad(f"instances[{index}].id", f"{ref.id!r} is not a plausible instance id")
-            elif ref.id in seen:
-                bad(f"instances[{index}].id", f"{ref.id!r} is listed twice")
-            seen.add(ref.id)
-        errors += connect_problems(self.connect)
-        return errors
 
     def _need(self, bad: Any, name: str, what: str) -> None:
         if not getattr(self, name) and not has_source(self, name):

@@ -28,21 +28,18 @@ from tui.config.model import SECRET_FIELDS, Profile
 from tui.core.actions import ACTIONS, action_named
 from tui.core.errors import (
     AuthPausedError,
-    InstanceFailedError,
     ModelArtsError,
     OutcomeUnknownError,
-    ValidationError,
-    WaitTimeoutError,
 )
-from tui.core.models import ApiCall, Instance, Phase
+from tui.core.models import ApiCall, Instance
 from tui.core.secret import Secret
-from tui.service.clock_skew import to_local_clock
-from tui.service.factory import CallSink, build_client
+from tui.service.factory import CallSink
 from tui.service.lifecycle import LifecycleActions, creates_row, new_row_refusal
 from tui.service.lockout import AUTH_PAUSE_AFTER as AUTH_PAUSE_AFTER
 from tui.service.models import ActionOutcome, Claim, ProfileStatus, RefreshResult, Row
 from tui.service.notebook_actions import NotebookActions
 from tui.service.profiles import ProfileState, RowsView, refusal_for
+from tui.service.reads import InstanceReads
 from tui.service.refresh import OnProfile, Refresher
 
 log = logging.getLogger(__name__)
@@ -56,7 +53,7 @@ def describe_error(error: ModelArtsError) -> str:
     return error.summary()
 
 
-class InstanceService(NotebookActions, LifecycleActions):
+class InstanceService(NotebookActions, LifecycleActions, InstanceReads):
     """Refresh, start, stop and prolong instances of several profiles."""
 
     def __init__(
@@ -367,53 +364,3 @@ class InstanceService(NotebookActions, LifecycleActions):
         name = current.display_name if current else instance_id
         done = ACTIONS[action].done if action in ACTIONS else action
         return ActionOutcome(key, action, True, f"{name}: {done}" + (f" ({status})" if status else ""))
-
-    # --- reads -------------------------------------------------------------------------------
-    async def details(self, key: str) -> Instance:
-        """The whole instance, fresh from the service; raises ModelArtsError."""
-        profile_name, _, instance_id = key.partition("/")
-        state = self._states.get(profile_name)
-        if state is None:
-            raise ValidationError("profile", f"unknown profile {profile_name!r}")
-        fresh = await self._guarded(profile_name, lambda c: c.get_instance(instance_id))
-        instance = to_local_clock(fresh, state.steady_skew())
-        state.settle(key, instance)
-        row = state.rows.get(key)
-        if row is not None:
-            state.rows[key] = replace(row, instance=instance, gone=False)
-        return instance
-
-    async def wait_for(
-        self, key: str, action: str, *, timeout: float, interval: float = 2.0, sleep: Sleep | None = None
-    ) -> Instance:
-        """Poll details until the action's final state; WaitTimeoutError or InstanceFailedError."""
-        final = action_named(action).target
-        if final is None:
-            raise ValidationError("action", f"{action} has no state to wait for")
-        pause = sleep or self.runtime.sleep
-        deadline = self._clock() + timeout
-        while True:
-            instance = await self.details(key)
-            if instance.phase is final:
-                return instance
-            if instance.phase is Phase.FAILED:
-                raise InstanceFailedError(f"{instance.name} ended in {instance.status}")
-            if self._clock() >= deadline:
-                raise WaitTimeoutError(
-                    f"{instance.name} is {instance.status} after {timeout:g}s, not {final.name}"
-                )
-            await pause(interval)
-
-    async def test_connection(self, profile: Profile) -> ActionOutcome:
-        """One list call with a throwaway client for ``profile``; never raises."""
-        key = f"{profile.name}/"
-        try:
-            client = await asyncio.to_thread(build_client, profile, self.runtime, on_call=self._emit)
-        except ModelArtsError as error:
-            return ActionOutcome(key, "test", False, error.summary(), error=error)
-        try:
-            async with client:
-                listed = await client.list_instances()
-        except ModelArtsError as error:
-            return ActionOutcome(key, "test", False, error.summary(), error=error)
-        return ActionOutcome(key, "test", True, f"connected: {len(listed)} instances listed")

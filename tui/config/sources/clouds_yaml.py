@@ -22,7 +22,7 @@ import yaml
 
 from tui.config.credentials import read_text
 from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, Profile
-from tui.config.sources import (
+from tui.config.sources.common import (
     SOURCE_CLOUDS_YAML,
     Candidate,
     Place,

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from tui.config.model import AUTH_AKSK, Profile
-from tui.config.sources import (
+from tui.config.sources.common import (
     SOURCE_ENV,
     Candidate,
     Place,

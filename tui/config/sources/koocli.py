@@ -14,7 +14,7 @@ from typing import Any
 
 from tui.config.credentials import read_text
 from tui.config.model import AUTH_AKSK, Profile
-from tui.config.sources import (
+from tui.config.sources.common import (
     SOURCE_KOOCLI,
     Candidate,
     Place,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tui.config.credentials import SDK_SECTIONS, parse_sdk_file, read_text
 from tui.config.model import AUTH_AKSK, Profile
-from tui.config.sources import (
+from tui.config.sources.common import (
     SOURCE_SDK_FILE,
     Candidate,
     Place,
