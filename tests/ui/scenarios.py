@@ -260,6 +260,7 @@ SCENARIOS: dict[str, Scenario] = {
     "create-80x24": Scenario((80, 24), _create, profiles=({"api": "notebooks"},)),
     "delete-80x24": Scenario((80, 24), _delete, profiles=({"api": "notebooks"},)),
     "resize-80x24": Scenario((80, 24), _resize, profiles=({"api": "notebooks"},)),
+    "details-connect-80x24": Scenario((80, 24), _details, profiles=({"api": "notebooks"},)),
 }
 
 

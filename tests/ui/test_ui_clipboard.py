@@ -65,3 +65,34 @@ async def test_y_writes_the_id_as_osc_52(make_app: MakeApp, emulator: Emulator, 
         assert _osc52(written) == [_expected(instance_id)]
         await pilot.press("Y")
         assert _osc52(written)[1:] == [_expected("cv-lab-gpu")]
+
+
+async def test_details_show_the_ssh_endpoint_allowed_ips_and_the_url_as_a_link(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    from textual.widgets import Static
+
+    from tui.ui.screens.details import DetailsScreen
+
+    app = make_app([emulator_profile(emulator, api="notebooks")], ui=NO_TIMER_POLLS)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        put_cursor(app, _key(app, "bert-finetune-6"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        head = app.screen.query_one("#details-head", Static)
+        rec = next(r for r in emulator.store.all() if r.name == "bert-finetune-6")
+        instance = app.service.rows[_key(app, "bert-finetune-6")].instance
+        assert instance.ssh is not None
+        url = f"{TARGET_DOMAIN}/modelarts/hubv100/notebook/user/{rec.v1_id}/lab"
+        lines = [strip.text.strip() for strip in head.render_lines(head.region.reset_offset)]
+        assert lines[3:6] == [
+            f"ssh      ma-user@{instance.ssh.address} · key pair KeyPair-demo",
+            "allowed  192.0.2.0/24 only",
+            f"jupyter  {url}",
+        ]
+        strips = head.render_lines(head.region.reset_offset)
+        links = {seg.style.link for strip in strips for seg in strip if seg.style is not None}
+        assert links - {None} == {url}  # what the terminal gets as an OSC 8 hyperlink
+        assert rec.token not in "".join(lines)

@@ -23,6 +23,7 @@ from tui.core.models import Instance
 from tui.service import InstanceService, Row
 from tui.ui.cells import age_text, countdown_text, flavor_text, status_text
 from tui.ui.messages import DetailsFailed, DetailsLoaded
+from tui.ui.screens.details_connect import connect_text
 from tui.ui.widgets.footer import KeyFooter
 
 
@@ -73,6 +74,7 @@ class DetailsScreen(Screen[None]):
         countdown, _ = countdown_text(instance, now_ms)
         head.append(f"\nflavor {flavor_text(instance)} ({instance.flavor or '—'}) · auto-stop {countdown}")
         head.append(f" · age {age_text(instance.created_ms, now_ms)} · {instance.family}")
+        head.append_text(connect_text(instance))
         if note:
             head.append(f"\n{note}", style="dim")
         self.query_one("#details-head", Static).update(head)
