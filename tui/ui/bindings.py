@@ -192,6 +192,14 @@ TABLE_KEYS: list[Binding] = [
 ]
 """Extra cursor keys on the table (vi style), remappable like the others."""
 
+SCROLL_KEYS: list[Binding] = [
+    Binding("j", "scroll_down", "Down", show=False, id="down"),
+    Binding("k", "scroll_up", "Up", show=False, id="up"),
+    Binding("g", "scroll_home", "Top", show=False, id="top"),
+    Binding("G", "scroll_end", "Bottom", show=False, id="bottom"),
+]
+"""The same keys (same ids, so one remap moves both) where a page scrolls: details and help."""
+
 _GROUP_OF = {
     "start": INSTANCES,
     "stop": INSTANCES,

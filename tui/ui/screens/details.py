@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -25,6 +24,7 @@ from tui.ui.cells import age_text, countdown_text, flavor_text, status_text
 from tui.ui.messages import DetailsFailed, DetailsLoaded
 from tui.ui.screens.details_connect import connect_text
 from tui.ui.widgets.footer import KeyFooter
+from tui.ui.widgets.scroll import KeyScroll
 
 
 def instance_json(instance: Instance) -> str:
@@ -52,7 +52,7 @@ class DetailsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-head")
-        with VerticalScroll(id="details-body"):
+        with KeyScroll(id="details-body"):
             yield Static(id="details-json")
         yield KeyFooter()
 
@@ -62,23 +62,27 @@ class DetailsScreen(Screen[None]):
         self.action_reload()
 
     def _show(self, instance: Instance, note: str = "") -> None:
+        self.query_one("#details-head", Static).update(self._head(instance, note))
+        self.query_one("#details-json", Static).update(JSON(instance_json(instance)))
+
+    def _head(self, instance: Instance, note: str) -> Text:
+        """Four short lines, each under 80 columns for the ids, states and flavors the services use
+        (name and where; id and age; state; flavor); a longer value is cut with …, never wrapped."""
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(self._row.display_name, style="bold")
         if self._row.alias:
             head.append(f" ({instance.name})")
-        head.append(f"  {self._row.profile}/{instance.id}\n")
-        head.append("status: ")
-        head.append(status_text(instance), style="bold")
-        head.append(f"   raw status {instance.status}, phase {instance.phase.value}")
+        head.append(f" · {self._row.profile} · {instance.family}\n")
         now_ms = int(self._clock() * 1000)
+        head.append(f"{instance.id} · age {age_text(instance.created_ms, now_ms)}\n")
+        head.append(status_text(instance), style="bold")
         countdown, _ = countdown_text(instance, now_ms)
-        head.append(f"\nflavor {flavor_text(instance)} ({instance.flavor or '—'}) · auto-stop {countdown}")
-        head.append(f" · age {age_text(instance.created_ms, now_ms)} · {instance.family}")
+        head.append(f" · raw status {instance.status}, phase {instance.phase.value} · auto-stop {countdown}")
+        head.append(f"\nflavor {flavor_text(instance)} ({instance.flavor or '—'})")
         head.append_text(connect_text(instance))
         if note:
             head.append(f"\n{note}", style="dim")
-        self.query_one("#details-head", Static).update(head)
-        self.query_one("#details-json", Static).update(JSON(instance_json(instance)))
+        return head
 
     @work(exclusive=True, group="details", exit_on_error=False)
     async def _load(self) -> None:

@@ -8,11 +8,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.ui.bindings import ALL_GROUPS, TABLE_KEYS, key_label
+from tui.ui.widgets.scroll import KeyScroll
 
 LEGEND = (
     ("●", "running"),
@@ -62,9 +63,9 @@ class HelpModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label("Keys", classes="dialog-title")
-            with VerticalScroll(id="help-body"):
+            with KeyScroll(id="help-body"):
                 yield Static(help_text(self._keymap), id="help-text")
-            yield Label("↑/↓ scroll · esc close", classes="dialog-hint")
+            yield Label("↑↓ j/k scroll · g/G top/end · esc close", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
