@@ -87,7 +87,7 @@ async def test_details_show_the_ssh_endpoint_allowed_ips_and_the_url_as_a_link(
         assert instance.ssh is not None
         url = f"{TARGET_DOMAIN}/modelarts/hubv100/notebook/user/{rec.v1_id}/lab"
         lines = [strip.text.strip() for strip in head.render_lines(head.region.reset_offset)]
-        assert lines[3:6] == [
+        assert lines[4:7] == [
             f"ssh      ma-user@{instance.ssh.address} · key pair KeyPair-demo",
             "allowed  192.0.2.0/24 only",
             f"jupyter  {url}",
