@@ -346,6 +346,11 @@ def instance_table(ref: InstanceRef, mask: bool = False) -> dict[str, Any]:
     return _table(ref, mask=mask, always=("id",))
 
 
+def connect_table(override: ConnectOverride) -> dict[str, Any]:
+    """A ``[[profiles.connect]]`` entry's keys (``instance`` always)."""
+    return _table(override, mask=False, always=("instance",))
+
+
 def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
     """The TOML text of ``config``; ``mask_secrets`` writes ``********`` for credentials (for display)."""
     chunks = [HEADER]
@@ -361,7 +366,5 @@ def dump_config(config: Config, *, mask_secrets: bool = False) -> str:
         for ref in profile.instances:
             chunks.append("[[profiles.instances]]\n" + tomli_w.dumps(instance_table(ref, mask_secrets)))
         for override in profile.connect:
-            chunks.append(
-                "[[profiles.connect]]\n" + tomli_w.dumps(_table(override, mask=False, always=("instance",)))
-            )
+            chunks.append("[[profiles.connect]]\n" + tomli_w.dumps(connect_table(override)))
     return "\n".join(chunks)

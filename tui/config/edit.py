@@ -23,7 +23,7 @@ import tomlkit.exceptions
 from tomlkit.container import Container
 from tomlkit.items import AoT, Table
 
-from tui.config.codec import instance_table, parse_config, profile_table
+from tui.config.codec import connect_table, instance_table, parse_config, profile_table
 from tui.config.model import Config, Profile
 from tui.core.errors import ConfigError
 
@@ -83,6 +83,18 @@ def _set(table: MutableMapping[str, Any], key: str, value: Any) -> None:
     table[key] = value
 
 
+def _subtables(profile: Profile, key: str) -> Any:
+    """``[[profiles.instances]]`` or ``[[profiles.connect]]`` of ``profile`` as a tomlkit array."""
+    out = tomlkit.aot()
+    if key == "instances":
+        for ref in profile.instances:
+            out.append(tomlkit.item(instance_table(ref)))
+    else:
+        for override in profile.connect:
+            out.append(tomlkit.item(connect_table(override)))
+    return out
+
+
 def _edit_profile(table: MutableMapping[str, Any], disk: Profile, new: Profile) -> None:
     old_keys, new_keys = profile_table(disk), profile_table(new)
     for key in old_keys.keys() - new_keys.keys():
@@ -91,25 +103,21 @@ def _edit_profile(table: MutableMapping[str, Any], disk: Profile, new: Profile) 
     for key, value in new_keys.items():
         if old_keys.get(key) != value:
             _set(table, key, value)
-    if disk.instances != new.instances:
-        if "instances" in table:
-            del table["instances"]
-        if new.instances:
-            refs = tomlkit.aot()
-            for ref in new.instances:
-                refs.append(tomlkit.item(instance_table(ref)))
-            table["instances"] = refs
+    for key in ("instances", "connect"):
+        if getattr(disk, key) != getattr(new, key):
+            if key in table:
+                del table[key]
+            if getattr(new, key):
+                table[key] = _subtables(new, key)
 
 
 def _new_table(profile: Profile) -> Any:
     table = tomlkit.table()
     for key, value in profile_table(profile).items():
         table[key] = value
-    if profile.instances:
-        refs = tomlkit.aot()
-        for ref in profile.instances:
-            refs.append(tomlkit.item(instance_table(ref)))
-        table["instances"] = refs
+    for key in ("instances", "connect"):
+        if getattr(profile, key):
+            table[key] = _subtables(profile, key)
     return table
 
 

@@ -204,6 +204,10 @@ class ModelArtsApp(App[int]):
         screen = OnboardScreen(self.config, self.config_path, self.service, scan, home=place.home)
         self.push_screen(screen, closed)
 
+    def settings_saved(self, saved: Config) -> None:
+        """Go on with ``saved``, a config written by a settings screen (or the SSH settings, ``K``)."""
+        self._settings_closed(saved)
+
     def _settings_closed(self, saved: Config | None) -> None:
         self.main_screen.paused = False
         if saved is None:

@@ -83,6 +83,14 @@ MAIN_BINDINGS: list[Binding] = [
         tooltip="Show the cursor row's JupyterLab URL and copy it (OSC 52; never its token)",
     ),
     Binding(
+        "K",
+        "connect_settings",
+        "SSH settings",
+        id="connect-settings",
+        show=False,
+        tooltip="Key folder of the row's profile; identity file, ssh options, alias of the row",
+    ),
+    Binding(
         "space",
         "toggle_mark",
         "Mark",
@@ -211,6 +219,7 @@ _GROUP_OF = {
     "start_available": INSTANCES,
     "connect": INSTANCES,
     "jupyter": INSTANCES,
+    "connect-settings": INSTANCES,
     "mark": INSTANCES,
     "mark-all": INSTANCES,
     "unmark-all": INSTANCES,

@@ -5,7 +5,8 @@ the service's plan, so the user's agent, ``~/.ssh/config`` and ProxyJump keep wo
 app, the flash line says how the session ended. On a STOPPED one it asks first, then the service
 starts it and waits (the row shows the start's steps) before connecting. Every refusal is said
 on the flash line and in the log, and nothing is started that the user did not confirm.
-``o`` shows the URL and copies it with OSC 52 (the notebook's token never).
+``o`` shows the URL and copies it with OSC 52 (the notebook's token never). ``K`` edits the
+profile's key folder and the row's identity file, ssh options and alias (``settings_connect``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import SuspendNotSupported
 
+from tui.config.edit import Draft
+from tui.config.model import Config, Profile
 from tui.config.paths import state_dir
+from tui.config.store import save_settings
 from tui.core.actions import action_named
 from tui.core.errors import ModelArtsError
-from tui.core.models import Phase
+from tui.core.models import FAMILY_NOTEBOOKS, Phase
 from tui.service.connect import ConnectPlan, ConnectRefused, find_ssh, prepare
 from tui.service.connect_action import jupyter_url
 from tui.ui.cells import status_text
@@ -180,3 +184,36 @@ class ConnectKeys:
             return
         self.app.copy_to_clipboard(url)
         self.flash(f"copied JupyterLab URL {url}")
+
+    def action_connect_settings(self) -> None:
+        """``K``: the SSH settings of the cursor row's profile and instance; saved in place."""
+        from tui.ui.screens.settings_connect import ConnectSettingsModal
+
+        key = self._cursor_row_key()
+        if key is None:
+            return
+        row = self.service.rows[key]
+        profile = next((p for p in self.service.profiles if p.name == row.profile), None)
+        if profile is None or profile.api != FAMILY_NOTEBOOKS:
+            self.flash(f"{row.display_name}: the v1 DevEnviron API exposes no SSH: nothing to set", "warn")
+            return
+
+        def answered(edited: Profile | None) -> None:
+            if edited is not None and edited != profile:
+                self._save_profile(edited)
+
+        name = row.instance.name or row.instance.id
+        self.app.push_screen(ConnectSettingsModal(profile, row.instance.id, name), answered)
+
+    def _save_profile(self, edited: Profile) -> None:
+        config: Config = self.app.config
+        drafts = [Draft(p.name, edited if p.name == edited.name else p) for p in config.profiles]
+        try:
+            saved = save_settings(self.app.config_path, config, drafts, config.default_profile)
+        except ModelArtsError as error:
+            self.note(f"SSH settings not saved: {error}", error=True)
+            self.flash(f"SSH settings not saved: {error}", "error")
+            return
+        self.note(f"SSH settings of {edited.name} saved")
+        self.flash(f"SSH settings of {edited.name} saved")
+        self.app.settings_saved(saved)  # then a refresh, as after the settings screen
