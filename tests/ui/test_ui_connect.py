@@ -58,7 +58,7 @@ def terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Termin
     bin_dir.mkdir()
     record = tmp_path / "ssh-argv"
     stub = bin_dir / "ssh"
-    stub.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0" "$@" > "{record}"\nexit {STUB_EXIT}\n')
+    stub.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0" "$@" > "{record}"\nexit ${{STUB_EXIT:-{STUB_EXIT}}}\n')
     stub.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     keys = tmp_path / "keys"
@@ -224,6 +224,42 @@ async def test_c_with_no_key_file_names_the_path_and_starts_nothing(
         assert app.main_screen.flash_line.text == (
             f"Connect: nothing sent — key file not found: {empty}/{KEY_PAIR}.pem "
             f"(key pair {KEY_PAIR}; set key_dir in the profile or pass --identity FILE)"
+        )
+        assert terminal.argv() == [] and _posts(emulator) == []
+
+
+async def test_ssh_failing_with_255_names_the_allowed_ips(
+    make_app: MakeApp, emulator: Emulator, terminal: Terminal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUB_EXIT", "255")
+    app = _nb_app(make_app, emulator, terminal.keys)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        put_cursor(app, _key(app, "bert-finetune-6"))  # allowed from 192.0.2.0/24 only
+        await pilot.press("c")
+        await settle(pilot)
+        said = (
+            "bert-finetune-6: ssh ended with exit 255; it accepts SSH only from 192.0.2.0/24: "
+            "is this machine's IP among them?"
+        )
+        assert app.main_screen.flash_line.text == said
+        assert said in log_text(app)
+
+
+async def test_c_on_a_stopped_row_of_a_read_only_profile_starts_nothing(
+    make_app: MakeApp, emulator: Emulator, terminal: Terminal
+) -> None:
+    profile = emulator_profile(emulator, api="notebooks", key_dir=str(terminal.keys), read_only=True)
+    app = make_app([profile], ui=NO_TIMER_POLLS)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        put_cursor(app, _key(app, "cv-lab-gpu"))
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert (
+            app.main_screen.flash_line.text
+            == "Connect: nothing sent — cannot start it: profile 'demo' is read-only"
         )
         assert terminal.argv() == [] and _posts(emulator) == []
 
