@@ -225,6 +225,19 @@ async def _resize(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> 
     await first_poll(pilot)
 
 
+async def _tags(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """The details of a notebook with the add-tags form open over them, a tag typed."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    _cursor(app, "nlp-playground")
+    await pilot.press("enter")
+    await first_poll(pilot)
+    await pilot.press("t")
+    await pilot.press(*"team=cv")
+    await pilot.pause()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One picture: the terminal size, the profiles, and what to do before it is taken."""
@@ -261,6 +274,7 @@ SCENARIOS: dict[str, Scenario] = {
     "delete-80x24": Scenario((80, 24), _delete, profiles=({"api": "notebooks"},)),
     "resize-80x24": Scenario((80, 24), _resize, profiles=({"api": "notebooks"},)),
     "details-connect-80x24": Scenario((80, 24), _details, profiles=({"api": "notebooks"},)),
+    "tags-80x24": Scenario((80, 24), _tags, profiles=({"api": "notebooks"},)),
 }
 
 

@@ -113,7 +113,7 @@ async def test_the_create_form_checks_the_name_then_the_new_row_shows_creating(
         )
         assert body["endpoints"][0]["key_pair_names"] == ["key-a", "key-b"]
         key = next(k for k, r in app.service.rows.items() if r.instance.name == "from-the-form")
-        assert cell(app, key, "status") == "◐ CREATING…"
+        assert cell(app, key, "status") == "◐ 1/4 Allocating storage"  # action_progress
         clock.advance(3.5)
         await pilot.press("r")
         await settle(pilot)

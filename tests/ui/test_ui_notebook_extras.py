@@ -121,7 +121,7 @@ async def test_the_row_says_it_waits_and_w_again_cancels(
             await pilot.pause()
             if gate:
                 break
-        assert cell(app, key, "status") == "◐ waiting for c…"  # the 16-cell STATUS column cuts it
+        assert cell(app, key, "status") == "◐ no capacity #1 · next 15s"  # the STATUS column widens
         assert app.service.rows[key].pending == "waiting for capacity (attempt 1, next in 15s)"
         await pilot.press("w")
         await settle(pilot)

@@ -21,7 +21,7 @@ from tui.api.body import summarize_body as summarize_body
 from tui.api.body import text_of
 from tui.api.endpoints import parse_endpoints
 from tui.api.memo import InstanceMemo as InstanceMemo  # re-exported
-from tui.api.parse_images import parse_owner, parse_tags
+from tui.api.parse_images import parse_owner, parse_progress, parse_tags
 from tui.api.redact import scrub
 from tui.core.errors import ResponseError
 from tui.core.models import (
@@ -275,6 +275,7 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         endpoints=parse_endpoints(obj.get("endpoints")),
         tags=parse_tags(obj.get("tags")),
         owner=parse_owner(obj.get("user")),
+        progress=parse_progress(obj.get("action_progress")),
         raw=raw,
         extra={k: v for k, v in raw.items() if k not in _NB_KNOWN},
     )

@@ -44,6 +44,29 @@ def parse_owner(value: Any) -> str:
     return clean(value.get("name")) or clean(value.get("id"))
 
 
+_STEPS_KEPT = 16
+_STEP_TEXT = 48
+
+
+def parse_progress(value: Any) -> str:
+    """``action_progress`` -> ``2/4 Pulling the image``: the step PROCESSING (or FAILED), of how
+    many; '' when no step is under way (all WAITING or COMPLETED, or no list)."""
+    if not isinstance(value, list):
+        return ""
+    steps = [item for item in value[:_STEPS_KEPT] if isinstance(item, dict)]
+    for index, step in enumerate(steps, start=1):
+        status = clean(step.get("status")).upper()
+        if status not in ("PROCESSING", "FAILED"):
+            continue
+        number = step.get("step")
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 < number <= len(steps):
+            number = index
+        text = clean(step.get("step_description") or step.get("description"), _STEP_TEXT)
+        failed = " failed" if status == "FAILED" else ""
+        return f"{number}/{len(steps)} {text or 'in progress'}{failed}"
+    return ""
+
+
 def parse_saved_image(data: Any, endpoint: str = "") -> SavedImage:
     """An image object (create-image answer, ``GET /images/{id}``); ResponseError without an id."""
     if not isinstance(data, dict) or not clean(data.get("id")):

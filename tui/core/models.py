@@ -144,6 +144,8 @@ class Instance:
     """(key, value) pairs, sorted by key (notebooks family)."""
     owner: str = ""
     """The IAM user who owns it, as the admin list (``/notebooks/all``) names them."""
+    progress: str = ""
+    """How far a create or start has got (``action_progress``): ``2/4 Pulling the image``."""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

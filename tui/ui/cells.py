@@ -6,10 +6,14 @@ and the status bar agree on what a user reads, with or without colour.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tui.core.actions import ACTIONS
 from tui.core.models import Instance, Phase
+from tui.core.tags import tags_text
+from tui.service.models import Row
 from tui.service.present import WARN_BELOW_S as WARN_BELOW_S
 from tui.service.present import age_text as age_text
 from tui.service.present import countdown_text as countdown_text
@@ -59,12 +63,24 @@ def status_text(
         return f"? {unknown} unknown"
     if pending:
         declared = ACTIONS.get(pending)
-        return f"◐ {declared.pending if declared else pending + '…'}"
+        return f"◐ {declared.pending if declared else step_text(pending)}"
     phase = instance.phase
     status = instance.status.upper() or "?"
     if phase.transitional:
-        return f"◐ {status}…"
+        return f"◐ {instance.progress}" if instance.progress else f"◐ {status}…"
     return f"{_MARKS.get(phase, '?')} {status}"
+
+
+_WAITING = re.compile(r"waiting for capacity \(attempt (\d+), next in (\d+)s\)")
+
+
+def step_text(label: str) -> str:
+    """A step label as its cell shows it: ``no capacity #4 · next 60s`` for the service's
+    ``waiting for capacity (attempt 4, next in 60s)`` (it fits ``STATUS_LONG``), else ``label…``."""
+    waiting = _WAITING.fullmatch(label)
+    if waiting:
+        return f"no capacity #{waiting[1]} · next {waiting[2]}s"
+    return label + "…"
 
 
 def stale_text(fetched_at: float | None, now: float) -> str:
@@ -84,6 +100,29 @@ def fit(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(0, width - 1)] + "…"
+
+
+def owner_text(instance: Instance) -> str:
+    """The OWNER cell: who the notebook belongs to (every user's notebooks), ``—`` when unknown."""
+    return instance.owner or "—"
+
+
+def row_tags_text(instance: Instance) -> str:
+    """The TAGS cell: ``team=cv cost=gpu``, ``—`` without tags."""
+    return tags_text(instance.tags) or "—"
+
+
+def optional_columns(rows: Iterable[Row]) -> dict[str, bool]:
+    """Which optional columns the rows need: ``tags`` (some row has tags), ``long_status`` (some row
+    shows a step or a progress longer than the usual status column)."""
+    tags = long_status = False
+    for row in rows:
+        tags = tags or bool(row.instance.tags)
+        if not long_status and (row.pending or row.instance.progress) and not row.gone:
+            long_status = len(status_text(row.instance, pending=row.pending)) > STATUS_SHORT
+        if tags and long_status:
+            break
+    return {"tags": tags, "long_status": long_status}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,25 +145,47 @@ SORT_COLUMN = {
 
 PADDING = 2
 """Cells each column adds around its content (one on each side)."""
+NAME_MIN = 12
+"""Cells the name keeps when optional columns (owner, tags, a long status) want room."""
+STATUS_SHORT = 15
+"""The status column below 120 cells: its longest state (``✗ DELETE_FAILED``)."""
+STATUS_LONG = 28
+"""The status column while a row shows a step ("◐ 3/4 Pulling the image", "◐ no capacity #4 · next 60s")."""
 
 
-def columns_for(width: int, *, profiles: bool, sorted_by: str = "") -> tuple[ColumnSpec, ...]:
+def columns_for(
+    width: int,
+    *,
+    profiles: bool,
+    sorted_by: str = "",
+    owner: bool = False,
+    tags: bool = False,
+    long_status: bool = False,
+) -> tuple[ColumnSpec, ...]:
     """The columns that fit ``width`` cells; name (and image, when shown) take what is left.
 
     Narrow terminals drop the image first, then the id (at once when a profile column is needed),
     then the age, then (with a profile column) the flavor. The status is wide enough for its
     longest text (``✗ DELETE_FAILED``); the ``sorted_by`` column, for its label and a sort mark.
+    The optional columns (``owner``: every user's notebooks; ``tags``: some row has tags;
+    ``long_status``: a row shows a step) make room by dropping the id, then the age, then the
+    flavor, then the tags, then by narrowing the long status, until the name has ``NAME_MIN`` cells.
     """
     wide = width >= 120
     cols: list[ColumnSpec] = [ColumnSpec("mark", " ", 1)]
     if profiles:
         cols.append(ColumnSpec("profile", "PROFILE", 12 if wide else 8))
     cols.append(ColumnSpec("name", "NAME", 0))
+    if owner:
+        cols.append(ColumnSpec("owner", "OWNER", 12 if wide else 9))
     if (not profiles and width >= 72) or width >= 100:
         cols.append(ColumnSpec("id", "ID", 8))
-    cols.append(ColumnSpec("status", "STATUS", 16 if wide else 15))
+    status_width = (STATUS_LONG + 8 if wide else STATUS_LONG) if long_status else 16 if wide else STATUS_SHORT
+    cols.append(ColumnSpec("status", "STATUS", status_width))
     if not profiles or width >= 70:
         cols.append(ColumnSpec("flavor", "FLAVOR", 12 if wide else 10))
+    if tags:
+        cols.append(ColumnSpec("tags", "TAGS", 20 if wide else 12))
     show_image = width >= 110
     if show_image:
         cols.append(ColumnSpec("image", "IMAGE", 0))
@@ -136,8 +197,22 @@ def columns_for(width: int, *, profiles: bool, sorted_by: str = "") -> tuple[Col
         for c in cols
     ]
     flexible = 2 if show_image else 1
-    used = sum(c.width + PADDING for c in cols) + PADDING * flexible + 1  # + the scrollbar
-    spare = max(0, width - used)
+
+    def spare_of(chosen: list[ColumnSpec]) -> int:
+        return width - sum(c.width + PADDING for c in chosen) - PADDING * flexible - 1  # the scrollbar
+
+    if owner or tags or long_status:
+        for drop in ("id", "age", "flavor", "tags"):
+            if spare_of(cols) >= NAME_MIN + (16 if show_image else 0):
+                break
+            cols = [c for c in cols if c.key != drop]
+        short = NAME_MIN - spare_of(cols)  # still too narrow: the long status gives up some cells
+        if short > 0 and long_status:
+            cols = [
+                ColumnSpec(c.key, c.label, max(STATUS_SHORT, c.width - short)) if c.key == "status" else c
+                for c in cols
+            ]
+    spare = max(0, spare_of(cols))
     if show_image:
         name_width = min(32, max(16, spare // 2))
         image_width = max(12, min(48, spare - name_width))
@@ -145,3 +220,60 @@ def columns_for(width: int, *, profiles: bool, sorted_by: str = "") -> tuple[Col
         name_width, image_width = max(10, spare), 0
     sized = {"name": name_width, "image": image_width}
     return tuple(ColumnSpec(c.key, c.label, sized[c.key]) if c.key in sized else c for c in cols)
+
+
+def _status_cell(row: Row, width: int, stale: bool, now: float) -> tuple[str, str]:
+    inst = row.instance
+    text = status_text(inst, pending=row.pending, gone=row.gone, unknown=row.unknown)
+    if stale and not row.gone:
+        mark = stale_text(row.fetched_at, now)
+        text = f"{text} {mark}" if mark else text
+    return fit(text, width), status_kind(inst, pending=row.pending, gone=row.gone)
+
+
+_PLAIN: dict[str, Callable[[Row], str]] = {
+    "profile": lambda r: r.profile,
+    "name": lambda r: r.display_name,
+    "flavor": lambda r: flavor_text(r.instance),
+    "image": lambda r: r.instance.image or "—",
+    "owner": lambda r: owner_text(r.instance),
+    "tags": lambda r: row_tags_text(r.instance),
+}
+
+
+def row_cells(
+    row: Row,
+    layout: Iterable[ColumnSpec],
+    *,
+    marked: bool,
+    stale: bool,
+    now: float,
+    only: Iterable[str] | None = None,
+) -> dict[str, tuple[str, str]]:
+    """Plain text and style name of each cell of ``row`` in ``layout`` (or only the named columns).
+
+    ``stale``: the row's profile fails its polls (the status says how old the row is).
+    """
+    now_ms = int(now * 1000)
+    inst = row.instance
+    base = "gone" if row.gone else ""
+    wanted = None if only is None else set(only)
+    out: dict[str, tuple[str, str]] = {}
+    for spec in layout:
+        key, width = spec.key, spec.width
+        if wanted is not None and key not in wanted:
+            continue
+        if key == "mark":
+            out[key] = ("▌", "mark") if marked else (" ", "")
+        elif key in _PLAIN:
+            out[key] = (fit(_PLAIN[key](row), width), base)
+        elif key == "id":
+            out[key] = (short_id(inst.id, width), base)
+        elif key == "status":
+            out[key] = _status_cell(row, width, stale, now)
+        elif key == "autostop":
+            text, warn = ("—", False) if row.gone else countdown_text(inst, now_ms)
+            out[key] = (text, "warning" if warn else base)
+        elif key == "age":
+            out[key] = (age_text(inst.created_ms, now_ms), base)
+    return out

@@ -1,7 +1,12 @@
-"""One instance in full: the raw status and the whole JSON the service returned."""
+"""One instance in full: the raw status, its tags and owner, and the whole JSON the service returned.
+
+``t`` adds tags and ``T`` removes them (``tui.ui.screens.tags`` asks); the request goes through the
+main screen's row actions (claimed at once, logged, flashed) and the screen shows the fresh read.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -15,14 +20,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
+from tui.core.actions import action_named
 from tui.core.errors import ModelArtsError
-from tui.core.models import Instance
-from tui.service import InstanceService, Row
+from tui.core.models import FAMILY_NOTEBOOKS, Instance
+from tui.service import ActionOutcome, InstanceService, Row
 from tui.ui.cells import age_text, countdown_text, flavor_text, status_text
-from tui.ui.messages import DetailsFailed, DetailsLoaded
+from tui.ui.messages import ActionRequested, DetailsFailed, DetailsLoaded
 from tui.ui.screens.details_connect import connect_text
+from tui.ui.screens.tags import TagModal, owner_tags_text
 from tui.ui.widgets.footer import KeyFooter
 from tui.ui.widgets.scroll import KeyScroll
 
@@ -41,6 +48,8 @@ class DetailsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="details-close"),
         Binding("r", "reload", "Reload", id="details-reload"),
+        Binding("t", "edit_tags(True)", "Add tag", id="details-tag"),
+        Binding("T", "edit_tags(False)", "Remove tag", id="details-untag"),
     ]
 
     def __init__(self, row: Row, service: InstanceService, *, clock: Callable[[], float] = time.time) -> None:
@@ -80,6 +89,7 @@ class DetailsScreen(Screen[None]):
         head.append(f" · raw status {instance.status}, phase {instance.phase.value} · auto-stop {countdown}")
         head.append(f"\nflavor {flavor_text(instance)} ({instance.flavor or '—'})")
         head.append_text(connect_text(instance))
+        head.append_text(owner_tags_text(instance))
         if note:
             head.append(f"\n{note}", style="dim")
         return head
@@ -108,6 +118,44 @@ class DetailsScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Tags are a notebooks-API feature: the keys are not offered on a v1 instance."""
+        if action == "edit_tags":
+            return self._row.instance.family == FAMILY_NOTEBOOKS
+        return True
+
+    def action_edit_tags(self, adding: bool) -> None:
+        """Ask for tags to add (or keys to remove), then send through the main screen's row actions."""
+        action = "tag" if adding else "untag"
+        key = self._row.key
+        row = self._service.rows.get(key, self._row)
+        reason = self._service.refusal(key, action)
+        if reason is None and not adding and not row.instance.tags:
+            reason = f"{row.display_name} has no tags"
+        if reason:
+            self._show(row.instance, note=f"{'Tag' if adding else 'Untag'}: nothing sent — {reason}")
+            return
+
+        def answered(params: dict[str, object] | None) -> None:
+            actions = getattr(getattr(self.app, "main_screen", None), "actions", None)
+            if params and actions is not None:
+                worker = actions.send(ActionRequested(action, [key], params=params))
+                if worker is not None:
+                    self._show(row.instance, note=f"{row.display_name}: {action_named(action).pending}")
+                    self._follow(worker)
+
+        label = f"{row.display_name}  ({row.profile})"
+        self.app.push_screen(TagModal(label, row.instance.tags, adding=adding), answered)
+
+    @work(group="details-follow", exit_on_error=False)
+    async def _follow(self, worker: Worker[list[ActionOutcome]]) -> None:
+        """Wait for the tag change, then show the row as the service has it now, with the outcome."""
+        with contextlib.suppress(WorkerFailed):  # the main screen logged it and gave the row back
+            await worker.wait()
+        outcomes = worker.result or []
+        row = self._service.rows.get(self._row.key, self._row)
+        self._show(row.instance, note="; ".join(o.message for o in outcomes))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -285,7 +285,7 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
     def profiles_changed(self) -> None:
         """The service got new profiles: relayout for one or several, refresh now."""
         enabled = [p for p in self.service.profiles if p.enabled]
-        self.table.set_multi_profile(len(enabled) > 1)
+        self.table.set_multi_profile(len(enabled) > 1, owners=any(p.scope == "all" for p in enabled))
         names = {p.name for p in enabled}
         if self.table.scope is not None and self.table.scope not in names:
             self.table.set_scope(None)

@@ -48,7 +48,7 @@ class RowActions:
         self._rows_changed = rows_changed
         self._actions_done = actions_done
         self._flash = flash
-        self._claims: dict[Worker[None], Claim] = {}
+        self._claims: dict[Worker[list[ActionOutcome]], Claim] = {}
 
     # --- asking ---------------------------------------------------------------------------------
     def _label(self, key: str) -> str:
@@ -133,23 +133,26 @@ class RowActions:
         self._screen.app.push_screen(ProlongModal([self._label(k) for k in keys], round(hours)), answered)
 
     # --- sending --------------------------------------------------------------------------------
-    def send(self, message: ActionRequested) -> None:
-        """Claim the rows now (a second press is refused at once), then send in a worker."""
+    def send(self, message: ActionRequested) -> Worker[list[ActionOutcome]] | None:
+        """Claim the rows now (a second press is refused at once), then send in a worker (returned;
+        None when every row was refused)."""
         action = action_named(message.action)
         claim = self._service.claim(action.name, message.keys)
         self._refuse(action, [o.message for o in claim.refused])
         if not claim.keys:
-            return
+            return None
         self._rows_changed(claim.keys)
         worker = self._screen.run_worker(
             self._act(claim, message.params), group="actions", exit_on_error=False
         )
         self._claims[worker] = claim
+        return worker
 
-    async def _act(self, claim: Claim, params: Mapping[str, object]) -> None:
+    async def _act(self, claim: Claim, params: Mapping[str, object]) -> list[ActionOutcome]:
         method = getattr(self._service, claim.action)  # each declared action has its service method
         outcomes: list[ActionOutcome] = await method(claim, **params)
         self._screen.post_message(ActionsFinished(claim.action, outcomes))
+        return outcomes
 
     def worker_ended(self, worker: Worker[Any], failed: bool) -> None:
         """A worker is over; one that died before the service answered gives its rows back."""

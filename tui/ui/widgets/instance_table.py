@@ -86,6 +86,7 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
         self._sort: tuple[str, bool] = DEFAULT_SORT
         self._scope: str | None = None
         self._multi = False
+        self._owners = False
         self._layout: tuple[cells.ColumnSpec, ...] = ()
         self._timed: set[str] = set()
         """Shown keys whose cells change with the clock: the only rows a tick recounts."""
@@ -177,14 +178,14 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
         if new:  # in sorted order: on a first load the order is then already right
             self._append([self._rows[k] for k in self._sorted(new)])
             moved = True
-        if moved:
+        if not self._relayout() and moved:  # a tag, an owner or a step may change the columns
             self._resort()
         self.view_version += 1
 
     def update_row(self, row: Row) -> None:
         """Show a single changed row (an action went out or came back)."""
         self._rows[row.key] = row
-        if row.key in self._shown:
+        if not self._relayout() and row.key in self._shown:  # a step may widen the status
             self._update(row)
             if self._sort[0] != "name":
                 self._resort()  # a new status may move it
@@ -257,10 +258,11 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
             self._rebuild()
             self.view_version += 1
 
-    def set_multi_profile(self, multi: bool) -> None:
-        """Show the profile column (several profiles) or not."""
-        if multi != self._multi:
-            self._multi = multi
+    def set_multi_profile(self, multi: bool, *, owners: bool = False) -> None:
+        """Show the profile column (several profiles) or not, and the owner column (a profile lists
+        every user's notebooks) or not."""
+        if (multi, owners) != (self._multi, self._owners):
+            self._multi, self._owners = multi, owners
             self._relayout(force=True)
 
     # --- events ---------------------------------------------------------------------------------
@@ -298,11 +300,13 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
     def _visible_order(self) -> list[str]:
         return [r.key.value for r in self.ordered_rows if r.key.value is not None]
 
-    def _relayout(self, force: bool = False) -> None:
+    def _relayout(self, force: bool = False) -> bool:
+        """Lay the columns out for the width and what the rows need; True when they changed."""
         width = self.size.width or self.app.size.width
-        layout = cells.columns_for(width, profiles=self._multi, sorted_by=cells.SORT_COLUMN[self._sort[0]])
+        sort, extra = cells.SORT_COLUMN[self._sort[0]], cells.optional_columns(self._rows.values())
+        layout = cells.columns_for(width, profiles=self._multi, sorted_by=sort, owner=self._owners, **extra)
         if layout == self._layout and not force:
-            return
+            return False
         self._layout = layout
         cursor = self.cursor_key
         self.clear(columns=True)
@@ -311,6 +315,7 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
         for spec in layout:
             self.add_column(Text(self._label(spec), style="bold"), width=spec.width, key=spec.key)
         self._fill(cursor)
+        return True
 
     def _rebuild(self) -> None:
         cursor = self.cursor_key
@@ -388,43 +393,8 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
         self.refresh(Region(x - self.scroll_offset.x, index - top + header, width, 1))
 
     def _cells(self, row: Row, only: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
-        """Plain text and style name of each cell of ``row`` (or only the named columns)."""
-        now = self._clock()
-        now_ms = int(now * 1000)
-        inst = row.instance
-        widths = {c.key: c.width for c in self._layout}
-        base = "gone" if row.gone else ""
-        out: dict[str, tuple[str, str]] = {}
-        for key, width in widths.items():
-            if only is not None and key not in only:
-                continue
-            if key == "mark":
-                out[key] = ("▌", "mark") if row.key in self._marks else (" ", "")
-            elif key == "profile":
-                out[key] = (cells.fit(row.profile, width), base)
-            elif key == "name":
-                out[key] = (cells.fit(row.display_name, width), base)
-            elif key == "id":
-                out[key] = (cells.short_id(inst.id, width), base)
-            elif key == "status":
-                text = cells.status_text(inst, pending=row.pending, gone=row.gone, unknown=row.unknown)
-                if row.profile in self._stale and not row.gone:
-                    stale = cells.stale_text(row.fetched_at, now)
-                    text = f"{text} {stale}" if stale else text
-                out[key] = (
-                    cells.fit(text, width),
-                    cells.status_kind(inst, pending=row.pending, gone=row.gone),
-                )
-            elif key == "flavor":
-                out[key] = (cells.fit(cells.flavor_text(inst), width), base)
-            elif key == "image":
-                out[key] = (cells.fit(inst.image or "—", width), base)
-            elif key == "autostop":
-                text, warn = ("—", False) if row.gone else cells.countdown_text(inst, now_ms)
-                out[key] = (text, "warning" if warn else base)
-            elif key == "age":
-                out[key] = (cells.age_text(inst.created_ms, now_ms), base)
-        return out
+        marked, stale = row.key in self._marks, row.profile in self._stale
+        return cells.row_cells(row, self._layout, marked=marked, stale=stale, now=self._clock(), only=only)
 
     def _styled(self, text: str, style_name: str) -> Text:
         style = self._style(style_name) if style_name else NO_STYLE
