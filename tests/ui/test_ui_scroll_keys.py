@@ -11,6 +11,7 @@ from tests.ui.uihelpers import MakeApp, emulator_profile, keys_with_status, put_
 from tui.config.model import UiSettings
 from tui.emulator import Emulator
 from tui.ui.screens.details_connect import connect_text
+from tui.ui.screens.tags import owner_tags_text
 from tui.ui.widgets.scroll import KeyScroll
 
 SIZE = (80, 24)
@@ -91,7 +92,7 @@ async def test_details_head_fits_80_columns_for_every_seeded_instance(
     make_app: MakeApp, emulator: Emulator, api: str
 ) -> None:
     """Four lines (name and where; id and age; state; flavor), none cut, none wrapped; the
-    notebooks family's connect lines (details_connect.py) follow."""
+    notebooks family's connect lines (details_connect.py) and its tags line (tags.py) follow."""
     app = make_app([emulator_profile(emulator, api=api)])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -100,7 +101,8 @@ async def test_details_head_fits_80_columns_for_every_seeded_instance(
             await pilot.press("enter")
             await settle(pilot)
             head = app.screen.query_one("#details-head")
-            connect = connect_text(app.service.rows[key].instance).plain.count("\n")
+            instance = app.service.rows[key].instance
+            connect = connect_text(instance).plain.count("\n") + owner_tags_text(instance).plain.count("\n")
             assert head.size.height == 4 + connect, key
             lines = screen_lines(pilot)[:4]
             assert not any(line.endswith("…") for line in lines), lines

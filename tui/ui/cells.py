@@ -7,7 +7,7 @@ and the status bar agree on what a user reads, with or without colour.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.actions import ACTIONS
@@ -153,6 +153,24 @@ STATUS_LONG = 28
 """The status column while a row shows a step ("◐ 3/4 Pulling the image", "◐ no capacity #4 · next 60s")."""
 
 
+def _make_room(
+    cols: list[ColumnSpec], spare_of: Callable[[Sequence[ColumnSpec]], int], wanted: int, long_status: bool
+) -> list[ColumnSpec]:
+    """Drop the id, the age, the flavor, the tags, then narrow a long status, until ``wanted`` cells
+    are spare for the name (and the image)."""
+    for drop in ("id", "age", "flavor", "tags"):
+        if spare_of(cols) >= wanted:
+            return cols
+        cols = [c for c in cols if c.key != drop]
+    short = wanted - spare_of(cols)
+    if short > 0 and long_status:
+        cols = [
+            ColumnSpec(c.key, c.label, max(STATUS_SHORT, c.width - short)) if c.key == "status" else c
+            for c in cols
+        ]
+    return cols
+
+
 def columns_for(
     width: int,
     *,
@@ -198,20 +216,11 @@ def columns_for(
     ]
     flexible = 2 if show_image else 1
 
-    def spare_of(chosen: list[ColumnSpec]) -> int:
+    def spare_of(chosen: Sequence[ColumnSpec]) -> int:
         return width - sum(c.width + PADDING for c in chosen) - PADDING * flexible - 1  # the scrollbar
 
     if owner or tags or long_status:
-        for drop in ("id", "age", "flavor", "tags"):
-            if spare_of(cols) >= NAME_MIN + (16 if show_image else 0):
-                break
-            cols = [c for c in cols if c.key != drop]
-        short = NAME_MIN - spare_of(cols)  # still too narrow: the long status gives up some cells
-        if short > 0 and long_status:
-            cols = [
-                ColumnSpec(c.key, c.label, max(STATUS_SHORT, c.width - short)) if c.key == "status" else c
-                for c in cols
-            ]
+        cols = _make_room(cols, spare_of, NAME_MIN + (16 if show_image else 0), long_status)
     spare = max(0, spare_of(cols))
     if show_image:
         name_width = min(32, max(16, spare // 2))
