@@ -160,6 +160,45 @@ async def test_c_on_a_stopped_row_asks_starts_waits_with_progress_then_connects(
         assert app.main_screen.flash_line.text == f"cv-lab-gpu: ssh ended with exit {STUB_EXIT}"
 
 
+async def test_c_on_a_starting_row_waits_without_asking_then_connects(
+    make_app: MakeApp, emulator: Emulator, clock: ManualClock, terminal: Terminal
+) -> None:
+    app = _nb_app(make_app, emulator, terminal.keys, runtime=Runtime(sleep=ClockSleep(clock)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        key = _key(app, "asr-whisper-8")
+        emulator.store.set_status(key.partition("/")[2], "STARTING")  # started elsewhere
+        await pilot.press("r")
+        await settle(pilot)
+        assert cell(app, key, "status") == "◐ STARTING…"
+        put_cursor(app, key)
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert _posts(emulator) == []  # nothing started: it was on its way
+        assert app.service.rows[key].instance.status == "RUNNING"
+        assert terminal.argv()[-1] == app.service.rows[key].instance.ssh.host  # type: ignore[union-attr]
+        assert app.main_screen.flash_line.text == f"asr-whisper-8: ssh ended with exit {STUB_EXIT}"
+
+
+async def test_c_on_a_row_that_stopped_since_the_poll_starts_nothing(
+    make_app: MakeApp, emulator: Emulator, terminal: Terminal
+) -> None:
+    app = _nb_app(make_app, emulator, terminal.keys)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        key = _key(app, "llm-eval-74")
+        emulator.store.set_status(key.partition("/")[2], "STOPPED")  # the table still says RUNNING
+        put_cursor(app, key)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.main_screen.flash_line.text == (
+            "Connect: nothing sent — llm-eval-74 is STOPPED now; c again offers to start it"
+        )
+        assert _posts(emulator) == [] and terminal.argv() == []
+        assert cell(app, key, "status") == "○ STOPPED"
+
+
 async def test_c_on_a_stopped_row_cancelled_starts_nothing(
     make_app: MakeApp, emulator: Emulator, terminal: Terminal
 ) -> None:

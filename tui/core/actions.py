@@ -200,12 +200,13 @@ CONNECT = Action(
     "Connect",
     "connecting…",
     "connected",
-    starts_from=frozenset({Phase.RUNNING, Phase.STOPPED}),
+    starts_from=frozenset({Phase.RUNNING, Phase.STOPPED, Phase.STARTING, Phase.QUEUED, Phase.CREATING}),
     target=Phase.RUNNING,
     writes=False,
     family=FAMILY_NOTEBOOKS,
     key="connect",
     help="SSH to the cursor row with the system ssh (a stopped one: start, wait, then connect)",
+    # STARTING, QUEUED, CREATING: waited for; STOPPED: started only when the user said so.
     family_refusal="{name}: the v1 DevEnviron API exposes no SSH; use a notebooks-API profile",
 )
 """Local: the service starts a stopped one and plans (``tui.service.connect``), the front end runs ssh."""

@@ -96,7 +96,7 @@ class ConnectActions:
             return reason
         instance = self.rows[key].instance
         running = instance.phase is Phase.RUNNING
-        if not running:
+        if instance.phase is Phase.STOPPED:
             start = self.refusal(key, "start")
             if start:
                 return f"cannot start it: {start}"
@@ -113,26 +113,32 @@ class ConnectActions:
         state_dir: Path,
         *,
         identity: str = "",
+        start: bool = False,
         interval: float = POLL_S,
         timeout: float = START_TIMEOUT_S,
         on_step: Callable[[str], None] | None = None,
     ) -> ConnectPlan:
-        """The plan for the claimed row, read fresh: a STOPPED one is started and waited for first
-        (its endpoint moves with every start). Raises ConnectRefused or ModelArtsError; the claim
-        is released either way. ``on_step(text)`` hears each start step as it begins."""
+        """The plan for the claimed row, read fresh: a STOPPED one is started first when ``start``
+        (the user said so), one on its way is waited for (its endpoint moves with every start).
+        Raises ConnectRefused or ModelArtsError; the claim is released either way.
+        ``on_step(text)`` hears each start step as it begins."""
         (key,) = claim.keys
         profile = self._profile_of(key)
         try:
             instance = await self.details(key)
+            if instance.phase is not Phase.RUNNING:  # what does not need it running, before a start
+                plan_connection(profile, instance, state_dir, identity=identity, running=False)
             if instance.phase is Phase.STOPPED:
-                plan_connection(
-                    profile, instance, state_dir, identity=identity, running=False
-                )  # before a start
+                if not start:  # it stopped since the poll the user saw: start nothing unasked
+                    raise ConnectRefused(
+                        f"{instance.name} is {instance.status} now; c again offers to start it"
+                    )
                 instance_id = key.partition("/")[2]
                 self._show_step(key, "starting")
                 await self._guarded(profile.name, lambda c: c.start(instance_id))
                 if on_step is not None:
                     on_step(f"{instance.name}: starting, then connecting once RUNNING")
+            if instance.phase is not Phase.RUNNING:
                 instance = await self._until_running(key, interval, timeout, on_step)
             return plan_connection(profile, instance, state_dir, identity=identity)
         finally:

@@ -84,20 +84,22 @@ class ConnectKeys:
             self._connect_refused(reason)
             return
         row = self.service.rows[key]
-        if row.instance.phase is Phase.RUNNING:
+        if row.instance.phase is not Phase.STOPPED:  # running, or on its way there: nothing to start
+            if row.instance.phase is not Phase.RUNNING:
+                self.flash(f"{row.display_name}: waiting until it is RUNNING, then connecting")
             self._connect(key, folder)
             return
         from tui.ui.screens.confirm import ConfirmModal
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._connect(key, folder)
+                self._connect(key, folder, start=True)
 
         label = f"{status_text(row.instance):<14} {row.display_name}  ({row.profile})"
         title = "Start this instance, wait until RUNNING, then connect?"
         self.app.push_screen(ConfirmModal(title, [label], "Start and connect"), answered)
 
-    def _connect(self, key: str, folder: Path) -> None:
+    def _connect(self, key: str, folder: Path, *, start: bool = False) -> None:
         """Reserve the row now (a second press is refused), then plan in a worker."""
         claim = self.service.claim(action_named("connect").name, [key])
         if not claim.keys:
@@ -111,7 +113,7 @@ class ConnectKeys:
 
         async def plan() -> None:
             try:
-                found = await self.service.connect(claim, folder, on_step=step)
+                found = await self.service.connect(claim, folder, start=start, on_step=step)
             except ModelArtsError as error:
                 self.post_message(ConnectFailed(key, error))
                 return
