@@ -170,7 +170,7 @@ async def test_c_on_a_starting_row_waits_without_asking_then_connects(
         emulator.store.set_status(key.partition("/")[2], "STARTING")  # started elsewhere
         await pilot.press("r")
         await settle(pilot)
-        assert cell(app, key, "status") == "◐ STARTING…"
+        assert cell(app, key, "status") == "◐ 1/4 Allocating storage"  # the start's step, on its way
         put_cursor(app, key)
         await pilot.press("c")
         await settle(pilot)
