@@ -149,9 +149,9 @@ async def test_c_on_a_stopped_row_asks_starts_waits_with_progress_then_connects(
         await settle(pilot)
         instance_id = app.service.rows[key].instance.id
         assert _posts(emulator) == [f"/v1/{emulator.config.project_id}/notebooks/{instance_id}/start"]
-        assert seen_cells and seen_cells[0] == "◐ starting 1/4…"
+        assert seen_cells and seen_cells[0] == "◐ 1/4 Allocating storage…"
         log = log_text(app)
-        assert "cv-lab-gpu: start step 1/4: Allocating storage" in log
+        assert "cv-lab-gpu: start step 1/4 Allocating storage" in log
         instance = app.service.rows[key].instance
         assert instance.status == "RUNNING"
         assert terminal.argv()[-1] == instance.ssh.host  # type: ignore[union-attr]

@@ -3,7 +3,8 @@ waited for, its endpoint read again, and the connection planned (``tui.service.c
 
 The front end runs the system ``ssh`` with the plan; nothing here starts a process. A press
 reserves the row (``claim("connect", [key])``) before anything is sent; ``connect`` releases it.
-While a start is waited for, the row shows the step ``action_progress`` says is under way.
+While a start is waited for, the row shows the step ``action_progress`` says is under way
+(``Instance.progress``).
 Also here: the JupyterLab URL as a user may see and copy it (never the notebook's token).
 """
 
@@ -31,22 +32,6 @@ POLL_S = 3.0
 """Seconds between reads while a started notebook is not RUNNING yet."""
 START_TIMEOUT_S = 900.0
 """How long ``c`` on a stopped notebook waits for RUNNING."""
-MAX_PROGRESS_STEPS = 16
-
-
-def progress_text(instance: Instance) -> tuple[int, int, str] | None:
-    """``(step, of, description)`` of the step ``action_progress`` says is under way, or None."""
-    steps = instance.raw.get("action_progress")
-    if not isinstance(steps, list):
-        return None
-    items = [s for s in steps[:MAX_PROGRESS_STEPS] if isinstance(s, dict)]
-    current = next((s for s in items if str(s.get("status", "")).upper() == "PROCESSING"), None)
-    if current is None:
-        return None
-    number = current.get("step")
-    step = number if isinstance(number, int) and 0 < number <= len(items) else items.index(current) + 1
-    text = str(current.get("step_description") or current.get("description") or "")
-    return step, len(items), "".join(c for c in text if c.isprintable())[:80]
 
 
 def jupyter_url(instance: Instance) -> str:
@@ -160,11 +145,10 @@ class ConnectActions:
                 raise WaitTimeoutError(
                     f"{instance.name} is {instance.status} after {timeout:g}s, not RUNNING"
                 )
-            progress = progress_text(instance)
-            if progress is not None and progress != told:
+            progress = instance.progress  # "2/4 Pulling the image", parsed from action_progress
+            if progress and progress != told:
                 told = progress
-                step, of, text = progress
-                self._show_step(key, f"starting {step}/{of}")
+                self._show_step(key, progress)
                 if on_step is not None:
-                    on_step(f"{instance.name}: start step {step}/{of}: {text}")
+                    on_step(f"{instance.name}: start step {progress}")
             await self.runtime.sleep(interval)
