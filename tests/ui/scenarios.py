@@ -254,6 +254,7 @@ class Scenario:
 SCENARIOS: dict[str, Scenario] = {
     "main-80x24": Scenario((80, 24)),
     "main-160x48": Scenario((160, 48), _busy),
+    "main-60x20": Scenario((60, 20)),
     "main-ansi-80x24": Scenario((80, 24), _busy, theme="ansi-dark"),
     "filter-80x24": Scenario((80, 24), _filter),
     "flash-80x24": Scenario((80, 24), _refused),

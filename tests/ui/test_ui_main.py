@@ -337,7 +337,8 @@ async def test_log_panel_toggles_and_help_lists_every_binding(make_app: MakeApp)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpModal)
-        text = str(app.screen.query_one("#help-text").render())
+        help_text = app.screen.query_one("#help-text")
+        text = "\n".join(strip.text for strip in help_text.render_lines(help_text.region.reset_offset))
         for _, bindings in ALL_GROUPS:
             for binding in bindings:
                 assert binding.description in text

@@ -114,11 +114,12 @@ def row_tags_text(instance: Instance) -> str:
 
 def optional_columns(rows: Iterable[Row]) -> dict[str, bool]:
     """Which optional columns the rows need: ``tags`` (some row has tags), ``long_status`` (some row
-    shows a step or a progress longer than the usual status column)."""
+    shows a step, a progress or a moving state longer than the usual column: ``◐ CREATE_QUEUING…``)."""
     tags = long_status = False
     for row in rows:
         tags = tags or bool(row.instance.tags)
-        if not long_status and (row.pending or row.instance.progress) and not row.gone:
+        moving = row.pending or row.instance.progress or row.instance.phase.transitional
+        if not long_status and moving and not row.gone:
             long_status = len(status_text(row.instance, pending=row.pending)) > STATUS_SHORT
         if tags and long_status:
             break

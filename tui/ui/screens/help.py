@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,26 +29,46 @@ LEGEND = (
 )
 
 
-def help_text(keymap: Mapping[str, str]) -> Text:
-    """The whole help page as one Text."""
-    out = Text(no_wrap=True, overflow="ellipsis")
+NAME_WIDTH = max(len(b.description) for _, group in ALL_GROUPS for b in group)
+"""The widest name of an action (``Sort time left``): no name is cut."""
+
+
+def _section(title: str) -> Table:
+    """A grid of key, name and meaning; the meaning wraps under itself, so nothing is cut."""
+    grid = Table.grid(padding=(0, 1))
+    grid.title = title
+    grid.title_justify = "left"
+    grid.title_style = "bold underline"
+    grid.add_column(width=8, no_wrap=True, style="bold")  # "  " + the key or the mark ("— gone")
+    grid.add_column(width=NAME_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    return grid
+
+
+def help_table(keymap: Mapping[str, str]) -> Group:
+    """The whole help page: each group of keys, the table's own keys, the marks."""
+    parts: list[RenderableType] = []
     for group, bindings in ALL_GROUPS:
-        out.append(f"{group}\n", style="bold underline")
+        grid = _section(group)
         for binding in bindings:
-            out.append(f"  {key_label(binding, keymap):<8}", style="bold")
-            out.append(f"{binding.description:<12} ")
-            out.append(f"{binding.tooltip}\n", style="dim")
-    out.append("Table\n", style="bold underline")
-    out.append(f"  {'↑ ↓':<8}{'Move':<12} ", style="")
+            grid.add_row(
+                f"  {key_label(binding, keymap)}", binding.description, Text(binding.tooltip, style="dim")
+            )
+        parts.append(grid)
+    grid = _section("Table")
     extra = ", ".join(f"{key_label(b, keymap)} {b.description.lower()}" for b in TABLE_KEYS)
-    out.append(f"also {extra}\n", style="dim")
-    out.append(f"  {'':<8}{'':<12} pgup/pgdn, home/end; j/k/g/G scroll details and help too\n", style="dim")
-    out.append("Marks\n", style="bold underline")
+    grid.add_row("  ↑ ↓", "Move", Text(f"also {extra}; pgup/pgdn, home/end", style="dim"))
+    grid.add_row("", "", Text("j/k/g/G scroll details and help too", style="dim"))
+    parts.append(grid)
+    marks = Table.grid(padding=(0, 1))
+    marks.title, marks.title_justify, marks.title_style = "Marks", "left", "bold underline"
+    marks.add_column(width=8, no_wrap=True, style="bold")
+    marks.add_column(ratio=1)
     for mark, meaning in LEGEND:
-        out.append(f"  {mark:<8}", style="bold")
-        out.append(f"{meaning}\n")
-    out.append('\nRemap any key by id in the config: [ui.keys] start = "S"', style="dim")
-    return out
+        marks.add_row(f"  {mark}", meaning)
+    parts.append(marks)
+    parts.append(Text('\nRemap any key by id in the config: [ui.keys] start = "S"', style="dim"))
+    return Group(*parts)
 
 
 class HelpModal(ModalScreen[None]):
@@ -64,7 +86,7 @@ class HelpModal(ModalScreen[None]):
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label("Keys", classes="dialog-title")
             with KeyScroll(id="help-body"):
-                yield Static(help_text(self._keymap), id="help-text")
+                yield Static(help_table(self._keymap), id="help-text")
             yield Label("↑↓ j/k scroll · g/G top/end · esc close", classes="dialog-hint")
 
     def on_mount(self) -> None:
