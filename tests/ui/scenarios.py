@@ -276,6 +276,7 @@ SCENARIOS: dict[str, Scenario] = {
     "resize-80x24": Scenario((80, 24), _resize, profiles=({"api": "notebooks"},)),
     "details-connect-80x24": Scenario((80, 24), _details, profiles=({"api": "notebooks"},)),
     "tags-80x24": Scenario((80, 24), _tags, profiles=({"api": "notebooks"},)),
+    "admin-80x24": Scenario((80, 24), profiles=({"api": "notebooks", "scope": "all"},)),
 }
 
 

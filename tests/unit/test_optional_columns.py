@@ -70,9 +70,11 @@ def test_the_waiting_text_fits_the_wide_status_column_whole() -> None:
     label = "waiting for capacity (attempt 4, next in 60s)"
     text = status_text(_row().instance, pending=label)
     assert text == "◐ no capacity #4 · next 60s"
-    assert len(text) <= next(
-        c.width for c in columns_for(80, profiles=True, long_status=True) if c.key == "status"
-    )
+    status = next(c for c in columns_for(80, profiles=False, long_status=True) if c.key == "status")
+    assert len(text) <= status.width  # one profile at 80 columns: the whole text
+    crowded = columns_for(80, profiles=True, owner=True, tags=True, long_status=True)
+    assert [c.key for c in crowded] == ["mark", "profile", "name", "owner", "status", "autostop"]
+    assert next(c.width for c in crowded if c.key == "status") == len("◐ 1/4 Allocating storage")
     assert step_text("1/5 stopping") == "1/5 stopping…"
 
 

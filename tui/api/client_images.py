@@ -1,4 +1,5 @@
-"""Save as image and tags of notebooks (sections 11.5 and 11.7), and the admin list's refusal.
+"""Save as image and tags of notebooks (sections 11.5 and 11.7); the admin list's refusal is
+``tui.core.errors.AdminListDeniedError`` (re-exported here).
 
 ``ImageTagCalls`` is a part of ``ModelArtsClient`` (notebooks family only). Inputs are checked
 before any request (``tui.core.images``, ``tui.core.tags``); create-image and the tag changes are
@@ -12,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from tui.api.constants import INSTANCE_ID_RE
 from tui.api.parse_images import parse_saved_image
-from tui.core.errors import ApiError, ValidationError
+from tui.core.errors import ADMIN_DENIED as ADMIN_DENIED  # re-exported
+from tui.core.errors import AdminListDeniedError as AdminListDeniedError
+from tui.core.errors import ValidationError
 from tui.core.images import SavedImage, check_image_name, check_image_tag, check_namespace
 from tui.core.tags import MAX_TAGS, Tag, check_key, check_value
 
@@ -23,18 +26,6 @@ NB_CREATE_IMAGE = "/v1/{project_id}/notebooks/{instance_id}/create-image"
 NB_IMAGE = "/v1/{project_id}/images/{instance_id}"
 NB_TAGS_CREATE = "/v1/{project_id}/notebooks/{instance_id}/tags/create"
 NB_TAGS_DELETE = "/v1/{project_id}/notebooks/{instance_id}/tags/delete"
-ADMIN_DENIED = "this account cannot list other users' notebooks"
-
-
-class AdminListDeniedError(ApiError):
-    """``/notebooks/all`` answered 403: the account has no admin policy."""
-
-    def __init__(self, cause: ApiError) -> None:
-        super().__init__(
-            cause.status, cause.code, ADMIN_DENIED, request_id=cause.request_id, endpoint=cause.endpoint
-        )
-        self.meaning = "Listing every user's notebooks needs the ModelArts admin policy."
-        self.hint = 'Set scope = "own" for this profile, or ask an administrator for the policy.'
 
 
 class ImageTagCalls:

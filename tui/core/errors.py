@@ -13,6 +13,7 @@
     ├── OutcomeUnknownError         an action was sent, its answer lost, and no fresh read told; .action
     ├── ApiError                    an HTTP error with an error code; .status, .code, .request_id
     │   ├── AuthError               401/403: signature, token, lockout, permission
+    │   ├── AdminListDeniedError    403 on every user's notebooks: no admin policy (scope = "all")
     │   ├── ThrottledError          429; .retry_after (seconds)
     │   ├── NotFoundError           the instance does not exist (ModelArts.6309, 6404, 404)
     │   ├── StateConflictError      the instance's state does not allow the action
@@ -146,6 +147,20 @@ class ApiError(ModelArtsError):
 
 class AuthError(ApiError):
     """Credentials refused: bad signature, unknown AK, expired or wrong token, AK locked, denied."""
+
+
+ADMIN_DENIED = "this account cannot list other users' notebooks"
+
+
+class AdminListDeniedError(ApiError):
+    """``/notebooks/all`` answered 403: the account has no admin policy; ``detail`` is ADMIN_DENIED."""
+
+    def __init__(self, cause: ApiError) -> None:
+        super().__init__(
+            cause.status, cause.code, ADMIN_DENIED, request_id=cause.request_id, endpoint=cause.endpoint
+        )
+        self.meaning = "Listing every user's notebooks needs the ModelArts admin policy."
+        self.hint = 'Set scope = "own" for this profile, or ask an administrator for the policy.'
 
 
 class ThrottledError(ApiError):

@@ -151,24 +151,28 @@ NAME_MIN = 12
 STATUS_SHORT = 15
 """The status column below 120 cells: its longest state (``✗ DELETE_FAILED``)."""
 STATUS_LONG = 28
+STATUS_MID = 24
+"""The long status narrowed for the flavor's sake (``◐ 1/4 Allocating storage`` still fits)."""
 """The status column while a row shows a step ("◐ 3/4 Pulling the image", "◐ no capacity #4 · next 60s")."""
 
 
 def _make_room(
     cols: list[ColumnSpec], spare_of: Callable[[Sequence[ColumnSpec]], int], wanted: int, long_status: bool
 ) -> list[ColumnSpec]:
-    """Drop the id, the age, the flavor, the tags, then narrow a long status, until ``wanted`` cells
-    are spare for the name (and the image)."""
-    for drop in ("id", "age", "flavor", "tags"):
-        if spare_of(cols) >= wanted:
-            return cols
-        cols = [c for c in cols if c.key != drop]
-    short = wanted - spare_of(cols)
-    if short > 0 and long_status:
-        cols = [
-            ColumnSpec(c.key, c.label, max(STATUS_SHORT, c.width - short)) if c.key == "status" else c
-            for c in cols
-        ]
+    """Drop the id and the age, narrow a long status to ``STATUS_MID``, drop the flavor and the
+    tags, then narrow the status further, until ``wanted`` cells are spare for the name (and image)."""
+    steps: list[str | int] = ["id", "age", STATUS_MID, "flavor", "tags", STATUS_SHORT]
+    for step in steps:
+        short = wanted - spare_of(cols)
+        if short <= 0:
+            break
+        if isinstance(step, str):
+            cols = [c for c in cols if c.key != step]
+        elif long_status:
+            cols = [
+                ColumnSpec(c.key, c.label, max(step, c.width - short)) if c.key == "status" else c
+                for c in cols
+            ]
     return cols
 
 

@@ -19,7 +19,7 @@ from textual.reactive import var
 from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 
-from tui.core.errors import AuthPausedError
+from tui.core.errors import AdminListDeniedError, AuthPausedError
 from tui.core.models import ApiCall
 from tui.service import InstanceService, ProfileStatus
 from tui.service.models import ProfileRefresh
@@ -248,8 +248,13 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
         for status in statuses:
             paused = status.error if isinstance(status.error, AuthPausedError) else None
             text = str(paused) if paused is not None else (status.warning or "")
+            if isinstance(status.error, AdminListDeniedError):  # scope = "all", no admin policy
+                text = f"{status.error.detail}. {status.error.hint}"
+                if self._announced.get(status.name) != text:
+                    self.flash(f"{status.name}: {status.error.detail}", "error")
             if text and self._announced.get(status.name) != text:
-                self.note(f"{status.name}: {text}" if paused is None else text, error=paused is not None)
+                failed = paused is not None or isinstance(status.error, AdminListDeniedError)
+                self.note(f"{status.name}: {text}" if paused is None else text, error=failed)
                 if status.notes and paused is None:  # the listing fell short: say so at once
                     self.flash(status.notes[0], "warn")
             self._announced[status.name] = text

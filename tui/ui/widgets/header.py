@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from tui.config.model import Profile
 from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC
-from tui.core.errors import AuthPausedError, ModelArtsError, ValidationError
+from tui.core.errors import AdminListDeniedError, AuthPausedError, ModelArtsError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.service import ProfileStatus
 from tui.ui.cells import duration_text
@@ -48,6 +48,8 @@ def error_tag(error: ModelArtsError | None) -> str:
         return ""
     if isinstance(error, ValidationError):  # a setting to fix: say which and why (``ak: holds …``)
         return str(error).split(";")[0]
+    if isinstance(error, AdminListDeniedError):  # scope = "all" without the admin policy: say so
+        return error.detail
     return getattr(error, "code", "") or type(error).__name__
 
 
