@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 
-from tui.ui.widgets.cell_store import FixedWidthTable, append_rows, store_cell
+from tui.ui.widgets.cell_store import FixedWidthTable, append_rows, reorder_rows, store_cell
 
 
 class OneTable(App[None]):
@@ -62,3 +62,49 @@ async def test_rows_appended_at_once_unmeasured_show_as_add_row_shows_them() -> 
         assert "name-25" in "".join(fast.render_line(y).text for y in range(10))
         with pytest.raises(DuplicateKey):
             append_rows(fast, rows[:1])
+
+
+async def test_rows_reordered_show_as_sort_shows_them() -> None:
+    app = TwoTables()
+    async with app.run_test(size=(40, 12)) as pilot:
+        sorted_table: DataTable[Text] = app.query_one("#by-add-row", DataTable)
+        reordered: DataTable[Text] = app.query_one("#by-append", DataTable)
+        for table in (sorted_table, reordered):
+            table.add_column("A", key="a", width=10)
+            for name in ("b-row", "c-row", "a-row"):
+                table.add_row(Text(name), key=name)
+        await pilot.pause()
+        sorted_table.sort("a", key=lambda cell: cell.plain)
+        reorder_rows(reordered, ["a-row", "b-row", "c-row"])
+        await pilot.pause()
+        assert [r.key.value for r in reordered.ordered_rows] == ["a-row", "b-row", "c-row"]
+        assert [r.key.value for r in reordered.ordered_rows] == [
+            r.key.value for r in sorted_table.ordered_rows
+        ]
+        assert [reordered.render_line(y).text for y in range(1, 4)] == [
+            sorted_table.render_line(y).text for y in range(1, 4)
+        ]
+        assert reordered.get_row_index("c-row") == 2
+
+
+class FixedTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield FixedWidthTable()
+
+
+async def test_a_fixed_width_table_renders_a_changed_cell_again_and_keeps_the_others() -> None:
+    app = FixedTable()
+    async with app.run_test(size=(40, 6)) as pilot:
+        table = app.query_one(FixedWidthTable)
+        table.add_column("A", key="a", width=10)
+        table.add_column("B", key="b", width=10)
+        table.add_row(Text("kept"), Text("before"), key="r")
+        await pilot.pause()
+        first = table.render_line(1).text
+        assert "kept" in first and "before" in first
+        store_cell(table, RowKey("r"), ColumnKey("b"), Text("after"))
+        table.refresh()
+        await pilot.pause()
+        line = table.render_line(1).text
+        assert "kept" in line and "after" in line and "before" not in line
+        assert line == first.replace("before", "after ")

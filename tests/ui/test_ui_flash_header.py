@@ -29,9 +29,11 @@ async def test_r_shows_activity_then_what_the_refresh_found(make_app: MakeApp, c
         original = app.service.refresh
         gate = asyncio.Event()
 
-        async def held(*, force: bool = False, on_profile: OnProfile | None = None) -> RefreshResult:
+        async def held(
+            *, force: bool = False, on_profile: OnProfile | None = None, due_after: float | None = None
+        ) -> RefreshResult:
             await gate.wait()  # a slow link: the refresh stays in flight until we let it go
-            return await original(force=force, on_profile=on_profile)
+            return await original(force=force, on_profile=on_profile, due_after=due_after)
 
         app.service.refresh = held  # type: ignore[method-assign]
         await pilot.press("r")
@@ -86,9 +88,11 @@ async def test_a_poll_still_out_after_a_tick_shows_the_marker(make_app: MakeApp,
         original = app.service.refresh
         gate = asyncio.Event()
 
-        async def held(*, force: bool = False, on_profile: OnProfile | None = None) -> RefreshResult:
+        async def held(
+            *, force: bool = False, on_profile: OnProfile | None = None, due_after: float | None = None
+        ) -> RefreshResult:
             await gate.wait()
-            return await original(force=force, on_profile=on_profile)
+            return await original(force=force, on_profile=on_profile, due_after=due_after)
 
         app.service.refresh = held  # type: ignore[method-assign]
         screen._last_poll = float("-inf")

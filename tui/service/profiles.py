@@ -4,6 +4,7 @@ last status and rows. The service keeps one ``ProfileState`` per profile name.""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
@@ -46,6 +47,8 @@ class ProfileState:
         """Listings started so far; ``unknown_after`` holds the count when a row's outcome was lost:
         only a listing started after that can settle it."""
         self.unknown_after: dict[str, int] = {}
+        self.listed_at = float("-inf")
+        """``time.monotonic()`` when its last listing ended (a poll leaves out the ones just done)."""
         self._building = asyncio.Lock()
 
     @property
@@ -108,6 +111,10 @@ class ProfileState:
 
     def warning(self) -> str | None:
         return "; ".join(self.warnings()) or None
+
+    def listed_ago(self) -> float:
+        """Seconds since its last listing ended (infinite before the first)."""
+        return time.monotonic() - self.listed_at
 
     def mark_unknown(self, key: str, action: str) -> None:
         """``key``'s ``action`` was sent and its answer lost: the row says so until a read settles it."""

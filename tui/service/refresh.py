@@ -11,6 +11,7 @@ A profile still refreshing from an earlier round is not started twice.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
@@ -104,6 +105,7 @@ class Refresher:
                 done, result = await within(self._list(state.name), deadline, alarm)
         finally:
             state.refreshing = False
+            state.listed_at = time.monotonic()
         if self._states.get(state.name) is not state:  # removed or replaced while it was out
             return None
         if not done or result is None:

@@ -210,10 +210,13 @@ class InstanceService(NotebookActions, LifecycleActions, InstanceReads):
         """True while an action is in flight or a row is moving: poll fast."""
         return bool(self._inflight) or self.any_transitional()
 
-    async def refresh(self, *, force: bool = False, on_profile: OnProfile | None = None) -> RefreshResult:
+    async def refresh(
+        self, *, force: bool = False, on_profile: OnProfile | None = None, due_after: float | None = None
+    ) -> RefreshResult:
         """One list call per enabled profile, each its own task (``tui.service.refresh``);
         failures keep the old rows and mark the profile. ``on_profile`` gets each profile's
-        result as soon as it is in; a profile still refreshing from an earlier call is left to it.
+        result as soon as it is in; a profile still refreshing from an earlier call is left to it,
+        and (``due_after``, a poll) one whose last listing ended less than that many seconds ago.
 
         A profile paused after repeated credential refusals is not asked (its status says why);
         ``force`` (a manual refresh) lifts every pause first.
@@ -222,8 +225,9 @@ class InstanceService(NotebookActions, LifecycleActions, InstanceReads):
             self.reset_auth()
         limits, alarm = self.runtime.limits, self.runtime.alarm
         enabled = [s for s in self._states.values() if s.profile.enabled]
+        due = [s for s in enabled if force or due_after is None or s.listed_ago() >= due_after]
         done = await asyncio.gather(
-            *(self._refresher.one(s, limits.refresh_deadline, alarm, on_profile) for s in enabled)
+            *(self._refresher.one(s, limits.refresh_deadline, alarm, on_profile) for s in due)
         )
         updates = [u for u in done if u is not None]
         statuses = tuple(s.status for s in enabled if s.status is not None)

@@ -50,6 +50,9 @@ from tui.ui.widgets.log_panel import LogPanel
 
 FAST_POLL_S = 2.0
 
+ROWS_EVERY_S = 0.4
+"""While profiles come in one by one, the table takes their rows at most this often."""
+
 
 class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
     """Every instance of every enabled profile, live."""
@@ -117,6 +120,7 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
         """The running refresh is the user's (``r``): its result is flashed."""
         self._rows_due = False
         """Profiles came in since the table last took the service's rows (shown next frame)."""
+        self._rows_at = float("-inf")
 
     # --- layout ---------------------------------------------------------------------------------
     @property
@@ -185,35 +189,43 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
         if self.paused:
             return
         if time.monotonic() - self._last_poll >= self.poll_interval():
-            self._start_refresh()
+            self._start_refresh(due_after=self.poll_interval() / 2)
 
-    def _start_refresh(self, *, force: bool = False) -> None:
+    def _start_refresh(self, *, force: bool = False, due_after: float | None = None) -> None:
         """A new round: profiles still out from an earlier one (a slow endpoint) are left to it,
-        so every other profile updates on time."""
+        so every other profile updates on time; a poll (``due_after``) leaves out profiles
+        listed less than that many seconds ago (they came in late in the round before)."""
         if self.refreshing and not self.service.idle_profiles():
             return  # every profile is still out
         self._last_poll = time.monotonic()
         self._polling = True
         if force or not self.loaded:
             self.in_flight = True
-        self._refresh_worker = self._refresh(force)
+        self._refresh_worker = self._refresh(force, due_after)
 
     @work(group="refresh", exit_on_error=False)
-    async def _refresh(self, force: bool) -> None:
-        result = await self.service.refresh(force=force, on_profile=self._profile_in)
+    async def _refresh(self, force: bool, due_after: float | None = None) -> None:
+        result = await self.service.refresh(force=force, on_profile=self._profile_in, due_after=due_after)
         self.post_message(InstancesRefreshed(result))
 
     def _profile_in(self, update: ProfileRefresh) -> None:
         self.post_message(ProfileRefreshed(update))
 
     def on_profile_refreshed(self, message: ProfileRefreshed) -> None:
-        """Show what one profile brought at the next frame, with every other one in by then."""
-        if not self._rows_due:
-            self._rows_due = True
+        """Show what one profile brought at the next frame, with every other one in by then; at
+        most every ``ROWS_EVERY_S`` (a table update repaints every visible cell: keys go between)."""
+        if self._rows_due:
+            return
+        self._rows_due = True
+        wait = self._rows_at + ROWS_EVERY_S - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._show_rows, name="rows")
+        else:
             self.call_after_refresh(self._show_rows)
 
     def _show_rows(self) -> None:
         self._rows_due = False
+        self._rows_at = time.monotonic()
         self.loaded = True
         self.statuses = self.service.statuses
         stale = {s.name for s in self.statuses if not s.ok}

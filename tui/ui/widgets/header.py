@@ -77,6 +77,10 @@ def profile_text(status: ProfileStatus, now: float, *, single: bool, context: st
     return f"✗ {status.name}: {since} — {error_tag(error)}{warning}", True
 
 
+LEFT_BUDGET = 400
+"""Characters of profile texts the header builds; the profiles past them are counted, not listed."""
+
+
 @dataclass(frozen=True, slots=True)
 class HeaderView:
     """Everything the header shows."""
@@ -109,15 +113,22 @@ def left_text(view: HeaderView) -> tuple[str, bool]:
     if not view.loaded:
         parts.append("loading…")
     single = len(view.profiles) == 1
+    budget, left, failed_left = LEFT_BUDGET, 0, 0  # no line shows more: 1,000 profiles are counted
     for status in view.profiles:
         text, failed = profile_text(status, view.now, single=single, context=contexts.get(status.name, ""))
         failing |= failed
+        if budget <= 0:
+            left, failed_left = left + 1, failed_left + failed
+            continue
         parts.append(text + (" (read-only)" if status.name in view.read_only else ""))
+        budget -= len(parts[-1]) + 3  # and its " · "
         for name, lifetime, level in view.expiries:
             if name == status.name:
                 mark = {"warning": "⚠ ", "expired": "✗ "}.get(level, "")
                 failing |= level == "expired"
                 parts.append(f"{mark}credentials {lifetime}")
+    if left:
+        parts.append(f"+{left} more profiles" + (f" ({failed_left} failing)" if failed_left else ""))
     if view.loaded and not view.profiles:
         parts.append("no profile enabled: press e for settings")
     if view.shown != view.total and not view.needle:

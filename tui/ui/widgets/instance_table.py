@@ -30,7 +30,7 @@ from tui.service import Row
 from tui.service.view import DEFAULT_SORT, RowFilter, parse_filter, sort_keys
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
-from tui.ui.widgets.cell_store import FixedWidthTable, append_rows, store_cell
+from tui.ui.widgets.cell_store import FixedWidthTable, append_rows, reorder_rows, store_cell
 
 Clock = Callable[[], float]
 
@@ -293,9 +293,16 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
         return sort_keys(rows, by, reverse=reverse, now_ms=int(self._clock() * 1000))
 
     def _resort(self) -> None:
-        """Rows added or changed may be out of order: rebuild when the order is not the sorted one."""
-        if self._visible_order() != self._sorted_visible():
+        """Rows added or changed may be out of order: reorder them (the cursor stays on its row)."""
+        order = self._sorted_visible()
+        if self._visible_order() == order:
+            return
+        if self._shown.keys() != set(order):
             self._rebuild()
+            return
+        cursor = self.cursor_key
+        reorder_rows(self, order)
+        self.move_to(cursor)
 
     def _visible_order(self) -> list[str]:
         return [r.key.value for r in self.ordered_rows if r.key.value is not None]
