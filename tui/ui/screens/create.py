@@ -75,10 +75,10 @@ class CreateScreen(ModalScreen[CreateSpec | None]):
                 yield FieldInput("1", id="create-hours", type="integer", compact=True)
                 yield FlagBox("when idle", id="create-idle", compact=True)
             yield Label("Flavor (sold-out ones cannot be chosen)", classes="create-caption")
-            yield OptionList(Option("loading…", disabled=True), id="create-flavors")
+            yield OptionList(Option("loading…", disabled=True), id="create-flavors", markup=False)
             yield Static("", id="create-flavor-detail", markup=False)
             yield Label("Image (those that fit the flavor; ssh: offers SSH)", classes="create-caption")
-            yield OptionList(Option("choose a flavor first", disabled=True), id="create-images")
+            yield OptionList(Option("choose a flavor first", disabled=True), id="create-images", markup=False)
             with Horizontal(classes="create-row"):
                 yield Label("SSH key pairs ", classes="create-label")
                 yield FieldInput(id="create-keys", placeholder="names, comma separated", compact=True)

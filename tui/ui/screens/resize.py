@@ -65,7 +65,7 @@ class ResizeModal(ModalScreen[dict[str, object] | None]):
             yield Label(
                 "Flavor (those it can switch to; sold-out ones cannot be chosen)", classes="create-caption"
             )
-            yield OptionList(Option("loading…", disabled=True), id="resize-flavors")
+            yield OptionList(Option("loading…", disabled=True), id="resize-flavors", markup=False)
             current = f"now {self._current_gb} GB" if self._current_gb else "size unknown"
             with Horizontal(classes="create-row"):
                 yield Label("Storage GB ", classes="create-label")

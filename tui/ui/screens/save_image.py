@@ -48,7 +48,7 @@ class SaveImageModal(ModalScreen[dict[str, object] | None]):
             yield FieldInput(self._namespace, id="image-namespace", compact=True)
             yield Label("Description:")
             yield FieldInput(id="image-description", compact=True)
-            yield Label("", id="save-image-error", classes="field-error")
+            yield Label("", id="save-image-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -89,7 +89,7 @@ class TagModal(ModalScreen[dict[str, object] | None]):
             yield Static(f"  tags now: {tags_text(self._current) or '—'}", markup=False, id="tag-now")
             yield Label(prompt)
             yield FieldInput(id="tag-input", compact=True)
-            yield Label("", id="tag-error", classes="field-error")
+            yield Label("", id="tag-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(title.split()[0], id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
