@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tui.api.parse import parse_notebook, parse_v1_instance
+from tui.api.redact import scrub
 from tui.core.models import Instance
 from tui.service.connect_action import jupyter_url
 
@@ -18,8 +20,29 @@ from tui.service.connect_action import jupyter_url
         ("javascript:alert(1)", ""),
         ("file:///etc/passwd", ""),
         ("https://nb.example/\x1b]52;c;eA==\x07", ""),
+        ("https://ma-user:s3cr3t@nb.example/lab", "https://nb.example/lab"),
+        ("https://s3cr3t@nb.example:8443/lab", "https://nb.example:8443/lab"),
+        ("https://nb.example/lab?a=1;token=s3cr3t", "https://nb.example/lab?a=1"),
         ("", ""),
     ],
 )
 def test_jupyter_url_leaves_out_tokens_and_what_is_not_a_web_link(url: str, shown: str) -> None:
     assert jupyter_url(Instance("i", "n", "RUNNING", url=url)) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("https://nb.example/lab", "https://nb.example/lab"),
+        ("https://nb.example/lab?token=s3cr3t&a=1", "https://nb.example/lab?token=********&a=1"),
+        ("https://ma-user:s3cr3t@nb.example/lab", "https://ma-user:********@nb.example/lab"),
+        ("https://nb.example/lab#token=s3cr3t", "https://nb.example/lab#token=********"),
+    ],
+)
+def test_urls_in_answers_lose_their_secrets_where_they_are_parsed(url: str, masked: str) -> None:
+    """The raw JSON (details, show) and Instance.url never carry a notebook token or a password."""
+    answer = {"id": "i", "status": "RUNNING", "url": url, "spec": {"annotations": {"url": url}}}
+    assert scrub(answer)["url"] == masked
+    assert scrub(answer)["spec"]["annotations"]["url"] == masked
+    assert parse_notebook(answer).url == masked
+    assert parse_v1_instance(answer).url == masked

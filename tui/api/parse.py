@@ -22,7 +22,7 @@ from tui.api.body import text_of
 from tui.api.endpoints import parse_endpoints
 from tui.api.memo import InstanceMemo as InstanceMemo  # re-exported
 from tui.api.parse_images import parse_owner, parse_progress, parse_tags
-from tui.api.redact import scrub
+from tui.api.redact import redact_url, scrub
 from tui.core.errors import ResponseError
 from tui.core.models import (
     FAMILY_NOTEBOOKS,
@@ -214,7 +214,7 @@ def parse_v1_instance(data: Any, endpoint: str = "") -> Instance:
         created_ms=epoch_ms(obj.get("creation_timestamp")),
         updated_ms=epoch_ms(obj.get("latest_update_timestamp")),
         auto_stop=_v1_auto_stop(obj),
-        url=text_of(annotations.get("url")),
+        url=redact_url(text_of(annotations.get("url"))),
         family=FAMILY_V1,
         raw=raw,
         extra={k: v for k, v in raw.items() if k not in _V1_KNOWN},
@@ -270,7 +270,7 @@ def parse_notebook(data: Any, endpoint: str = "") -> Instance:
         created_ms=epoch_ms(obj.get("create_at")),
         updated_ms=epoch_ms(obj.get("update_at")),
         auto_stop=_nb_auto_stop(obj.get("lease"), phase_of(text_of(obj.get("status"))) is Phase.RUNNING),
-        url=text_of(obj.get("url")),
+        url=redact_url(text_of(obj.get("url"))),
         family=FAMILY_NOTEBOOKS,
         endpoints=parse_endpoints(obj.get("endpoints")),
         tags=parse_tags(obj.get("tags")),

@@ -125,13 +125,26 @@ def redact_path(path: str, secrets: Iterable[str | Secret | None] = ()) -> str:
     return redact(path, secrets)
 
 
+_USERINFO_PASSWORD = re.compile(r"^(?P<head>\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#@:]*:)(?P<value>[^/?#@]+)@")
+_URL_KEYS = frozenset({"url", "uri", "href", "link"})
+
+
+def redact_url(url: str) -> str:
+    """``url`` with a password in its userinfo and the values of secret query keys masked
+    (``https://nb/lab?token=********``); the rest kept as it was sent."""
+    if "=" not in url and "@" not in url:
+        return url
+    return _KEY_VALUE.sub(_mask_group, _USERINFO_PASSWORD.sub(_mask_group, url))
+
+
 SCRUB_MAX_DEPTH = 64
 """Deeper JSON is replaced by ``TOO_DEEP``: no instance nests that far, and recursion must not fail."""
 TOO_DEEP = "<nested too deeply>"
 
 
 def scrub(value: Any, _depth: int = 0) -> Any:
-    """A JSON value with every secret-named field's value masked (``token``, ``credential``…).
+    """A JSON value with every secret-named field's value masked (``token``, ``credential``…), and
+    the secrets inside a ``url`` value (``redact_url``).
 
     Instance bodies carry the notebook's access token and SSH credentials; what the UI shows or the
     CLI prints (``raw``) goes through this first. Containers nested deeper than ``SCRUB_MAX_DEPTH``
@@ -149,6 +162,8 @@ def scrub(value: Any, _depth: int = 0) -> Any:
                 new = MASK
             elif isinstance(v, dict | list):
                 new = scrub(v, _depth + 1)
+            elif isinstance(v, str) and k in _URL_KEYS:  # a notebook URL may carry its token
+                new = redact_url(v)
             else:
                 continue  # a plain value stays (no call per leaf: 80 per instance)
             if new is not v:

@@ -35,7 +35,8 @@ START_TIMEOUT_S = 900.0
 
 
 def jupyter_url(instance: Instance) -> str:
-    """The instance's JupyterLab URL with any secret-named query value (``token=``) left out."""
+    """The instance's JupyterLab URL with any secret-named query value (``token=``) and any
+    ``user:password@`` left out."""
     url = instance.url.strip()
     if not url or any(not c.isprintable() for c in url):
         return ""
@@ -45,8 +46,10 @@ def jupyter_url(instance: Instance) -> str:
         return ""
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_secret_key(k)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    netloc = parts.netloc.rpartition("@")[2]  # a user:password@ is never shown nor copied
+    pairs = parse_qsl(parts.query.replace(";", "&"), keep_blank_values=True)
+    query = [(k, v) for k, v in pairs if not is_secret_key(k)]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
 
 
 class ConnectActions:
