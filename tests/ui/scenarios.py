@@ -238,6 +238,16 @@ async def _tags(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> No
     await pilot.pause()
 
 
+async def _stop_one(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """The stop confirmation of one RUNNING notebook: it offers to save an image first."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    _cursor(app, "nlp-playground")
+    await pilot.press("x")
+    await pilot.pause()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One picture: the terminal size, the profiles, and what to do before it is taken."""
@@ -277,6 +287,7 @@ SCENARIOS: dict[str, Scenario] = {
     "details-connect-80x24": Scenario((80, 24), _details, profiles=({"api": "notebooks"},)),
     "tags-80x24": Scenario((80, 24), _tags, profiles=({"api": "notebooks"},)),
     "admin-80x24": Scenario((80, 24), profiles=({"api": "notebooks", "scope": "all"},)),
+    "stop-save-first-80x24": Scenario((80, 24), _stop_one, profiles=({"api": "notebooks"},)),
 }
 
 

@@ -46,6 +46,8 @@ class Action:
     """Ask before sending (it interrupts work or costs something hard to undo)."""
     confirm_by_name: bool = False
     """Ask for the instance's name typed back (it cannot be undone: delete)."""
+    save_first: bool = False
+    """Its confirmation offers "save as image first" (what is outside the work folder is lost)."""
     writes: bool = True
     """Read-only profiles refuse it."""
     family: str | None = None
@@ -97,6 +99,7 @@ STOP = Action(
     on_its_way=frozenset({Phase.STOPPING, Phase.STOPPED}),
     target=Phase.STOPPED,
     confirm=True,
+    save_first=True,
     key="stop",
     help="Stop marked rows, else the cursor row (asks first)",
 )
@@ -181,6 +184,7 @@ DELETE = Action(
     target=Phase.DELETED,
     confirm=True,
     confirm_by_name=True,
+    save_first=True,
     key="delete",
     help="Delete marked rows, else the cursor row, with their storage (type the name to confirm)",
 )

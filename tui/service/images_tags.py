@@ -77,11 +77,13 @@ class ImageTagActions:
         follow: bool = True,
         timeout: float = IMAGE_TIMEOUT_S,
         then_stop: bool = False,
+        then_delete: bool = False,
     ) -> list[ActionOutcome]:
         """Save each key as image ``namespace/name:tag``; with ``follow``, until ACTIVE or CREATE_FAILED.
 
         An empty ``namespace`` is the organisation of the account's own image the notebook runs.
-        ``then_stop`` stops the notebook once its image is ACTIVE (never after a failed build).
+        ``then_stop`` stops the notebook once its image is ACTIVE, ``then_delete`` deletes it then
+        (never after a failed build: the notebook is left as it was).
         The name rules are checked first (ValidationError, nothing claimed or sent).
         """
         check_image_name(name)
@@ -93,9 +95,10 @@ class ImageTagActions:
             key = self._key_of(client, instance_id)
             try:
                 image = await self._save_one(client, key, name, tag, namespace, description, follow, timeout)
-                if then_stop and image.status == "ACTIVE":
-                    self._show_step(key, f"image {image.label} ACTIVE · stopping")
-                    await client.stop(instance_id)
+                then = "deleting" if then_delete else "stopping" if then_stop else ""
+                if then and image.status == "ACTIVE":
+                    self._show_step(key, f"image {image.label} ACTIVE · {then}")
+                    await (client.delete(instance_id) if then_delete else client.stop(instance_id))
                     await self.details(key)
                 return image
             finally:
@@ -148,8 +151,9 @@ class ImageTagActions:
         name = outcome.message.partition(":")[0]
         state = "building" if not image.done else image.status
         row = self.rows.get(outcome.key)
-        stopping = row is not None and row.instance.status == "STOPPING"
-        text = f"{name}: image {image.label} {state}" + ("; stopping" if stopping else "")
+        moving = row.instance.status if row is not None else ""
+        then = {"STOPPING": "; stopping", "DELETING": "; deleting"}.get(moving, "")
+        text = f"{name}: image {image.label} {state}{then}"
         return replace(outcome, message=text)
 
     async def tag(self, keys: Iterable[str] | Claim, tags: Sequence[Tag]) -> list[ActionOutcome]:

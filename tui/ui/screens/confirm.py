@@ -1,4 +1,8 @@
-"""A yes/no modal for actions that cost something (stop), with Cancel focused."""
+"""A yes/no modal for actions that cost something (stop), with Cancel focused.
+
+It may offer one alternative (``alternative``: a button and the ``i`` key), such as "Save image
+first" for a stop; choosing it answers ``ALTERNATIVE``.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 MAX_LISTED = 12
+ALTERNATIVE = "alternative"
+"""The answer when the user chose the offered alternative."""
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(ModalScreen[bool | str]):
     """Ask before acting on the listed instances; Escape or Cancel answers no."""
 
     AUTO_FOCUS = "#cancel"
@@ -22,13 +28,15 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel", id="confirm-cancel"),
         Binding("left", "app.focus_previous", "Previous", show=False),
         Binding("right", "app.focus_next", "Next", show=False),
+        Binding("i", "alternative", "Save image first", show=False, id="confirm-alternative"),
     ]
 
-    def __init__(self, title: str, items: Sequence[str], confirm_label: str) -> None:
+    def __init__(self, title: str, items: Sequence[str], confirm_label: str, alternative: str = "") -> None:
         super().__init__()
         self._title = title
         self._items = list(items)
         self._confirm_label = confirm_label
+        self._alternative = alternative
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
@@ -39,13 +47,22 @@ class ConfirmModal(ModalScreen[bool]):
             with VerticalScroll(id="confirm-items"):
                 yield Static("\n".join(lines), markup=False)
             with Horizontal(classes="dialog-buttons"):
+                if self._alternative:
+                    yield Button(self._alternative, id=ALTERNATIVE, variant="primary", compact=True)
                 yield Button(self._confirm_label, id="confirm", variant="error", compact=True)
                 yield Button("Cancel", id="cancel", variant="default", compact=True)
-            yield Label("tab/←/→ choose · enter press · esc cancel", classes="dialog-hint")
+            alternative = " · i save image first" if self._alternative else ""
+            yield Label(f"tab/←/→ choose · enter press{alternative} · esc cancel", classes="dialog-hint")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm")
+        self.dismiss(ALTERNATIVE if event.button.id == ALTERNATIVE else event.button.id == "confirm")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self._alternative) if action == "alternative" else True
+
+    def action_alternative(self) -> None:
+        self.dismiss(ALTERNATIVE)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -55,18 +55,27 @@ def ask_create(
 
 
 def ask_delete(
-    screen: Screen[Any], service: InstanceService, action: Action, keys: Sequence[str], labels: Sequence[str]
+    screen: Screen[Any],
+    service: InstanceService,
+    action: Action,
+    keys: Sequence[str],
+    labels: Sequence[str],
+    save_first: bool = False,
 ) -> None:
-    """Ask for the name typed back (the count for several), then request the delete."""
-    from tui.ui.screens.delete import DeleteModal
+    """Ask for the name typed back (the count for several), then request the delete; with
+    ``save_first`` the modal offers "save as image first" (the image form, then the delete)."""
+    from tui.ui.screens.delete import SAVE_FIRST, DeleteModal
 
     names = [service.rows[k].instance.name if k in service.rows else k for k in keys]
 
-    def answered(yes: bool | None) -> None:
-        if yes:
+    def answered(answer: bool | str | None) -> None:
+        ask_save_image = getattr(screen, "ask_save_image", None)
+        if answer == SAVE_FIRST and ask_save_image is not None:
+            ask_save_image(keys[0], then=action.name)
+        elif answer is True:
             screen.post_message(ActionRequested(action.name, list(keys)))
 
-    screen.app.push_screen(DeleteModal(labels, names), answered)
+    screen.app.push_screen(DeleteModal(labels, names, save_first=save_first), answered)
 
 
 def ask_resize(

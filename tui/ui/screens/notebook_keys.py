@@ -37,7 +37,7 @@ class NotebookKeys:
 
         app: Any
 
-    def action_save_image_selected(self, then_stop: bool = False) -> None:
+    def action_save_image_selected(self) -> None:
         keys = self.table.selected()
         if len(keys) != 1:
             text = (
@@ -47,10 +47,11 @@ class NotebookKeys:
             )
             self.notify(text, severity="warning", markup=False)
             return
-        self.ask_save_image(keys[0], then_stop=then_stop)
+        self.ask_save_image(keys[0])
 
-    def ask_save_image(self, key: str, *, then_stop: bool = False) -> None:
-        """Open the save-image form for ``key`` (refused at once when the row may not be saved)."""
+    def ask_save_image(self, key: str, *, then: str = "") -> None:
+        """Open the save-image form for ``key`` (refused at once when the row may not be saved);
+        ``then``: "stop" or "delete" once the image is ACTIVE (the stop and delete confirmations)."""
         from tui.ui.screens.save_image import SaveImageModal
 
         action = action_named("save_image")
@@ -67,9 +68,7 @@ class NotebookKeys:
                 self.post_message(ActionRequested(action.name, [key], params=values))
 
         label = f"{row.display_name}  ({row.profile}, {row.instance.image or 'image unknown'})"
-        self.app.push_screen(
-            SaveImageModal(label, default_namespace(row.instance), then_stop=then_stop), answered
-        )
+        self.app.push_screen(SaveImageModal(label, default_namespace(row.instance), then=then), answered)
 
     def action_start_available_selected(self) -> None:
         keys = self.table.selected()

@@ -103,23 +103,40 @@ class RowActions:
             label = self._label(allowed[0])
             ask.ask_resize(self._screen, self._service, action, allowed, label, self._warn, self._step_begun)
         elif action.confirm_by_name:
-            ask.ask_delete(self._screen, self._service, action, allowed, [self._label(k) for k in allowed])
+            labels = [self._label(k) for k in allowed]
+            ask.ask_delete(
+                self._screen, self._service, action, allowed, labels, self.save_first(action, allowed)
+            )
         elif action.confirm:
             self._confirm(action, allowed)
         else:
             self._screen.post_message(ActionRequested(action.name, allowed))
 
+    def save_first(self, action: Action, keys: list[str]) -> bool:
+        """Offer "save as image first" in the confirmation: one row that may be saved now."""
+        return action.save_first and len(keys) == 1 and self._service.refusal(keys[0], "save_image") is None
+
+    def ask_save_first(self, action: Action, key: str) -> None:
+        """The user chose "save as image first": the image form, then ``action`` once it is ACTIVE."""
+        ask_save_image = getattr(self._screen, "ask_save_image", None)
+        if ask_save_image is not None:
+            ask_save_image(key, then=action.name)
+
     def _confirm(self, action: Action, keys: list[str]) -> None:
-        from tui.ui.screens.confirm import ConfirmModal
+        from tui.ui.screens.confirm import ALTERNATIVE, ConfirmModal
 
         noun = "this instance" if len(keys) == 1 else f"{len(keys)} instances"
+        offer = "Save image first" if self.save_first(action, keys) else ""
 
-        def answered(yes: bool | None) -> None:
-            if yes:
+        def answered(answer: bool | str | None) -> None:
+            if answer == ALTERNATIVE:
+                self.ask_save_first(action, keys[0])
+            elif answer:
                 self._screen.post_message(ActionRequested(action.name, keys))
 
         labels = [self._label(k) for k in keys]
-        self._screen.app.push_screen(ConfirmModal(f"{action.title} {noun}?", labels, action.title), answered)
+        modal = ConfirmModal(f"{action.title} {noun}?", labels, action.title, alternative=offer)
+        self._screen.app.push_screen(modal, answered)
 
     def _ask_hours(self, action: Action, keys: list[str]) -> None:
         from tui.ui.screens.prolong import ProlongModal

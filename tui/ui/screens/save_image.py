@@ -22,21 +22,22 @@ FIELDS = ("name", "tag", "namespace", "description")
 
 
 class SaveImageModal(ModalScreen[dict[str, object] | None]):
-    """The parameters of a save as image (and whether to stop afterwards), or None when cancelled."""
+    """The parameters of a save as image (and whether to stop or delete afterwards), or None."""
 
     AUTO_FOCUS = "#image-name"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="save-image-cancel"),
     ]
 
-    def __init__(self, item: str, namespace: str = "", *, then_stop: bool = False) -> None:
+    def __init__(self, item: str, namespace: str = "", *, then: str = "") -> None:
+        """``then``: "stop" or "delete" once the image is ACTIVE ("" for neither)."""
         super().__init__()
         self._item = item
         self._namespace = namespace
-        self._then_stop = then_stop
+        self._then = then
 
     def compose(self) -> ComposeResult:
-        title = "Save as image, then stop" if self._then_stop else "Save as image"
+        title = f"Save as image, then {self._then}" if self._then else "Save as image"
         with Vertical(id="save-image-dialog", classes="dialog"):
             yield Label(title, classes="dialog-title")
             yield Static(f"  {self._item}", markup=False, id="save-image-item")
@@ -69,7 +70,8 @@ class SaveImageModal(ModalScreen[dict[str, object] | None]):
             self.query_one("#save-image-error", Label).update(str(error))
             self.query_one(f"#image-{error.field}", Input).focus()
             return
-        self.dismiss({**values, "then_stop": self._then_stop})
+        then = {"then_stop": self._then == "stop", "then_delete": self._then == "delete"}
+        self.dismiss({**values, **then})
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
