@@ -49,9 +49,8 @@ from tui.ui.widgets.instance_table import InstanceTable
 from tui.ui.widgets.log_panel import LogPanel
 
 FAST_POLL_S = 2.0
-
-ROWS_EVERY_S = 0.4
-"""While profiles come in one by one, the table takes their rows at most this often."""
+ROWS_EVERY_S = 0.4  # while profiles come in one by one, the table takes their rows at most this often
+POLL_CALLS_SHOWN = 100  # the log panel shows the last this many list calls of a refresh (the file: all)
 
 
 class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
@@ -363,16 +362,18 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
             self.log_panel.add_call(call)
 
     def _flush_poll_calls(self, *, show: bool) -> None:
-        """The refresh is over: its list calls go to the panel when it changed something.
-
-        A poll that changed nothing still went to the call log file (``app.record_call``), but
-        a panel line for it every few seconds would only scroll away what matters.
-        """
+        """The refresh is over: its list calls go to the panel when it changed something (a poll
+        that changed nothing went to the call log file only: it would scroll away what matters)."""
         self._polling = False
         calls, self._poll_calls = self._poll_calls, []
-        if show:
-            for call in calls:
-                self.log_panel.add_call(call)
+        if not show:
+            return
+        if len(calls) > POLL_CALLS_SHOWN:  # 1,000 profiles: a second of panel lines at once, most cut
+            self.note(
+                f"… {len(calls) - POLL_CALLS_SHOWN:,} earlier list calls of this refresh: in the call log file"
+            )
+        for call in calls[-POLL_CALLS_SHOWN:]:
+            self.log_panel.add_call(call)
 
     def note(self, text: str, *, error: bool = False) -> None:
         """A line in the log panel that is not an API call (kept until the panel exists)."""
