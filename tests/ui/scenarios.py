@@ -248,6 +248,25 @@ async def _stop_one(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -
     await pilot.pause()
 
 
+async def _waiting(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """Start when available on a sold-out GPU notebook: its row waits for capacity (the real
+    backoff sleep is still running when the picture is taken, so no worker is waited for)."""
+    flavor = "modelarts.vm.gpu.v100"
+    emulator.capacity.sell_out(flavor)
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    name = next(r.name for r in emulator.store.all() if r.status == "STOPPED" and r.flavor == flavor)
+    _cursor(app, name)
+    await pilot.press("w")
+    key = _key(app, name)
+    for _ in range(200):
+        await pilot.pause()
+        if (app.service.rows[key].pending or "").startswith("waiting for capacity ("):
+            break
+    await pilot.pause()
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One picture: the terminal size, the profiles, and what to do before it is taken."""
@@ -288,6 +307,7 @@ SCENARIOS: dict[str, Scenario] = {
     "tags-80x24": Scenario((80, 24), _tags, profiles=({"api": "notebooks"},)),
     "admin-80x24": Scenario((80, 24), profiles=({"api": "notebooks", "scope": "all"},)),
     "stop-save-first-80x24": Scenario((80, 24), _stop_one, profiles=({"api": "notebooks"},)),
+    "waiting-80x24": Scenario((80, 24), _waiting, profiles=({"api": "notebooks"},)),
 }
 
 
