@@ -240,4 +240,5 @@ async def test_one_aksk_gives_n_profiles_that_all_list_instances(
         name: sum(1 for r in service.rows.values() if r.profile == name)
         for name in (p.name for p in profiles)
     }
-    assert all(count > 0 for count in listed.values()), listed
+    assert listed == dict.fromkeys(listed, 4), listed  # instances=4 in each project
+    assert len({r.instance.id for r in service.rows.values()}) == 12, "each profile lists its own project"

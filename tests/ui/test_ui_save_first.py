@@ -64,7 +64,7 @@ async def test_the_stop_confirmation_saves_the_image_first_then_stops(
         assert app.screen is app.main_screen
         assert "nlp-playground: image demo-team/before-stop:v1 ACTIVE; stopping" in log_text(app)
         assert app.service.saved_images()[key].status == "ACTIVE"
-        assert app.service.rows[key].instance.status in ("STOPPING", "STOPPED")
+        assert app.service.rows[key].instance.status == "STOPPING"  # read again right after the stop
     assert _posts(emulator) == ["create-image", "stop"]
 
 
