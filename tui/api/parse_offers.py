@@ -18,6 +18,10 @@ TEXT_MAX = 160
 """Characters kept of any one server string (a flavor id, an image name)."""
 LIST_MAX = 16
 """Entries kept of a server list (dev_services, resource_categories)."""
+MAX_FLAVORS = 1_000
+"""Flavors kept of one answer (a region offers a few dozen; the pickers list every one kept)."""
+_FLAVORS_READ = 10 * MAX_FLAVORS
+"""Items of one answer looked at, at most (repeated ids are skipped, not kept)."""
 
 
 def clean(value: Any, limit: int = TEXT_MAX) -> str:
@@ -98,11 +102,14 @@ def page_items(data: Any, endpoint: str) -> tuple[list[Any], int | None]:
 
 
 def parse_flavors(data: Any, endpoint: str = "") -> list[Flavor]:
-    """A flavor page as flavors (those without an id skipped, the first of a repeated id kept)."""
+    """A flavor page as flavors (those without an id skipped, the first of a repeated id kept),
+    at most ``MAX_FLAVORS`` of them."""
     items, _ = page_items(data, endpoint)
     found: dict[str, Flavor] = {}
-    for item in items:
+    for item in items[:_FLAVORS_READ]:
         flavor = parse_flavor(item)
         if flavor is not None:
             found.setdefault(flavor.id, flavor)
+            if len(found) >= MAX_FLAVORS:
+                break
     return list(found.values())
