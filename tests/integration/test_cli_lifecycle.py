@@ -184,7 +184,7 @@ def test_resize_of_a_running_instance_stops_changes_and_starts_it(
     live: Emulator, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     busy = live.store.add("busy-gpu", "RUNNING", FAMILY_NOTEBOOKS, V100)
-    assert main(["resize", "busy-gpu", "--flavor", T4, "--interval", "0.05"]) == 0
+    assert main(["resize", "busy-gpu", "--flavor", T4, "--interval", "0.1"]) == 0
     said = capsys.readouterr()
     assert said.out == "busy-gpu: resized (RUNNING)\n"
     assert said.err.splitlines() == [

@@ -224,3 +224,36 @@ def test_start_until_available_times_out_with_exit_3(
     assert record["message"].startswith(
         f"{name}: no capacity after 3 attempts in 20s (last: ModelArts.6329"
     )  # 0, 15, 20 s
+
+
+def test_resize_whose_stop_outlasts_the_timeout_exits_3_naming_the_step_and_state(
+    emulator: Emulator, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "busy-gpu"
+    emulator.store.add(name, "RUNNING", "notebooks", FLAVOR)
+    args = ["--config", config, "resize", name, "--flavor", "modelarts.vm.gpu.t4", "--interval", "0.5"]
+    assert main([*args, "--timeout", "1", "--json"]) == 3  # the emulator's stop takes 3 s
+    [record] = json.loads(capsys.readouterr().out)["results"]
+    assert (record["result"], record["exit"]) == ("failed", 3)
+    assert record["message"].startswith(
+        f"step 2/5 (wait until STOPPED) failed: {name} is still STOPPING after 1s"
+    )
+    assert _posts(emulator, "/start") == 0  # nothing was changed or started after it
+    assert not [r for r in emulator.requests if r.method == "PUT"]
+    assert main([*args, "--timeout", "0"]) == 2
+    assert "argument --timeout: '0' is not between 0.1 and 86400" in capsys.readouterr().err
+
+
+def test_untag_json_prints_the_tags_left(
+    emulator: Emulator, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = _named(emulator, "RUNNING")
+    assert main(["--config", config, "tag", name, "team=cv", "cost=gpu"]) == 0
+    capsys.readouterr()
+    assert main(["--config", config, "untag", name, "cost", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["name"], record["tags"]) == (name, {"team": "cv"})
+    assert (
+        main(["--config", config, "untag", name, "nope=", "--json"]) == 0
+    )  # an absent key: nothing to remove
+    assert json.loads(capsys.readouterr().out)["tags"] == {"team": "cv"}

@@ -32,7 +32,7 @@ MEANINGS = {
         "usage or config error: a bad option or config file, a target that names no instance or "
         "several, or an internal error"
     ),
-    Exit.TIMEOUT: "--wait (or start --until-available): the final state was not reached within --timeout",
+    Exit.TIMEOUT: "--wait (or start --until-available, or a step of resize): the final state was not reached within --timeout",
     Exit.FAILED: "--wait: the instance (or the saved image) ended in a failed state",
     Exit.REFUSED: (
         "refused locally, nothing sent: the state does not allow the action (start on RUNNING, "

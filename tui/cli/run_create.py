@@ -22,7 +22,7 @@ from tui.cli.run_show import TARGET_HELP
 from tui.cli.run_wait import WaitResult, wait_one
 from tui.cli.scope import Scope, open_service, resolve_scope
 from tui.cli.targets import check_targets, locate
-from tui.core.errors import AuthPausedError, ValidationError
+from tui.core.errors import AuthPausedError, ValidationError, WaitTimeoutError
 from tui.core.lifecycle import (
     AUTO_STOP_MAX_H,
     AUTO_STOP_MIN_H,
@@ -182,6 +182,8 @@ def outcome_code(outcome: ActionOutcome) -> Exit:
         return Exit.OK
     if isinstance(outcome.error, ValidationError):
         return Exit.USAGE
+    if isinstance(getattr(outcome.error, "cause", None), WaitTimeoutError):  # a step waited too long
+        return Exit.TIMEOUT
     if outcome.skipped and not isinstance(outcome.error, AuthPausedError):
         return Exit.REFUSED
     return Exit.API

@@ -18,7 +18,7 @@ from typing import Any
 
 from tui.cli.command import Command
 from tui.cli.exits import Exit, UsageError
-from tui.cli.options import CommonOptions
+from tui.cli.options import INTERVAL_BOUNDS, TIMEOUT_BOUNDS, CommonOptions, bounded
 from tui.cli.output import emit_json, err, explain, out
 from tui.cli.run_act import _targets, _wait_arguments, worst
 from tui.cli.run_create import _within, outcome_code
@@ -28,6 +28,7 @@ from tui.cli.targets import Resolved, check_targets, locate
 from tui.core.errors import ModelArtsError, NotFoundError
 from tui.core.lifecycle import STORAGE_MAX_GB, STORAGE_MIN_GB
 from tui.service import ActionOutcome, InstanceService
+from tui.service.lifecycle import STEP_TIMEOUT_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +75,21 @@ def add_resize(parser: argparse.ArgumentParser) -> None:
         type=_within("--storage", STORAGE_MIN_GB, STORAGE_MAX_GB),
         help=f"grow the EVS storage to this many GB (grow only, at most {STORAGE_MAX_GB})",
     )
+    low, high = INTERVAL_BOUNDS
     parser.add_argument(
-        "--interval", type=float, default=3.0, help="seconds between polls while a step waits"
+        "--interval",
+        type=bounded("--interval", low, high),
+        default=3.0,
+        help="seconds between polls while a step waits",
     )
-    parser.set_defaults(action="resize", yes=False, wait=False, timeout=600.0)
+    low, high = TIMEOUT_BOUNDS
+    parser.add_argument(
+        "--timeout",
+        type=bounded("--timeout", low, high),
+        default=STEP_TIMEOUT_S,
+        help="the longest a step waits for STOPPED or RUNNING (exit 3 past it)",
+    )
+    parser.set_defaults(action="resize", yes=False, wait=False)
 
 
 def confirm_delete(labels: list[str], names: list[str], ask: Callable[[], str] | None = None) -> bool:
@@ -135,7 +147,12 @@ async def _send(service: InstanceService, opts: LifecycleOptions, keys: list[str
             err(text)
 
     return await service.resize(
-        keys, flavor=opts.flavor, storage_gb=opts.storage, interval=opts.interval, on_step=step
+        keys,
+        flavor=opts.flavor,
+        storage_gb=opts.storage,
+        interval=opts.interval,
+        on_step=step,
+        step_timeout=opts.timeout,
     )
 
 

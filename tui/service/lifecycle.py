@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tui.api.client import ModelArtsClient
 from tui.api.parse import to_int
 from tui.core.actions import ACTIONS, Action, in_flight_text
-from tui.core.errors import ModelArtsError, NotFoundError, ValidationError
+from tui.core.errors import ModelArtsError, NotFoundError, ValidationError, WaitTimeoutError
 from tui.core.lifecycle import CreateSpec, Flavor, Image, check_storage
 from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Phase
 from tui.service.models import ActionOutcome, Claim
@@ -179,10 +179,12 @@ class LifecycleActions:
         *,
         interval: float = STEP_INTERVAL_S,
         on_step: Callable[[str, str], None] | None = None,
+        step_timeout: float = STEP_TIMEOUT_S,
     ) -> list[ActionOutcome]:
         """Change the flavor (a RUNNING one is stopped, changed and started again) and/or grow storage.
 
-        ``interval``: seconds between the reads while a step waits for STOPPED or RUNNING;
+        ``interval``: seconds between the reads while a step waits for STOPPED or RUNNING, for at
+        most ``step_timeout`` seconds (then the step fails with WaitTimeoutError as its cause);
         ``on_step(key, label)`` is told each step as it begins (the row already shows it)."""
         if not flavor and storage_gb is None:
             raise ValidationError("resize", "give a flavor or a new storage size")
@@ -190,7 +192,8 @@ class LifecycleActions:
         async def call(client: ModelArtsClient, instance_id: str) -> ActionResult:
             key = f"{self._state_of(client).name}/{instance_id}"
             try:
-                return await self._resize_one(client, key, flavor, storage_gb, (interval, on_step))
+                pace = (interval, on_step, step_timeout)
+                return await self._resize_one(client, key, flavor, storage_gb, pace)
             finally:
                 self._show_step(key, None)
 
@@ -202,7 +205,7 @@ class LifecycleActions:
         key: str,
         flavor: str | None,
         grow: int | None,
-        pace: tuple[float, Callable[[str, str], None] | None],
+        pace: tuple[float, Callable[[str, str], None] | None, float],
     ) -> ActionResult:
         instance_id = key.partition("/")[2]
         before = await self.details(key)
@@ -220,14 +223,14 @@ class LifecycleActions:
         steps += (["start", "running"] if restart else []) + (["grow"] if grow is not None else [])
         if grow is not None:
             check_storage(grow, storage_gb(before))
-        interval, on_step = pace
+        interval, on_step, timeout = pace
         for number, step in enumerate(steps, start=1):
             told = STEP_TEXT[step].format(flavor=flavor, grow=grow)
             self._show_step(key, f"{number}/{len(steps)} {STEP_LABEL[step]}")  # fits the status cell
             if on_step is not None:
                 on_step(key, f"{before.name}: resize step {number}/{len(steps)}: {told}")
             try:
-                await self._step(client, key, step, flavor or "", grow, interval)
+                await self._step(client, key, step, flavor or "", grow, (interval, timeout))
             except ModelArtsError as error:
                 raise StepFailedError(
                     f"step {number}/{len(steps)} ({told})", error, await self._left(key)
@@ -237,7 +240,13 @@ class LifecycleActions:
         return ActionResult(instance_id, "resize", status, before.status)
 
     async def _step(
-        self, client: ModelArtsClient, key: str, step: str, flavor: str, grow: int | None, interval: float
+        self,
+        client: ModelArtsClient,
+        key: str,
+        step: str,
+        flavor: str,
+        grow: int | None,
+        pace: tuple[float, float],
     ) -> None:
         instance_id = key.partition("/")[2]
         if step == "stop":
@@ -250,13 +259,13 @@ class LifecycleActions:
             assert grow is not None
             await client.grow_storage(instance_id, grow)
         else:
-            await self._settle(key, Phase.STOPPED if step == "stopped" else Phase.RUNNING, interval)
+            await self._settle(key, Phase.STOPPED if step == "stopped" else Phase.RUNNING, *pace)
         if step in ("change", "grow"):
             await self.details(key)
 
-    async def _settle(self, key: str, phase: Phase, interval: float) -> Instance:
+    async def _settle(self, key: str, phase: Phase, interval: float, timeout: float) -> Instance:
         """Read ``key`` until it is in ``phase``; a failed phase or the step's deadline is an error."""
-        deadline = self._clock() + STEP_TIMEOUT_S
+        deadline = self._clock() + timeout
         while True:
             instance = await self.details(key)
             if instance.phase is phase:
@@ -264,7 +273,7 @@ class LifecycleActions:
             if instance.phase is Phase.FAILED or not instance.phase.transitional:
                 raise ModelArtsError(f"{instance.name} is {instance.status}, not {phase.name}")
             if self._clock() >= deadline:
-                raise ModelArtsError(f"{instance.name} is still {instance.status} after {STEP_TIMEOUT_S:g}s")
+                raise WaitTimeoutError(f"{instance.name} is still {instance.status} after {timeout:g}s")
             await self.runtime.sleep(interval)
 
     async def _left(self, key: str) -> str:
