@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from rich.errors import MarkupError
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.notifications import SeverityLevel
@@ -36,6 +36,9 @@ LOW_BANDWIDTH_POLL_S = 30.0
 LOW_BANDWIDTH_FAST_POLL_S = 5.0
 FEW_COLOURS = ("standard", "windows")
 """Rich colour systems of 8/16-colour terminals: the app then uses the terminal's own palette."""
+
+
+SYSTEM_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
 
 
 class ModelArtsApp(App[int]):
@@ -102,6 +105,13 @@ class ModelArtsApp(App[int]):
             demo=demo,
             stable_log=stable_log,
         )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands that work here: Theme and Quit. Keys opened a panel that
+        Esc and ? could not close, Screenshot failed to save, Maximize fits no screen of ours."""
+        for command in super().get_system_commands(screen):
+            if command.title in SYSTEM_COMMANDS_KEPT:
+                yield command
 
     # --- lifecycle ------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:

@@ -20,6 +20,10 @@ ALTERNATIVE = "alternative"
 """The answer when the user chose the offered alternative."""
 
 
+class ItemList(VerticalScroll, can_focus=False):
+    """The listed instances: scrolled by the mouse, never a Tab stop (Tab moves between the buttons)."""
+
+
 class ConfirmModal(ModalScreen[bool | str]):
     """Ask before acting on the listed instances; Escape or Cancel answers no."""
 
@@ -44,7 +48,7 @@ class ConfirmModal(ModalScreen[bool | str]):
             shown = self._items[:MAX_LISTED]
             more = len(self._items) - len(shown)
             lines = [f"  {item}" for item in shown] + ([f"  … and {more} more"] if more > 0 else [])
-            with VerticalScroll(id="confirm-items"):
+            with ItemList(id="confirm-items"):
                 yield Static("\n".join(lines), markup=False)
             with Horizontal(classes="dialog-buttons"):
                 if self._alternative:

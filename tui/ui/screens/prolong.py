@@ -13,7 +13,7 @@ from textual.validation import Integer
 from textual.widgets import Button, Input, Label, Static
 
 from tui.core.domain import LEASE_MAX_HOURS, LEASE_MIN_HOURS
-from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.inputs import FieldError, FieldInput
 
 
 class ProlongModal(ModalScreen[int | None]):
@@ -43,7 +43,7 @@ class ProlongModal(ModalScreen[int | None]):
                 validators=[Integer(minimum=LEASE_MIN_HOURS, maximum=LEASE_MAX_HOURS)],
                 compact=True,
             )
-            yield Label("", id="prolong-error", classes="field-error")
+            yield FieldError(id="prolong-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Prolong", id="prolong", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -24,7 +24,7 @@ from tui.core.models import Instance, Phase
 from tui.service import InstanceService
 from tui.service.lifecycle import storage_gb
 from tui.ui.screens.create import flavor_prompt
-from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.inputs import FieldError, FieldInput
 
 STYLES = Path(__file__).resolve().parent.parent / "styles" / "lifecycle.tcss"
 KEEP = "keep"
@@ -71,7 +71,7 @@ class ResizeModal(ModalScreen[dict[str, object] | None]):
                 yield Label("Storage GB ", classes="create-label")
                 yield FieldInput(id="resize-storage", type="integer", compact=True)
                 yield Label(f"  {current}; grow only, blank keeps it", classes="create-caption")
-            yield Label("", id="resize-error", classes="field-error", markup=False)
+            yield FieldError(id="resize-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resize", id="resize", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual.reactive import reactive
-from textual.widgets import Checkbox, Input
+from textual.visual import VisualType
+from textual.widgets import Checkbox, Input, Label
 
 
 class FieldInput(Input):
@@ -21,3 +22,15 @@ class FlagBox(Checkbox):
 
     def watch_value(self) -> None:
         self.refresh()
+
+
+class FieldError(Label):
+    """A dialog's error line under its field: shown while it says something, no blank line otherwise."""
+
+    def __init__(self, *, id: str, markup: bool = True) -> None:
+        super().__init__("", id=id, classes="field-error", markup=markup)
+        self.display = False
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self.display = bool(str(content))
