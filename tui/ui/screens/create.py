@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from tui.core.errors import ModelArtsError
 from tui.core.lifecycle import CreateSpec, Flavor, Image, images_for
 from tui.service import InstanceService
-from tui.ui.widgets.inputs import FieldInput, FlagBox
+from tui.ui.widgets.inputs import FieldError, FieldInput, FlagBox
 
 STYLES = Path(__file__).resolve().parent.parent / "styles" / "lifecycle.tcss"
 
@@ -84,7 +84,7 @@ class CreateScreen(ModalScreen[CreateSpec | None]):
                 yield FieldInput(id="create-keys", placeholder="names, comma separated", compact=True)
                 yield Label("  IPs ", classes="create-label")
                 yield FieldInput(id="create-ips", placeholder="any", compact=True)
-            yield Label("", id="create-error", classes="field-error", markup=False)
+            yield FieldError(id="create-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", id="create", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.core.errors import ValidationError
 from tui.core.images import check_image_name, check_image_tag, check_namespace
-from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.inputs import FieldError, FieldInput
 
 FIELDS = ("name", "tag", "namespace", "description")
 
@@ -49,7 +49,7 @@ class SaveImageModal(ModalScreen[dict[str, object] | None]):
             yield FieldInput(self._namespace, id="image-namespace", compact=True)
             yield Label("Description:")
             yield FieldInput(id="image-description", compact=True)
-            yield Label("", id="save-image-error", classes="field-error", markup=False)
+            yield FieldError(id="save-image-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 from tui.core.errors import ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, Instance
 from tui.core.tags import MAX_TAGS, Tag, parse_keys, parse_pairs, tags_text
-from tui.ui.widgets.inputs import FieldInput
+from tui.ui.widgets.inputs import FieldError, FieldInput
 
 STYLES = Path(__file__).resolve().parent.parent / "styles" / "lifecycle.tcss"
 
@@ -89,7 +89,7 @@ class TagModal(ModalScreen[dict[str, object] | None]):
             yield Static(f"  tags now: {tags_text(self._current) or '—'}", markup=False, id="tag-now")
             yield Label(prompt)
             yield FieldInput(id="tag-input", compact=True)
-            yield Label("", id="tag-error", classes="field-error", markup=False)
+            yield FieldError(id="tag-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(title.split()[0], id="apply", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
