@@ -63,3 +63,22 @@ async def test_tab_in_the_stop_confirmation_moves_between_its_two_buttons(make_a
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main_screen
+
+
+async def test_tab_with_save_image_first_offered_cycles_its_three_buttons(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app([emulator_profile(emulator, api="notebooks")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        put_cursor(app, keys_with_status(app, "RUNNING")[0])
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and app.screen.query("#alternative")
+        seen = []
+        for _ in range(4):
+            focused = app.focused
+            seen.append(focused.id if focused is not None else None)
+            await pilot.press("tab")
+            await pilot.pause()
+        assert seen == ["cancel", "alternative", "confirm", "cancel"]
