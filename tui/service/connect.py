@@ -144,6 +144,15 @@ def find_ssh(which: Callable[[str], str | None] = shutil.which) -> str:
     return found
 
 
+def expanded(text: str) -> Path:
+    """``text`` as an absolute path, ``~`` expanded; ConnectRefused when ``~user`` names nobody."""
+    try:
+        return Path(text).expanduser().absolute()
+    except RuntimeError:  # pathlib: "Could not determine home directory."
+        user = text[1:].partition("/")[0]
+        raise ConnectRefused(f"the path {text!r} cannot be used: no user {user!r} to expand ~ for") from None
+
+
 def check_key(path: Path, origin: str) -> None:
     """The private key exists, is a file and only its owner may read it; ConnectRefused why not."""
     try:
@@ -162,7 +171,7 @@ def _identity(
 ) -> Path:
     name = instance.name or instance.id
     if given or (override is not None and override.identity_file):
-        path = Path(given or (override.identity_file if override else "")).expanduser().absolute()
+        path = expanded(given or (override.identity_file if override else ""))
         origin = "given with --identity" if given else f"identity_file of {name} in profile {profile.name}"
         if check:
             check_key(path, origin)
@@ -174,7 +183,7 @@ def _identity(
             f"{name}: its SSH endpoint names no key pair: pass --identity FILE or set identity_file "
             "for it in [[profiles.connect]]"
         )
-    folder = Path(profile.key_dir or DEFAULT_KEY_DIR).expanduser().absolute()
+    folder = expanded(profile.key_dir or DEFAULT_KEY_DIR)
     path = folder / f"{keys[0]}.pem"
     if check:
         check_key(path, f"key pair {keys[0]}; set key_dir in the profile or pass --identity FILE")
