@@ -257,3 +257,16 @@ def test_untag_json_prints_the_tags_left(
         main(["--config", config, "untag", name, "nope=", "--json"]) == 0
     )  # an absent key: nothing to remove
     assert json.loads(capsys.readouterr().out)["tags"] == {"team": "cv"}
+
+
+def test_show_names_the_step_a_start_is_at(
+    emulator: Emulator, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = _named(emulator, "STOPPED")
+    assert main(["--config", config, "start", name]) == 0
+    capsys.readouterr()
+    assert main(["--config", config, "show", name]) == 0  # the ManualClock stands: still step 1 of 4
+    assert "status       STARTING (step 1/4 Allocating storage)\n" in capsys.readouterr().out
+    assert main(["--config", config, "show", name, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["status"], record["progress"]) == ("STARTING", "1/4 Allocating storage")

@@ -51,6 +51,7 @@ def instance_json(row: Row, instance: Instance, now_ms: int) -> dict[str, Any]:
         "time_left_warning": warning,
         "tags": dict(instance.tags),
         "owner": instance.owner or None,
+        "progress": instance.progress or None,
     }
 
 
@@ -92,7 +93,7 @@ def show_lines(row: Row, instance: Instance, now_ms: int) -> list[tuple[str, str
         ("name", name),
         ("id", f"{instance.id} (short {short_id(instance.id)})"),
         ("profile", row.profile),
-        ("status", instance.status),
+        ("status", instance.status + (f" (step {instance.progress})" if instance.progress else "")),
         ("auto-stop", _auto_stop(instance, now_ms)),
         ("flavor", flavor),
         ("image", instance.image or "—"),
