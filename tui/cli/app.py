@@ -21,6 +21,8 @@ from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 
 DEMO_PROFILE = "demo"
+DEMO_REGIONS = ("eu-de", "cn-north-4")
+"""The demo emulator's projects: an OTC region and a Huawei Cloud one, on one port."""
 
 
 def demo_profile(url: str) -> Profile:
@@ -38,6 +40,25 @@ def demo_profile(url: str) -> Profile:
         ak=DEMO_AK,
         sk=Secret(DEMO_SK),
     )
+
+
+def demo_profiles(url: str) -> tuple[Profile, Profile]:
+    """The two profiles of ``--demo``, so every key works on first launch: ``otc`` (OTC eu-de, the
+    v1 DevEnviron API) and ``huawei`` (Huawei Cloud cn-north-4, the notebooks API with leases, so
+    ``p`` prolongs), one table across both."""
+    from tui.emulator.config import EmulatorConfig
+    from tui.emulator.projects import project_id_of
+
+    otc = replace(demo_profile(url), name="otc")
+    huawei = replace(
+        otc,
+        name="huawei",
+        cloud="huawei",
+        region=DEMO_REGIONS[1],
+        api="notebooks",
+        project_id=project_id_of(EmulatorConfig(), 1, DEMO_REGIONS[1]),
+    )
+    return otc, huawei
 
 
 def _user_config(opts: AppOptions) -> tuple[Path, Config]:
@@ -58,14 +79,18 @@ def run_app(opts: AppOptions) -> int:
             emulator = stack.enter_context(
                 Emulator(
                     EmulatorConfig(
-                        instances=opts.instances, seed=opts.seed, transition_seconds=opts.transition_seconds
+                        instances=opts.instances,
+                        seed=opts.seed,
+                        transition_seconds=opts.transition_seconds,
+                        projects=DEMO_REGIONS,  # demo_profiles reads the second one
                     )
                 )
             )
             # Settings saved in the demo go to a temporary file, never to the user's config.
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="modelarts-demo-")))
             path = folder / "config.toml"
-            config = Config(profiles=(demo_profile(emulator.url),), default_profile=DEMO_PROFILE)
+            profiles = demo_profiles(emulator.url)
+            config = Config(profiles=profiles, default_profile=profiles[0].name)
             first_run = False
         else:
             try:
