@@ -7,7 +7,7 @@ import pytest
 from tui.api.parse import parse_notebook, parse_v1_instance
 from tui.api.redact import scrub
 from tui.core.models import Instance
-from tui.service.connect_action import jupyter_url
+from tui.service.connect_action import MAX_URL_CHARS, jupyter_url
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,13 @@ from tui.service.connect_action import jupyter_url
 )
 def test_jupyter_url_leaves_out_tokens_and_what_is_not_a_web_link(url: str, shown: str) -> None:
     assert jupyter_url(Instance("i", "n", "RUNNING", url=url)) == shown
+
+
+def test_a_jupyter_url_longer_than_max_url_chars_is_not_offered() -> None:
+    """The URL goes out in every repaint's OSC 8 link and in the OSC 52 copy: its size is bounded."""
+    fits = "https://nb.example/" + "a" * (MAX_URL_CHARS - 19)
+    assert jupyter_url(Instance("i", "n", "RUNNING", url=fits)) == fits
+    assert jupyter_url(Instance("i", "n", "RUNNING", url=fits + "a")) == ""
 
 
 @pytest.mark.parametrize(

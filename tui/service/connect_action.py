@@ -32,13 +32,15 @@ POLL_S = 3.0
 """Seconds between reads while a started notebook is not RUNNING yet."""
 START_TIMEOUT_S = 900.0
 """How long ``c`` on a stopped notebook waits for RUNNING."""
+MAX_URL_CHARS = 4096
+"""A longer JupyterLab URL is not offered (it is in every OSC 8 link painted and the OSC 52 copy)."""
 
 
 def jupyter_url(instance: Instance) -> str:
     """The instance's JupyterLab URL with any secret-named query value (``token=``) and any
     ``user:password@`` left out."""
     url = instance.url.strip()
-    if not url or any(not c.isprintable() for c in url):
+    if not url or len(url) > MAX_URL_CHARS or any(not c.isprintable() for c in url):
         return ""
     try:
         parts = urlsplit(url)
