@@ -49,3 +49,20 @@ async def test_details_and_o_never_show_the_urls_token_or_password(
         assert '"url": "https://ma-user:********@nb.example/lab?token=********&x=1"' in raw
         shown = raw + "".join(strip.text for strip in strips) + "".join(written)
         assert TOKEN not in shown and PASSWORD not in shown
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://nb.example/" + "a" * 5000])
+async def test_o_says_why_a_url_it_was_given_is_not_offered(
+    make_app: MakeApp, emulator: Emulator, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setattr(emulator_views, "notebook_url", lambda rec: url)
+    app = make_app([emulator_profile(emulator, api="notebooks")], ui=NO_TIMER_POLLS)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        key = next(k for k, r in app.service.rows.items() if r.instance.name == "llm-eval-74")
+        put_cursor(app, key)
+        await pilot.press("o")
+        assert app.main_screen.flash_line.text == (
+            "llm-eval-74: no JupyterLab URL (the service's is not a plain http(s) link of at most "
+            "4,096 characters)"
+        )

@@ -25,7 +25,7 @@ from tui.core.actions import action_named
 from tui.core.errors import ModelArtsError
 from tui.core.models import FAMILY_NOTEBOOKS, Phase
 from tui.service.connect import ConnectPlan, ConnectRefused, find_ssh, prepare
-from tui.service.connect_action import jupyter_url
+from tui.service.connect_action import MAX_URL_CHARS, jupyter_url
 from tui.ui.cells import status_text
 from tui.ui.messages import ConnectFailed, ConnectReady
 
@@ -181,7 +181,12 @@ class ConnectKeys:
         row = self.service.rows[key]
         url = jupyter_url(row.instance)
         if not url:
-            why = "it is not RUNNING" if row.instance.phase is not Phase.RUNNING else "the service gave none"
+            if row.instance.url.strip():  # one was given, but not a link to offer
+                why = f"the service's is not a plain http(s) link of at most {MAX_URL_CHARS:,} characters"
+            elif row.instance.phase is not Phase.RUNNING:
+                why = "it is not RUNNING"
+            else:
+                why = "the service gave none"
             self.flash(f"{row.display_name}: no JupyterLab URL ({why})", "warn")
             return
         self.app.copy_to_clipboard(url)
