@@ -16,24 +16,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.worker import Worker, WorkerState
 
 from tui.config.edit import Draft
-from tui.config.model import API_FAMILIES, Config, Profile
+from tui.config.model import Config, Profile
 from tui.config.store import save_settings
-from tui.core.domain import CLOUD_LABELS, CLOUDS, REGIONS
+from tui.core.domain import CLOUDS, REGIONS
 from tui.core.errors import ModelArtsError
 from tui.core.secret import Secret
 from tui.service import InstanceService
 from tui.ui.messages import ConnectionTested
+from tui.ui.screens.settings_fields import ProfileFields
 from tui.ui.screens.settings_form import (
-    API_LABELS,
     AUTH_FIELDS,
-    AUTH_LABELS,
     FIRST_RUN,
-    LABELS,
     PLACEHOLDERS,
     SECRET_INPUTS,
     TEXT_FIELDS,
@@ -47,10 +44,9 @@ from tui.ui.screens.settings_form import (
     source_text,
 )
 from tui.ui.widgets.footer import KeyFooter
-from tui.ui.widgets.inputs import FieldInput, FlagBox
 
 
-class SettingsScreen(Screen["Config | None"]):
+class SettingsScreen(ProfileFields, Screen["Config | None"]):
     """Returns the saved Config, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +72,9 @@ class SettingsScreen(Screen["Config | None"]):
         """The profiles as edited, and each one's name when the screen opened (None: added here)."""
         self._index = 0
         self._revealed = False
+        names = [p.name for p in self._drafts]
+        self._default = names.index(config.default_profile) if config.default_profile in names else None
+        """The draft that is the default profile (by place: a rename keeps it), None: none chosen."""
 
     # --- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -90,64 +89,13 @@ class SettingsScreen(Screen["Config | None"]):
                     yield Button("Add", id="profile-add", compact=True)
                     yield Button("Delete", id="profile-delete", compact=True)
             with VerticalScroll(id="profile-form"):
-                yield from self._row("name", FieldInput(id="f-name", compact=True))
-                yield from self._row(
-                    "cloud",
-                    Select(
-                        [(CLOUD_LABELS[c], c) for c in CLOUDS], id="f-cloud", allow_blank=False, compact=True
-                    ),
-                )
-                yield from self._row("region", Select([], id="f-region", allow_blank=True, compact=True))
-                yield from self._row("project_id", FieldInput(id="f-project_id", compact=True))
-                yield from self._row("endpoint", FieldInput(id="f-endpoint", compact=True))
-                yield from self._row("iam_endpoint", FieldInput(id="f-iam_endpoint", compact=True))
-                yield from self._row(
-                    "api",
-                    Select(
-                        [(API_LABELS.get(a, a), a) for a in API_FAMILIES],
-                        id="f-api",
-                        allow_blank=False,
-                        compact=True,
-                    ),
-                )
-                yield from self._row(
-                    "auth",
-                    Select(
-                        [(AUTH_LABELS[a], a) for a in AUTH_LABELS],
-                        id="f-auth",
-                        allow_blank=False,
-                        compact=True,
-                    ),
-                )
-                for name in ("ak", "domain", "user"):
-                    yield from self._row(name, FieldInput(id=f"f-{name}", compact=True))
-                for name in SECRET_INPUTS:
-                    yield from self._row(name, FieldInput(id=f"f-{name}", password=True, compact=True))
-                yield from self._row("source", Label("", id="f-source"))
-                yield from self._row(
-                    "notify_minutes", FieldInput(id="f-notify_minutes", type="integer", compact=True)
-                )
-                yield from self._row(
-                    "prolong_hours", FieldInput(id="f-prolong_hours", type="number", compact=True)
-                )
-                with Horizontal(classes="field-row", id="row-flags"):
-                    yield Label("", classes="field-label")
-                    yield FlagBox("Enabled", id="f-enabled", compact=True)
-                    yield FlagBox("Read-only", id="f-read_only", compact=True)
+                yield from self._form()
         yield Static("", id="settings-result")
         with Horizontal(id="settings-buttons"):
             yield Button("Test connection", id="settings-test", compact=True)
             yield Button("Save", id="settings-save", variant="primary", compact=True)
             yield Button("Cancel", id="settings-cancel", compact=True)
         yield KeyFooter()
-
-    def _row(self, name: str, widget: Widget) -> ComposeResult:
-        with Horizontal(classes="field-row", id=f"row-{name}"):
-            yield Label(LABELS[name], classes="field-label")
-            if isinstance(widget, Input):
-                widget.placeholder = PLACEHOLDERS.get(name, "")
-            yield widget
-        yield Label("", id=f"e-{name}", classes="field-error")
 
     def on_mount(self) -> None:
         self._fill_list()
@@ -180,6 +128,12 @@ class SettingsScreen(Screen["Config | None"]):
             self.query_one("#f-auth", Select).value = p.auth
             self.query_one("#f-enabled", Checkbox).value = p.enabled
             self.query_one("#f-read_only", Checkbox).value = p.read_only
+            self.query_one("#f-default", Checkbox).value = index == self._default
+        for name in SECRET_INPUTS:  # a secret from the environment says where it comes from
+            env = getattr(p, f"{name}_env", "")
+            self.query_one(f"#f-{name}", Input).placeholder = (
+                f"from ${env}" if env else PLACEHOLDERS.get(name, "")
+            )
         self._show_auth_fields(p.auth)
         self._validate(p)
 
@@ -208,6 +162,10 @@ class SettingsScreen(Screen["Config | None"]):
         return replace(base, **values)
 
     def _commit(self) -> Profile:
+        if self.query_one("#f-default", Checkbox).value:
+            self._default = self._index
+        elif self._default == self._index:
+            self._default = None
         profile = self._read()
         self._drafts[self._index] = profile
         options = self.query_one("#profile-list", OptionList)
@@ -293,6 +251,8 @@ class SettingsScreen(Screen["Config | None"]):
             return
         gone = self._drafts.pop(self._index)
         self._origins.pop(self._index)
+        if self._default is not None and self._default >= self._index:
+            self._default = None if self._default == self._index else self._default - 1
         if not self._drafts:
             self._drafts.append(Profile(name=new_name(set())))
             self._origins.append(None)
@@ -326,6 +286,11 @@ class SettingsScreen(Screen["Config | None"]):
         error = outcome.error
         if error is not None and error.hint:
             text += f" — {error.hint}"
+        if not outcome.ok:  # one line here; the whole answer (request, body) goes to the log panel
+            note = getattr(getattr(self.app, "main_screen", None), "note", None)
+            if note is not None:
+                note(f"connection test: {text}", error=True)
+            text = f"{text.splitlines()[0] if text else 'failed'} · more in the log (l)"
         self._result(text, ok=outcome.ok)
 
     def action_save(self) -> None:
@@ -339,7 +304,7 @@ class SettingsScreen(Screen["Config | None"]):
                 self._result(f"not saved: profile {profile.name!r} has problems (marked ↳)", ok=False)
                 return
             names.add(profile.name)
-        default = self._config.default_profile if self._config.default_profile in names else ""
+        default = self._drafts[self._default].name if self._default is not None else ""
         drafts = [Draft(origin, p) for origin, p in zip(self._origins, self._drafts, strict=True)]
         try:
             saved = save_settings(self._path, self._config, drafts, default)
