@@ -40,8 +40,9 @@ OSC_LINK = "\x1b]8;;http://evil.example/\x1b\\here\x1b]8;;\x1b\\"
 CLEAR = "\x1b[2J"
 C1_CSI = "\x9b2J"
 CR = "\rrewritten"
+BIDI = "\u202egpj.exe"  # shows as "exe.jpg" where a terminal obeys the right-to-left override
 
-NAME = f"nb-{OSC_TITLE}{CLEAR}{CR}"
+NAME = f"nb-{OSC_TITLE}{CLEAR}{CR}{BIDI}"
 DESCRIPTION = f"desc {OSC_CLIPBOARD}{OSC_LINK}\nforged line"
 STATUS = f"RUN{CLEAR}NING\x07"
 FLAVOR = f"gpu{C1_CSI}\x07"
@@ -52,7 +53,7 @@ HOSTILE_UID = "7d558ef8-c73d-11ea-964c-0255ac1001a1\x1b[2J"
 IMAGE = f"img{OSC_TITLE}"
 HEADER_ID = b"req-\xc2\x9b2J-\xc2\x9d0;title"  # C1 CSI / OSC as UTF-8: header values may carry bytes >= 0x80
 
-INERT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+INERT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 """What must never come out (tab and newline are the output's own structure)."""
 SHOWN = "\\x1b]0;pwned\\x07"
 """The OSC 0 title sequence as the user reads it."""
@@ -235,9 +236,8 @@ def test_cli_json_stays_valid_with_the_characters_escaped(emu: Emulator, raw: Ra
         assert done.returncode == 0, done.stderr
         assert_inert(done.stdout, "list --json")
         listed = json.loads(done.stdout)
-        assert NAME.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\r", "\\r") in {
-            i["name"] for i in listed
-        }
+        escaped = NAME.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\r", "\\r")
+        assert escaped.replace("\u202e", "\\u202e") in {i["name"] for i in listed}
     v1 = next(r.v1_id for r in emu.store.all() if r.name == NAME)
     shown = _cli("show", v1, "--endpoint", emu.url, "--json")
     assert shown.returncode == 0, shown.stderr

@@ -1,8 +1,8 @@
 """Text that a server (or any outsider) chose: shown visibly, never obeyed by a terminal, bounded.
 
-Every C0 and C1 control character, DEL, ESC, the Unicode line and paragraph separators and lone
-surrogates (which no terminal or file encoding can write) become a visible escape: ESC is
-``\\x1b``, BEL ``\\x07``, a newline ``\\n``, CSI ``\\x9b``. Nothing is dropped, so what the server
+Every C0 and C1 control character, DEL, ESC, the Unicode line and paragraph separators, the bidi
+overrides and lone surrogates (which no terminal or file encoding can write) become a visible
+escape: ESC is ``\\x1b``, BEL ``\\x07``, a newline ``\\n``, CSI ``\\x9b``. Nothing is dropped, so what the server
 sent can still be read, but an instance named ``\\x1b]0;pwned\\x07`` cannot set the terminal's
 title, write its clipboard (OSC 52) or clear the screen, and a bare CR cannot rewrite a line nor
 a newline forge a log record. The answer parsers apply ``visible_json`` to what they decode, so
@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-"""What a terminal may act on, or what splits a line: C0, DEL, C1, U+2028/2029, lone surrogates."""
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What a terminal may act on, or what splits a line: C0, DEL, C1, U+2028/2029, lone surrogates,
+and the bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069), with which a name
+can show its text in another order than it is (``nb-\\u202egpj.exe``, "Trojan Source")."""
 
 CONTROL_PROBLEM = "holds a line break or another control character (a wrapped paste?); write it on one line"
 """Said of a value or variable with a control character, without showing it (it may be a secret)."""
@@ -26,11 +28,12 @@ MAX_MESSAGE_CHARS = 2_000
 """A message shown or logged is cut here, saying how much it left out (a 20 MB error_msg is not text)."""
 
 _SUSPECT_BYTES = re.compile(
-    rb"\\u00[01]|\\u007[fF]|\\u00[89]|\\u202[89]|\\u[dD][89a-fA-F]|\\[bfnrt]|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]"
+    rb"\\u00[01]|\\u007[fF]|\\u00[89]|\\u202[89a-eA-E]|\\u206[6-9]|\\u[dD][89a-fA-F]|\\[bfnrt]|\x7f|"
+    rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 """What a UTF-8 JSON body needs to decode to a control character: strict JSON has none raw in strings."""
 
-_MARKS = (b"\\", b"\x7f", b"\xc2", b"\xe2\x80")
+_MARKS = (b"\\", b"\x7f", b"\xc2", b"\xe2\x80", b"\xe2\x81")
 """Bytes that every match of ``_SUSPECT_BYTES`` starts with."""
 
 MAX_DEPTH = 64
