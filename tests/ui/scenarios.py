@@ -21,6 +21,7 @@ from tui.config.model import Config, Profile, UiSettings
 from tui.config.sources import Place
 from tui.core.secret import Secret
 from tui.emulator import DEMO_AK, DEMO_PROJECT_ID, DEMO_SK, Emulator, ManualClock
+from tui.emulator.record import InstanceRecord
 from tui.ui.app import ModelArtsApp, make_app
 
 THEME = "textual-dark"
@@ -267,6 +268,23 @@ async def _waiting(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) ->
     await pilot.pause()
 
 
+TEAM_TAGS = {"nlp-playground": {"team": "nlp"}, "bert-finetune-6": {"team": "nlp", "cost": "gpu"}}
+
+
+def _tagged(record: InstanceRecord, now: float) -> None:
+    record.tags = dict(TEAM_TAGS[record.name])
+
+
+async def _tag_column(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """Two notebooks carry tags: the TAGS column appears (the ID column makes room at 80)."""
+    await first_poll(pilot)
+    for record in emulator.store.all():
+        if record.name in TEAM_TAGS:
+            emulator.store.mutate(record.uid, _tagged)
+    await pilot.press("r")
+    await first_poll(pilot)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One picture: the terminal size, the profiles, and what to do before it is taken."""
@@ -308,6 +326,7 @@ SCENARIOS: dict[str, Scenario] = {
     "admin-80x24": Scenario((80, 24), profiles=({"api": "notebooks", "scope": "all"},)),
     "stop-save-first-80x24": Scenario((80, 24), _stop_one, profiles=({"api": "notebooks"},)),
     "waiting-80x24": Scenario((80, 24), _waiting, profiles=({"api": "notebooks"},)),
+    "tag-column-80x24": Scenario((80, 24), _tag_column, profiles=({"api": "notebooks"},)),
 }
 
 

@@ -146,7 +146,7 @@ SORT_COLUMN = {
 
 PADDING = 2
 """Cells each column adds around its content (one on each side)."""
-NAME_MIN = 12
+NAME_MIN = 11
 """Cells the name keeps when optional columns (owner, tags, a long status) want room."""
 STATUS_SHORT = 15
 """The status column below 120 cells: its longest state (``✗ DELETE_FAILED``)."""
@@ -156,21 +156,31 @@ STATUS_MID = 24
 """The status column while a row shows a step ("◐ 3/4 Pulling the image", "◐ no capacity #4 · next 60s")."""
 
 
+_ROOM_STEPS: tuple[tuple[str, int], ...] = (
+    ("id", 0),
+    ("age", 0),
+    ("status", STATUS_MID),
+    ("tags", 10),
+    ("flavor", 0),
+    ("tags", 0),
+    ("status", STATUS_SHORT),
+)
+"""How optional columns make room at 80 columns, in order: (column, 0 to drop it, else its new width)."""
+
+
 def _make_room(
-    cols: list[ColumnSpec], spare_of: Callable[[Sequence[ColumnSpec]], int], wanted: int, long_status: bool
+    cols: list[ColumnSpec], spare_of: Callable[[Sequence[ColumnSpec]], int], wanted: int
 ) -> list[ColumnSpec]:
-    """Drop the id and the age, narrow a long status to ``STATUS_MID``, drop the flavor and the
-    tags, then narrow the status further, until ``wanted`` cells are spare for the name (and image)."""
-    steps: list[str | int] = ["id", "age", STATUS_MID, "flavor", "tags", STATUS_SHORT]
-    for step in steps:
+    """Follow ``_ROOM_STEPS`` until ``wanted`` cells are spare for the name (and the image)."""
+    for key, width in _ROOM_STEPS:
         short = wanted - spare_of(cols)
         if short <= 0:
             break
-        if isinstance(step, str):
-            cols = [c for c in cols if c.key != step]
-        elif long_status:
+        if not width:
+            cols = [c for c in cols if c.key != key]
+        else:
             cols = [
-                ColumnSpec(c.key, c.label, max(step, c.width - short)) if c.key == "status" else c
+                ColumnSpec(c.key, c.label, min(c.width, max(width, c.width - short))) if c.key == key else c
                 for c in cols
             ]
     return cols
@@ -225,7 +235,7 @@ def columns_for(
         return width - sum(c.width + PADDING for c in chosen) - PADDING * flexible - 1  # the scrollbar
 
     if owner or tags or long_status:
-        cols = _make_room(cols, spare_of, NAME_MIN + (16 if show_image else 0), long_status)
+        cols = _make_room(cols, spare_of, NAME_MIN + (16 if show_image else 0))
     spare = max(0, spare_of(cols))
     if show_image:
         name_width = min(32, max(16, spare // 2))
