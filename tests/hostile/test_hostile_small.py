@@ -10,8 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui.api import signer
 from tui.config.model import Config, Profile, UiSettings
+from tui.config.paths import state_dir
+from tui.core.errors import ConfigError
 from tui.core.secret import Secret
 from tui.service.factory import tls_warnings
 from tui.ui.app import make_app
@@ -80,3 +84,35 @@ def test_a_host_header_in_any_case_is_signed_once_as_the_sdk_does() -> None:
             assert signed.signature == vector["expected"]["signature"], (vector["name"], name)
         checked += 1
     assert checked >= 8
+
+
+# --- ~user that names nobody ---------------------------------------------------------------------
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("modelarts-tui")), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_a_path_of_a_user_who_does_not_exist_is_a_named_error_not_a_traceback(tmp_path: Path) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("MODELARTS_TUI_", "HUAWEICLOUD_SDK_"))}
+    base["HOME"] = str(tmp_path)
+    nobody = "~no-such-user-here/"
+    cases = [
+        ({"MODELARTS_TUI_CONFIG": nobody + "config.toml"}, ("list",), "$MODELARTS_TUI_CONFIG"),
+        (
+            {"HUAWEICLOUD_SDK_CREDENTIALS_FILE": nobody + "c"},
+            ("config", "import"),
+            "$HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+        ),
+    ]
+    for extra, args, named in cases:
+        done = _run({**base, **extra}, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert done.stderr.splitlines() == [
+            f"modelarts-tui: {named} is '{nobody}{extra[named[1:]][len(nobody) :]}': "
+            "there is no user 'no-such-user-here' to expand ~ for"
+        ], done.stderr
+    with pytest.raises(ConfigError) as raised:  # the state folder (ssh known_hosts, the TUI's logs)
+        state_dir({"MODELARTS_TUI_STATE_DIR": nobody + "state"})
+    assert str(raised.value) == (
+        f"$MODELARTS_TUI_STATE_DIR is '{nobody}state': there is no user 'no-such-user-here' to expand ~ for"
+    )

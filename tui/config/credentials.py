@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.config.paths import expand_user
 from tui.core.errors import ConfigError, ValidationError
 from tui.core.secret import Secret
 from tui.core.untrusted import CONTROL_PROBLEM, CONTROL_RE
@@ -167,7 +168,7 @@ def parse_sdk_file(text: str, path: str) -> dict[str, tuple[int, dict[str, str]]
 
 def sdk_file_value(path: str, section: str, key: str) -> str:
     """One key of one section of the SDK's credentials file ("" when absent); ConfigError when broken."""
-    where = Path(path).expanduser()
+    where = expand_user(path, "credentials_file")
     sections = parse_sdk_file(read_text(where), str(where))
     if section not in sections:
         raise ConfigError(f"no [{section}] section", path=str(where))

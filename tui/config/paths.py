@@ -18,10 +18,22 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from tui.core.errors import ConfigError
+from tui.core.untrusted import visible
+
 APP_DIR = "modelarts-tui"
 CONFIG_FILE = "config.toml"
 CONFIG_ENV = "MODELARTS_TUI_CONFIG"
 STATE_ENV = "MODELARTS_TUI_STATE_DIR"
+
+
+def expand_user(text: str, what: str) -> Path:
+    """``text`` with ``~`` expanded; ConfigError naming ``what`` when ``~user`` names nobody."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # pathlib: "Could not determine home directory."
+        user = visible(text[1:].partition("/")[0])
+        raise ConfigError(f"{what} is {visible(text)!r}: there is no user {user!r} to expand ~ for") from None
 
 
 def _xdg(environ: Mapping[str, str], name: str, fallback: str) -> Path:
@@ -36,7 +48,7 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     override = env.get(CONFIG_ENV, "")
     if override:
-        return Path(override).expanduser()
+        return expand_user(override, f"${CONFIG_ENV}")
     return _xdg(env, "XDG_CONFIG_HOME", ".config") / APP_DIR / CONFIG_FILE
 
 
@@ -45,7 +57,7 @@ def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     override = env.get(STATE_ENV, "")
     if override:
-        return Path(override).expanduser()
+        return expand_user(override, f"${STATE_ENV}")
     return _xdg(env, "XDG_STATE_HOME", os.path.join(".local", "state")) / APP_DIR
 
 

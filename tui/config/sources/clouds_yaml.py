@@ -22,6 +22,7 @@ import yaml
 
 from tui.config.credentials import read_text
 from tui.config.model import AUTH_AKSK, AUTH_PASSWORD, Profile
+from tui.config.paths import expand_user
 from tui.config.sources.common import (
     SOURCE_CLOUDS_YAML,
     Candidate,
@@ -48,7 +49,7 @@ def locations(place: Place) -> list[Path]:
     found = []
     override = place.environ.get(FILE_ENV, "").strip()
     if override:
-        found.append(Path(override).expanduser())
+        found.append(expand_user(override, f"${FILE_ENV}"))
     found += [
         place.cwd / "clouds.yaml",
         place.home / ".config" / "openstack" / "clouds.yaml",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tui.config.credentials import SDK_SECTIONS, parse_sdk_file, read_text
 from tui.config.model import AUTH_AKSK, Profile
+from tui.config.paths import expand_user
 from tui.config.sources.common import (
     SOURCE_SDK_FILE,
     Candidate,
@@ -33,7 +34,7 @@ def location(place: Place) -> tuple[Path, bool]:
     """The file to read and whether the variable named it (then a missing file is a problem)."""
     override = place.environ.get(FILE_ENV, "").strip()
     if override:
-        return Path(override).expanduser(), True
+        return expand_user(override, f"${FILE_ENV}"), True
     return place.home / ".huaweicloud" / "credentials", False
 
 
