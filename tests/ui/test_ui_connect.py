@@ -334,3 +334,36 @@ async def test_c_runs_the_real_system_ssh_against_a_real_server(
                 shutil.rmtree(state, ignore_errors=True)
     assert server.seen.logins == ["ma-user"]
     assert server.seen.commands == ["echo no-shell-here"]  # no command given: the server's shell stand-in
+
+
+async def test_c_waits_through_reads_that_still_say_stopped_just_after_the_start(
+    make_app: MakeApp, emulator: Emulator, clock: ManualClock, terminal: Terminal
+) -> None:
+    """The answer may lag the POST: a STOPPED read in the first seconds is not "not RUNNING"."""
+    sleeps = 0
+
+    class Lagging(ClockSleep):
+        async def __call__(self, seconds: float) -> None:
+            nonlocal sleeps
+            sleeps += 1
+            uid = key.partition("/")[2]
+            if sleeps == 1:
+                emulator.store.set_status(uid, "STOPPED")  # the next read says STOPPED after all
+            elif sleeps == 2:
+                emulator.store.set_status(uid, "STARTING")  # then it moves
+            await super().__call__(seconds)
+
+    app = _nb_app(make_app, emulator, terminal.keys, runtime=Runtime(sleep=Lagging(clock)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        terminal.watch(app)
+        await settle(pilot)
+        key = _key(app, "cv-lab-gpu")
+        put_cursor(app, key)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("left", "enter")  # "Start and connect"
+        await settle(pilot)
+        assert sleeps == 2  # a read said STOPPED after the start, and the wait went on
+        assert app.service.rows[key].instance.status == "RUNNING"
+        assert terminal.events == ["suspend", "resume"]
+        assert app.main_screen.flash_line.text == f"cv-lab-gpu: ssh ended with exit {STUB_EXIT}"

@@ -31,6 +31,8 @@ T = TypeVar("T")
 POLL_S = 3.0
 """Seconds between reads while a started notebook is not RUNNING yet."""
 START_TIMEOUT_S = 900.0
+STALE_READ_S = 30.0
+"""How long after a start a read may still say STOPPED (the answer lags the POST) before it counts."""
 """How long ``c`` on a stopped notebook waits for RUNNING."""
 MAX_URL_CHARS = 4096
 """A longer JupyterLab URL is not offered (it is in every OSC 8 link painted and the OSC 52 copy)."""
@@ -138,13 +140,15 @@ class ConnectActions:
     async def _until_running(
         self, key: str, interval: float, timeout: float, on_step: Callable[[str], None] | None
     ) -> Instance:
-        deadline = self._clock() + timeout
+        started = self._clock()
+        deadline = started + timeout
         told = None
         while True:
             instance = await self.details(key)
             if instance.phase is Phase.RUNNING:
                 return instance
-            if instance.phase is Phase.FAILED or not instance.phase.transitional:
+            lagging = instance.phase is Phase.STOPPED and self._clock() - started < STALE_READ_S
+            if instance.phase is Phase.FAILED or not (instance.phase.transitional or lagging):
                 raise InstanceFailedError(f"{instance.name} is {instance.status}, not RUNNING; not connected")
             if self._clock() >= deadline:
                 raise WaitTimeoutError(
