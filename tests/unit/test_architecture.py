@@ -160,8 +160,8 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 # --- sizes ---------------------------------------------------------------------------------------
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
-BEING_SPLIT = {"tui/ui/widgets/instance_table.py"}
-"""Over the limits today, in another helper's area and being split there (ux2): not to grow."""
+BEING_SPLIT: set[str] = set()
+"""Over the limits today and being split (none left: instance_table.py and settings.py were split)."""
 
 
 def _too_long() -> list[str]:

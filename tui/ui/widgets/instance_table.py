@@ -11,18 +11,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
 from textual.reactive import var
 from textual.widgets import DataTable
 from textual.widgets.data_table import (
     CellDoesNotExist,
-    ColumnDoesNotExist,
-    ColumnKey,
     RowDoesNotExist,
-    RowKey,
 )
 
 from tui.core.models import Phase
@@ -30,7 +25,8 @@ from tui.service import Row
 from tui.service.view import DEFAULT_SORT, RowFilter, parse_filter, sort_keys
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
-from tui.ui.widgets.cell_store import FixedWidthTable, append_rows, reorder_rows, store_cell
+from tui.ui.widgets.cell_paint import CellPainter
+from tui.ui.widgets.cell_store import append_rows, reorder_rows
 
 Clock = Callable[[], float]
 
@@ -42,11 +38,7 @@ FULL_RECOUNT_S = 300.0
 """How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
 
 
-NO_STYLE = Style()
-"""One empty style for every plain cell (``Style()`` costs 30 µs; a 20,000-row table has 140,000)."""
-
-
-class InstanceTable(FixedWidthTable, inherit_bindings=False):
+class InstanceTable(CellPainter, inherit_bindings=False):
     """All instances, one row each, keyed ``profile/instance_id``."""
 
     # The table's own enter binding is dropped so ``details`` can be remapped by id.
@@ -378,40 +370,9 @@ class InstanceTable(FixedWidthTable, inherit_bindings=False):
         else:
             self._timed.discard(row.key)
 
-    def _put_cell(self, key: str, column: str, value: Text) -> None:
-        """``update_cell`` without its full refresh: repaint the one cell, and only when on screen.
-
-        ``DataTable.update_cell`` repaints every visible row for one changed cell, and
-        ``refresh_coordinate`` is O(row index). Every row here is one line high, so the cell's
-        place follows from the row's index. The one private hook is ``store_cell``.
-        """
-        row_key, col_key = RowKey(key), ColumnKey(column)
-        try:
-            index, col_index = self.get_row_index(row_key), self.get_column_index(col_key)
-        except (RowDoesNotExist, ColumnDoesNotExist):
-            return
-        store_cell(self, row_key, col_key, value)
-        header = self.header_height if self.show_header else 0
-        top = self.scroll_offset.y
-        if not top <= index < top + self.size.height - header:
-            return  # scrolled out of sight: painted from _data when it scrolls in
-        x = sum(c.get_render_width(self) for c in self.ordered_columns[:col_index])
-        width = self.columns[col_key].get_render_width(self)
-        self.refresh(Region(x - self.scroll_offset.x, index - top + header, width, 1))
-
     def _cells(self, row: Row, only: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         marked, stale = row.key in self._marks, row.profile in self._stale
         return cells.row_cells(row, self._layout, marked=marked, stale=stale, now=self._clock(), only=only)
-
-    def _styled(self, text: str, style_name: str) -> Text:
-        style = self._style(style_name) if style_name else NO_STYLE
-        return Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")
-
-    def _style(self, name: str) -> Style:
-        try:
-            return self.get_component_rich_style(f"instance-table--{name}", partial=True)
-        except KeyError:
-            return NO_STYLE
 
     def rows_by_key(self) -> Mapping[str, Row]:
         """Every row the table knows, shown or not."""
