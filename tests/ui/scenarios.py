@@ -303,6 +303,7 @@ SCENARIOS: dict[str, Scenario] = {
     "main-160x48": Scenario((160, 48), _busy),
     "main-60x20": Scenario((60, 20)),
     "main-ansi-80x24": Scenario((80, 24), _busy, theme="ansi-dark"),
+    "main-ansi-light-80x24": Scenario((80, 24), _busy, theme="ansi-light"),
     "filter-80x24": Scenario((80, 24), _filter),
     "flash-80x24": Scenario((80, 24), _refused),
     "sorted-80x24": Scenario((80, 24), _sorted),

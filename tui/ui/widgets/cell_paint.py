@@ -16,6 +16,20 @@ NO_STYLE = Style()
 class CellPainter(FixedWidthTable):
     """The base of ``InstanceTable``: cells put in place and styled by the table's component classes."""
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed)
+
+    def _theme_changed(self) -> None:
+        """On the terminal's own 16 colours the cursor row takes the cursor's colours in every cell:
+        a state's colour on the cursor's background (``○ STOPPED`` in the default colour on light
+        grey) could vanish; the marks ``● ○ ◐ ✗`` still say the state. Elsewhere cells keep theirs."""
+        ansi = self.app.current_theme.name.startswith("ansi-")
+        priority = "css" if ansi else "renderable"
+        if priority != self.cursor_foreground_priority:
+            self.cursor_foreground_priority = priority
+            self._clear_caches()
+            self.refresh()
+
     def _put_cell(self, key: str, column: str, value: Text) -> None:
         """``update_cell`` without its full refresh: repaint the one cell, and only when on screen.
 
