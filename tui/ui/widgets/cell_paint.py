@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
@@ -24,7 +26,7 @@ class CellPainter(FixedWidthTable):
         a state's colour on the cursor's background (``○ STOPPED`` in the default colour on light
         grey) could vanish; the marks ``● ○ ◐ ✗`` still say the state. Elsewhere cells keep theirs."""
         ansi = self.app.current_theme.name.startswith("ansi-")
-        priority = "css" if ansi else "renderable"
+        priority: Literal["renderable", "css"] = "css" if ansi else "renderable"
         if priority != self.cursor_foreground_priority:
             self.cursor_foreground_priority = priority
             self._clear_caches()
