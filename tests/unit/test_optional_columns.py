@@ -8,7 +8,7 @@ import pytest
 from tui.api.parse_images import parse_progress
 from tui.core.models import FAMILY_NOTEBOOKS, Instance
 from tui.service.models import Row
-from tui.ui.cells import NAME_MIN, PADDING, columns_for, optional_columns, status_text, step_text
+from tui.ui.cells import NAME_MIN, PADDING, columns_for, extra_after, optional_columns, status_text, step_text
 
 
 def _used(cols: tuple[object, ...]) -> int:
@@ -98,3 +98,14 @@ def test_action_progress_names_the_step_under_way_cleaned_and_bounded() -> None:
     assert parse_progress([{"step": 1, "status": "FAILED", "description": "Storage"}]) == "1/1 Storage failed"
     assert parse_progress([{"step": 1, "status": "COMPLETED"}]) == ""
     assert parse_progress("garbage") == "" and parse_progress(None) == ""
+
+
+def test_one_changed_row_adds_a_column_alone_and_asks_every_row_when_it_gives_one_up() -> None:
+    none = {"tags": False, "long_status": False}
+    tagged = _row(tags=(("team", "cv"),))
+    assert extra_after(none, _row(), tagged) == {"tags": True, "long_status": False}
+    assert extra_after({"tags": True, "long_status": False}, _row(), _row()) == {
+        "tags": True,
+        "long_status": False,
+    }
+    assert extra_after({"tags": True, "long_status": False}, tagged, _row()) is None  # its last tag went

@@ -126,6 +126,16 @@ def optional_columns(rows: Iterable[Row]) -> dict[str, bool]:
     return {"tags": tags, "long_status": long_status}
 
 
+def extra_after(extra: dict[str, bool], before: Row | None, row: Row) -> dict[str, bool] | None:
+    """The optional columns once ``before`` became ``row``, looking at that row alone (not every row,
+    for each of a bulk action's rows); None when it gave up a column (its last tag, its step): then
+    every row must say whether the column is still needed."""
+    mine = optional_columns([row])
+    if before is not None and any(v and not mine[k] for k, v in optional_columns([before]).items()):
+        return None
+    return {k: v or extra.get(k, False) for k, v in mine.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
     """One table column: its key, header label and width in cells (padding not included)."""

@@ -79,6 +79,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         self._scope: str | None = None
         self._multi = False
         self._owners = False
+        self._extra: dict[str, bool] = {}  # the optional columns the layout was made for
         self._layout: tuple[cells.ColumnSpec, ...] = ()
         self._timed: set[str] = set()
         """Shown keys whose cells change with the clock: the only rows a tick recounts."""
@@ -176,8 +177,10 @@ class InstanceTable(CellPainter, inherit_bindings=False):
 
     def update_row(self, row: Row) -> None:
         """Show a single changed row (an action went out or came back)."""
-        self._rows[row.key] = row
-        if not self._relayout() and row.key in self._shown:  # a step may widen the status
+        before, self._rows[row.key] = self._rows.get(row.key), row
+        need = cells.extra_after(self._extra, before, row)  # None: ask every row
+        relaid = (need is None or need != self._extra) and self._relayout(extra=need)
+        if not relaid and row.key in self._shown:
             self._update(row)
             if self._sort[0] != "name":
                 self._resort()  # a new status may move it
@@ -251,8 +254,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
             self.view_version += 1
 
     def set_multi_profile(self, multi: bool, *, owners: bool = False) -> None:
-        """Show the profile column (several profiles) or not, and the owner column (a profile lists
-        every user's notebooks) or not."""
+        """Show the profile column (several profiles) and the owner column (scope "all") or not."""
         if (multi, owners) != (self._multi, self._owners):
             self._multi, self._owners = multi, owners
             self._relayout(force=True)
@@ -299,10 +301,11 @@ class InstanceTable(CellPainter, inherit_bindings=False):
     def _visible_order(self) -> list[str]:
         return [r.key.value for r in self.ordered_rows if r.key.value is not None]
 
-    def _relayout(self, force: bool = False) -> bool:
+    def _relayout(self, force: bool = False, extra: dict[str, bool] | None = None) -> bool:
         """Lay the columns out for the width and what the rows need; True when they changed."""
         width = self.size.width or self.app.size.width
-        sort, extra = cells.SORT_COLUMN[self._sort[0]], cells.optional_columns(self._rows.values())
+        self._extra = extra = cells.optional_columns(self._rows.values()) if extra is None else extra
+        sort = cells.SORT_COLUMN[self._sort[0]]
         layout = cells.columns_for(width, profiles=self._multi, sorted_by=sort, owner=self._owners, **extra)
         if layout == self._layout and not force:
             return False
