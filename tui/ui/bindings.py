@@ -116,7 +116,7 @@ MAIN_BINDINGS: list[Binding] = [
         "Details",
         id="details",
         show=False,
-        tooltip="The whole instance as the service returns it",
+        tooltip="The whole instance as the service returns it; there t adds tags, T removes them",
     ),
     Binding("r", "refresh_now", "Refresh", id="refresh", tooltip="Poll the service now"),
     # priority: keys typed right after "/" must reach the filter, not the table's queue.
