@@ -6,6 +6,7 @@ from typing import Literal
 
 from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets.data_table import ColumnDoesNotExist, ColumnKey, RowDoesNotExist, RowKey
 
@@ -20,6 +21,13 @@ class CellPainter(FixedWidthTable):
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed)
+
+    def keys_on_screen(self) -> list[str]:
+        """The keys of the rows in sight now (one line each), top to bottom."""
+        header = self.header_height if self.show_header else 0
+        top = int(self.scroll_offset.y)
+        end = min(self.row_count, top + max(0, self.size.height - header) + 1)
+        return [self.coordinate_to_cell_key(Coordinate(i, 0))[0].value or "" for i in range(top, end)]
 
     def _theme_changed(self) -> None:
         """On the terminal's own 16 colours the cursor row takes the cursor's colours in every cell:

@@ -36,6 +36,8 @@ RECENT_MS = 2 * 86_400_000
 """Rows younger than this show an age that changes by the minute or the hour."""
 FULL_RECOUNT_S = 300.0
 """How often a tick recounts every row, not only the timed ones (older ages change by the day)."""
+TICK_ON_SCREEN_OVER = 500
+"""Past this many rows to recount, a tick recounts those on screen; a scroll, the ones it shows."""
 
 
 class InstanceTable(CellPainter, inherit_bindings=False):
@@ -82,6 +84,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         self._extra: dict[str, bool] = {}  # the optional columns the layout was made for
         self._layout: tuple[cells.ColumnSpec, ...] = ()
         self._timed: set[str] = set()
+        self._behind = False
         """Shown keys whose cells change with the clock: the only rows a tick recounts."""
         self._full_at = float("-inf")
         """When a tick last recounted every shown row."""
@@ -198,8 +201,19 @@ class InstanceTable(CellPainter, inherit_bindings=False):
             keys = list(self._shown)
         else:
             keys = list(self._timed)
+        if len(keys) > TICK_ON_SCREEN_OVER:  # 20,000 countdowns a second blocked the loop 0.5 s
+            self._behind = True
+            wanted = set(keys)
+            keys = [key for key in self.keys_on_screen() if key in wanted]
         for key in keys:
             self._update(self._rows[key], only=TIMED_COLUMNS)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._behind:  # rows a tick left for later come into sight: count them now
+            for key in self.keys_on_screen():
+                if key in self._shown:
+                    self._update(self._rows[key], only=TIMED_COLUMNS)
 
     def toggle_mark(self, key: str) -> bool:
         """Mark or unmark ``key``; True when it is now marked."""
@@ -262,6 +276,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
     # --- events ---------------------------------------------------------------------------------
     def on_resize(self) -> None:
         self._relayout()
+        self.watch_scroll_y(self.scroll_y, self.scroll_y)  # a taller table shows rows a tick left
 
     def on_mount(self) -> None:
         self._relayout(force=True)
