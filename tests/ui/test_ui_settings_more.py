@@ -79,3 +79,17 @@ async def test_a_failed_connection_test_is_one_line_pointing_at_the_log(make_app
         await pilot.press("escape")
         await settle(pilot)
         assert "connection test: " in log_text(app) and "APIGW.0301" in log_text(app)
+
+
+async def test_ticking_read_only_shows_in_the_profile_list_at_once(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        options = app.screen.query_one("#profile-list", OptionList)
+        assert not str(options.get_option_at_index(0).prompt).endswith(" ro")
+        app.screen.query_one("#f-read_only", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(options.get_option_at_index(0).prompt).endswith(" ro")

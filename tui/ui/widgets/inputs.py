@@ -21,6 +21,7 @@ class FlagBox(Checkbox):
         return "X" if self.value else " "
 
     def watch_value(self) -> None:
+        super().watch_value()  # the -on class and the Changed message (the form reacts at once)
         self.refresh()
 
 
