@@ -57,6 +57,8 @@ class DripServer:
         """Set when a client closed its connection before the whole answer was out."""
         self.asked = threading.Event()
         """Set when a second request came (a failed profile asked again)."""
+        self.first = threading.Event()
+        """Set when the first request's head was read (the healthy answer may come before it)."""
         self.finished = False
         """True if an answer was ever sent whole (it takes about 80 s)."""
         self._stop = threading.Event()
@@ -85,6 +87,7 @@ class DripServer:
                     return
                 head += chunk
             self.requests += 1
+            self.first.set()
             if self.requests > 1:
                 self.asked.set()
             for index in range(len(ANSWER)):
@@ -189,6 +192,7 @@ async def test_the_healthy_profile_arrives_and_updates_while_the_other_drips(
     first = asyncio.create_task(svc.refresh(on_profile=on_profile))
     await healthy_in.wait()
     assert [u.name for u in arrived] == ["healthy"] and arrived[0].status.ok
+    assert await asyncio.to_thread(drip.first.wait, 30), "the dripping profile never asked"
     emulated = {r.name for r in emulator.store.all()}
     assert {r.instance.name for r in svc.rows.values()} == emulated
     assert drip.requests == 1 and drip.sent < len(ANSWER) and not first.done()
