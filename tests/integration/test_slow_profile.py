@@ -219,8 +219,10 @@ async def test_the_healthy_profile_arrives_and_updates_while_the_other_drips(
     assert not drip.finished and drip.sent < len(ANSWER)
 
     alarm.rearm()
-    again = asyncio.create_task(svc.refresh())  # a failed profile is asked again in the next round
+    healthy_in.clear()
+    again = asyncio.create_task(svc.refresh(on_profile=on_profile))  # a failed one is asked again
     assert await asyncio.to_thread(drip.asked.wait, 30) and drip.requests == 2
+    await healthy_in.wait()  # the alarm ends every deadline still running: the healthy one first
     alarm.fire()
     assert [s.name for s in (await again).profiles if not s.ok] == ["dripping"]
 
