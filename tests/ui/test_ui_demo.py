@@ -46,3 +46,30 @@ async def test_the_demo_shows_two_clouds_and_two_api_families_and_p_prolongs(
             await settle(pilot)
             assert len(actions_sent(emulator, "prolong")) == 1
             assert "prolong needs the notebooks API" not in app.main_screen.flash_line.text
+
+
+async def test_at_80_columns_the_demo_header_names_both_profiles_with_their_counts(
+    tmp_path: Path, clock: ManualClock, no_sleep: object
+) -> None:
+    with Emulator(EmulatorConfig(clock=clock, projects=DEMO_REGIONS)) as emulator:
+        profiles = demo_profiles(emulator.url)
+        ui = UiSettings(theme="textual-dark", poll_interval_s=3600, fast_poll_interval_s=3600)
+        config = Config(profiles=profiles, ui=ui, default_profile=profiles[0].name)
+        app = make_app(
+            config,
+            tmp_path / "config.toml",
+            clock=clock,
+            demo=True,
+            log_dir=tmp_path,
+            stable_log=True,
+            runtime=Runtime(sleep=no_sleep),  # type: ignore[arg-type]
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            header = app.main_screen.header.text
+            assert header.startswith("otc ✓ 12 · huawei ✓ 12 |"), header  # the clouds did not fit
+            assert header.endswith("DEMO")
+            await pilot.resize_terminal(140, 30)
+            await settle(pilot)
+            header = app.main_screen.header.text
+            assert header.startswith("otc OTC eu-de v1 ✓ 12 · huawei Huawei cn-north-4 notebooks ✓ 12 |")

@@ -9,7 +9,7 @@ writes next to nothing to the terminal (a slow SSH link).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -169,11 +169,21 @@ class ContextHeader(Horizontal):
         self._right = ""
         self.failing = False
         """True while some profile's last poll failed (the header shows it in the error colour)."""
+        self._view: HeaderView | None = None
+
+    def on_resize(self) -> None:
+        if self._view is not None:
+            self.show(self._view)
 
     def show(self, view: HeaderView) -> None:
-        """Update both halves; a no-op when the text is unchanged."""
+        """Update both halves; a no-op when the text is unchanged. When the profiles' cloud, region
+        and family do not fit beside the right half, each profile shows its name and count only."""
+        self._view = view
         left, failing = left_text(view)
         right = right_text(view)
+        room = self.size.width - len(right) - 3
+        if room > 0 and len(left) > room and len(view.profiles) > 1 and view.contexts:
+            left, failing = left_text(replace(view, contexts=()))
         self.set_class(failing, "-error")
         self.set_class(view.refreshing, "-busy")
         self.failing = failing
