@@ -10,26 +10,31 @@ from tui.cli.app import DEMO_REGIONS, demo_profiles
 from tui.config.model import Config, UiSettings
 from tui.emulator import Emulator, EmulatorConfig, ManualClock
 from tui.service import Runtime
-from tui.ui.app import make_app
+from tui.ui.app import ModelArtsApp, make_app
 from tui.ui.screens.prolong import ProlongModal
+
+
+def _demo_app(emulator: Emulator, tmp_path: Path, clock: ManualClock, no_sleep: object) -> ModelArtsApp:
+    """The app as ``--demo`` builds it, on this emulator, with polls left to the test."""
+    profiles = demo_profiles(emulator.url)
+    ui = UiSettings(theme="textual-dark", poll_interval_s=3600, fast_poll_interval_s=3600)
+    config = Config(profiles=profiles, ui=ui, default_profile=profiles[0].name)
+    return make_app(
+        config,
+        tmp_path / "config.toml",
+        clock=clock,
+        demo=True,
+        log_dir=tmp_path,
+        stable_log=True,
+        runtime=Runtime(sleep=no_sleep),  # type: ignore[arg-type]
+    )
 
 
 async def test_the_demo_shows_two_clouds_and_two_api_families_and_p_prolongs(
     tmp_path: Path, clock: ManualClock, no_sleep: object
 ) -> None:
     with Emulator(EmulatorConfig(clock=clock, projects=DEMO_REGIONS)) as emulator:
-        profiles = demo_profiles(emulator.url)
-        ui = UiSettings(theme="textual-dark", poll_interval_s=3600, fast_poll_interval_s=3600)
-        config = Config(profiles=profiles, ui=ui, default_profile=profiles[0].name)
-        app = make_app(
-            config,
-            tmp_path / "config.toml",
-            clock=clock,
-            demo=True,
-            log_dir=tmp_path,
-            stable_log=True,
-            runtime=Runtime(sleep=no_sleep),  # type: ignore[arg-type]
-        )
+        app = _demo_app(emulator, tmp_path, clock, no_sleep)
         async with app.run_test(size=(120, 30)) as pilot:
             await settle(pilot)
             header = app.main_screen.header.text
@@ -52,18 +57,7 @@ async def test_at_80_columns_the_demo_header_names_both_profiles_with_their_coun
     tmp_path: Path, clock: ManualClock, no_sleep: object
 ) -> None:
     with Emulator(EmulatorConfig(clock=clock, projects=DEMO_REGIONS)) as emulator:
-        profiles = demo_profiles(emulator.url)
-        ui = UiSettings(theme="textual-dark", poll_interval_s=3600, fast_poll_interval_s=3600)
-        config = Config(profiles=profiles, ui=ui, default_profile=profiles[0].name)
-        app = make_app(
-            config,
-            tmp_path / "config.toml",
-            clock=clock,
-            demo=True,
-            log_dir=tmp_path,
-            stable_log=True,
-            runtime=Runtime(sleep=no_sleep),  # type: ignore[arg-type]
-        )
+        app = _demo_app(emulator, tmp_path, clock, no_sleep)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             header = app.main_screen.header.text

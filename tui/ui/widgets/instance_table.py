@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -196,15 +196,14 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         ``FULL_RECOUNT_S`` (or when ``full``), for ages counted in days.
         """
         now = self._clock()
+        due: Collection[str] = self._timed
         if full or now - self._full_at >= FULL_RECOUNT_S:
-            self._full_at = now
-            keys = list(self._shown)
-        else:
-            keys = list(self._timed)
-        if len(keys) > TICK_ON_SCREEN_OVER:  # 20,000 countdowns a second blocked the loop 0.5 s
+            self._full_at, due = now, self._shown
+        if len(due) > TICK_ON_SCREEN_OVER:  # 20,000 countdowns a second blocked the loop 0.5 s
             self._behind = True
-            wanted = set(keys)
-            keys = [key for key in self.keys_on_screen() if key in wanted]
+            keys = [key for key in self.keys_on_screen() if key in due]
+        else:
+            keys = list(due)  # a copy: an update may change what is timed
         for key in keys:
             self._update(self._rows[key], only=TIMED_COLUMNS)
 
