@@ -56,12 +56,21 @@ def page_params(req: Request, default_limit: int = 10) -> tuple[int, int]:
 
 def envelope(items: list[Any], offset: int, limit: int) -> dict[str, Any]:
     """The notebooks family's page: ``{current, data, pages, size, total}`` (limit 0: everything)."""
-    size = limit or len(items)
-    page = items[offset : offset + limit] if limit else items[offset:]
+    return paged(page_of(items, offset, limit), offset, limit, len(items))
+
+
+def page_of(items: list[Any], offset: int, limit: int) -> list[Any]:
+    """The items of one page (limit 0: from ``offset`` to the end)."""
+    return items[offset : offset + limit] if limit else items[offset:]
+
+
+def paged(page: list[Any], offset: int, limit: int, total: int) -> dict[str, Any]:
+    """The envelope of one page already cut out of ``total`` items."""
+    size = limit or total
     return {
         "current": offset // size if size else 0,
         "data": page,
-        "pages": math.ceil(len(items) / size) if size else 0,
+        "pages": math.ceil(total / size) if size else 0,
         "size": size,
-        "total": len(items),
+        "total": total,
     }

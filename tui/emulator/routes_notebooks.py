@@ -20,8 +20,7 @@ from tui.api.constants import (
 )
 from tui.emulator.auth import stable_id
 from tui.emulator.context import AppContext
-from tui.emulator.images import ImageStore
-from tui.emulator.nb_common import Forbidden, envelope, nb_handler, page_params
+from tui.emulator.nb_common import Forbidden, nb_handler, page_of, page_params, paged
 from tui.emulator.offers import check_can_run
 from tui.emulator.routes_v1 import Invalid
 from tui.emulator.state import InstanceRecord, nb_status
@@ -40,6 +39,16 @@ _SORT_KEYS: dict[str, Callable[[InstanceRecord], object]] = {
 
 
 _STARTABLE = ("STOPPED", "START_FAILED")
+
+
+def _sort_key(
+    getters: list[Callable[[InstanceRecord], object]],
+) -> Callable[[InstanceRecord], tuple[object, ...]]:
+    """The keys in order, the uid last (one key, the usual case, without a generator per record)."""
+    if len(getters) == 1:
+        first = getters[0]
+        return lambda r: (first(r), r.uid)
+    return lambda r: (*(get(r) for get in getters), r.uid)
 
 
 def tag_filter(raw: str | None) -> list[tuple[str, str | None]]:
@@ -101,24 +110,21 @@ class NotebooksApi:
 
     def list_own(self, req: Request, params: dict[str, str]) -> Response:
         """GET notebooks: the user's own."""
-        space = self.ctx.space(params)
-        return self._list(req, space.store.snapshot(req.now), space.images)
+        return self._list(req, params, everyone=False)
 
     def list_all(self, req: Request, params: dict[str, str]) -> Response:
         """GET notebooks/all: every user's, for an admin (403 ModelArts.0108 otherwise); ``owner`` filters."""
         if not self.ctx.config.admin:
             raise Forbidden("ModelArts.0108", "You are not authorized to list the notebooks of other users.")
-        records = self.ctx.space(params).store.snapshot(req.now, everyone=True)
-        owner = req.param("owner")
-        if owner:
-            records = [r for r in records if owner in (self._owner(r), stable_id("user", self._owner(r)))]
-        return self._list(req, records, self.ctx.space(params).images)
+        return self._list(req, params, everyone=True)
 
     def _owner(self, rec: InstanceRecord) -> str:
         return rec.owner or self.ctx.user_name
 
-    def _list(self, req: Request, records: list[InstanceRecord], images: ImageStore) -> Response:
-        """limit 1–50 (default 10), offset, status, name (fuzzy), sort_dir, sort_key, tags."""
+    def _list(self, req: Request, params: dict[str, str], everyone: bool) -> Response:
+        """limit 1–50 (default 10), offset, status, name (fuzzy), sort_dir, sort_key, tags; ``owner``
+        (``everyone`` only). The records are filtered and sorted in place under the store's lock and
+        only the page is copied and shown."""
         offset, limit = page_params(req)
         status = req.param("status")
         if status and status not in NB_STATUSES:
@@ -132,17 +138,27 @@ class NotebooksApi:
             raise Invalid("ModelArts.0101", f"Invalid parameter sort_key: {bad[0]}.")
         name = (req.param("name") or "").lower()
         wanted_tags = tag_filter(req.param("tags"))
-        if (req.param("feature") or "NOTEBOOK").upper() != "NOTEBOOK":
-            records = []
-        if status:
-            records = [r for r in records if nb_status(r.status) == status]
-        if name:
-            records = [r for r in records if name in r.name.lower()]
-        if wanted_tags:
-            records = [r for r in records if all(_has_tag(r, k, v) for k, v in wanted_tags)]
-        records.sort(key=lambda r: (*(_SORT_KEYS[k](r) for k in keys), r.uid), reverse=sort_dir == "DESC")
-        body = envelope(records, offset, limit)
-        body["data"] = [nb_view(r, req.now, self.ctx, images) for r in body["data"]]
+        owner = req.param("owner") if everyone else None
+        notebooks = (req.param("feature") or "NOTEBOOK").upper() == "NOTEBOOK"
+        getters = [_SORT_KEYS[k] for k in keys]
+
+        def pick(records: list[InstanceRecord]) -> tuple[list[InstanceRecord], int]:
+            if not notebooks:
+                records = []
+            if owner:
+                records = [r for r in records if owner in (self._owner(r), stable_id("user", self._owner(r)))]
+            if status:
+                records = [r for r in records if nb_status(r.status) == status]
+            if name:
+                records = [r for r in records if name in r.name.lower()]
+            if wanted_tags:
+                records = [r for r in records if all(_has_tag(r, k, v) for k, v in wanted_tags)]
+            records.sort(key=_sort_key(getters), reverse=sort_dir == "DESC")
+            return page_of(records, offset, limit), len(records)
+
+        space = self.ctx.space(params)
+        page, total = space.store.select(req.now, pick, everyone=everyone)
+        body = paged([nb_view(r, req.now, self.ctx, space.images) for r in page], offset, limit, total)
         return json_response(body)
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
