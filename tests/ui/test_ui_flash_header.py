@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+from textual.geometry import Region
 
 from tests.ui.uihelpers import (
     NO_TIMER_POLLS,
@@ -178,3 +181,28 @@ async def test_flash_line_keeps_one_line_and_levels_expire_by_level(
         clock.advance(1)
         screen._tick()
         assert screen.flash_line.text == "" and screen.flash_line.level is None
+
+
+async def test_r_repaints_the_header_and_the_flash_line_without_a_layout(make_app: MakeApp) -> None:
+    """Their sizes are fixed: a new text is a repaint of their line, not a layout of the screen
+    (the right half as a ``width: auto`` Static made each refresh two layouts, ~20 ms each)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        layouts: list[str] = []
+        for widget in (screen.header, *screen.header.query("*"), screen.flash_line):
+            original = widget.refresh
+
+            def recording(*regions: Region, original: Any = original, widget: Any = widget, **kw: Any) -> Any:
+                if kw.get("layout"):
+                    layouts.append(type(widget).__name__)
+                return original(*regions, **kw)
+
+            widget.refresh = recording
+        before = screen.header.text
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.flash_line.text == "refreshed 12 instances: nothing changed"
+        assert screen.header.text == before  # "⟳ refreshing" came and went
+        assert layouts == []

@@ -30,7 +30,12 @@ def one_line(text: str) -> str:
 
 
 class FlashLine(Static):
-    """Shows the last message until it expires; ``flash(text, level)`` is the one way in."""
+    """Shows the last message until it expires; ``flash(text, level)`` is the one way in.
+
+    One line high always, so a new message repaints the line alone (no layout of the screen).
+    """
+
+    DEFAULT_CSS = "FlashLine { height: 1; }"
 
     def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -62,7 +67,7 @@ class FlashLine(Static):
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         line.append(f"{MARKS[level]} ", style="bold")
         line.append(self._text)
-        self.update(line)
+        self.update(line, layout=False)  # the height is fixed at one line
         if self.is_mounted:
             self.set_timer(duration + 0.05, self.expire, name="flash-expire")
 
@@ -78,4 +83,4 @@ class FlashLine(Static):
         self._text = ""
         for name in LEVELS:
             self.remove_class(f"-{name}")
-        self.update("")
+        self.update("", layout=False)

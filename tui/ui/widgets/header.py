@@ -10,11 +10,14 @@ writes next to nothing to the terminal (a slow SSH link).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.content import Content
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.config.model import Profile
 from tui.core.domain import CLOUD_HUAWEI, CLOUD_OTC
@@ -156,12 +159,16 @@ def right_text(view: HeaderView) -> str:
     return " · ".join(parts)
 
 
-class ContextHeader(Horizontal):
-    """Left: profiles, their context and counts. Right: filter, scope and freshness."""
+class ContextHeader(Widget):
+    """Left: profiles, their context and counts. Right: filter, scope and freshness.
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="header-left")
-        yield Static(id="header-right")
+    One widget, one line: both halves are laid out in ``render_line``, so a new text repaints the line
+    and never lays out the screen (two Statics, the right one ``width: auto``, made every refresh
+    two layouts of the whole screen: "⟳ refreshing" and "updated just now" differ in width).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"context-header--busy"}
+    DEFAULT_CSS = "ContextHeader { height: 1; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -187,12 +194,30 @@ class ContextHeader(Horizontal):
         self.set_class(failing, "-error")
         self.set_class(view.refreshing, "-busy")
         self.failing = failing
-        if left != self._left:
-            self._left = left
-            self.query_one("#header-left", Static).update(Text(left, no_wrap=True, overflow="ellipsis"))
-        if right != self._right:
-            self._right = right
-            self.query_one("#header-right", Static).update(Text(right, no_wrap=True))
+        if (left, right) != (self._left, self._right):
+            self._left, self._right = left, right
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """`` left `` in what the right half leaves (at least its padding; its first line, as a
+        wrapping Static showed it), then `` right `` (cut at the edge when wider than the rest).
+
+        The segments are those the two Statics made (the padding in the background alone), so
+        the screen reads and records as before."""
+        if y:
+            return Strip.blank(self.size.width, self.rich_style)
+        width = self.size.width
+        text, pad = self.rich_style, Style(bgcolor=self.rich_style.bgcolor)
+        inner = max(2, width - cell_len(self._right) - 2) - 2
+        left = Content(self._left).wrap(inner)[0].plain if inner and self._left else ""
+        right = (
+            text + self.get_component_rich_style("context-header--busy") if self.has_class("-busy") else text
+        )
+        segments = [Segment(" ", pad), Segment(left, text)]
+        if inner > cell_len(left):
+            segments.append(Segment(" " * (inner - cell_len(left)), pad))
+        segments += [Segment(" ", pad), Segment(" ", pad), Segment(self._right, right), Segment(" ", pad)]
+        return Strip(segments).crop(0, width)
 
     @property
     def text(self) -> str:
