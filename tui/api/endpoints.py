@@ -41,6 +41,8 @@ def _plain(value: Any) -> str:
     if value is None or isinstance(value, (dict, list, bool)):
         return ""
     text = str(value)[: MAX_TEXT * 2]
+    if text.isprintable():  # the usual case, checked in C: no generator over every character
+        return text[:MAX_TEXT]
     return "".join(c for c in text if c.isprintable())[:MAX_TEXT]
 
 
@@ -88,6 +90,8 @@ def split_uri(uri: str) -> tuple[str, str, int]:
 
 
 def _names(value: Any, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    if not value:  # most endpoints: an empty list
+        return ()
     items = value if isinstance(value, list) else [value] if isinstance(value, str) and value else []
     kept = [item for item in items[:MAX_LIST] if isinstance(item, str) and len(item) <= MAX_TEXT]
     return tuple(dict.fromkeys(k for k in kept if pattern.fullmatch(k)))
