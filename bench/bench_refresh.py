@@ -2,7 +2,9 @@
 
 The emulator runs in this process but in its own threads; the app (event loop, worker, table,
 compositor) runs in the main thread, so ``time.thread_time()`` of the main thread is the app's
-cost alone. Between cycles a few instances change status in the emulator so cells really change.
+cost alone. Between cycles ``--changes`` instances (default 5) change status in the emulator so
+cells really change; ``--changes 0`` is a refresh where nothing changed (the countdowns the
+server sends, ``remain_time``, still move).
 The app's one-second tick (which also starts polls) is paused, so every cycle is one we started.
 """
 
@@ -43,7 +45,9 @@ def _ticks(screen: Any) -> list[Any]:
     return list(getattr(screen, "_timers", ()))
 
 
-async def _measure(instances: int, cycles: int, seed: int, profiler: Any = None) -> RefreshFigures:
+async def _measure(
+    instances: int, cycles: int, seed: int, profiler: Any = None, changes: int = CHANGES_PER_CYCLE
+) -> RefreshFigures:
     from tui.cli.app import demo_profile
     from tui.config.model import Config
     from tui.core.models import FAMILY_V1
@@ -84,8 +88,8 @@ async def _measure(instances: int, cycles: int, seed: int, profiler: Any = None)
             await pilot.pause()
             rows = len(screen.service.rows)
             for cycle in range(cycles):
-                for k in range(CHANGES_PER_CYCLE):
-                    target = ids[(cycle * CHANGES_PER_CYCLE + k * 7919) % len(ids)]
+                for k in range(changes):
+                    target = ids[(cycle * changes + k * 7919) % len(ids)]
                     current = emu.store.get(target)
                     assert current is not None
                     emu.store.set_status(target, "STOPPED" if current.status == "RUNNING" else "RUNNING")
@@ -110,17 +114,20 @@ async def _measure(instances: int, cycles: int, seed: int, profiler: Any = None)
     return RefreshFigures(instances, rows, requests, cpu_ms, wall_ms)
 
 
-def measure(instances: int, cycles: int = 15, seed: int = 7, profile: str = "") -> RefreshFigures:
+def measure(
+    instances: int, cycles: int = 15, seed: int = 7, profile: str = "", changes: int = CHANGES_PER_CYCLE
+) -> RefreshFigures:
     """Run ``cycles`` refreshes of ``instances`` rows in a headless app and return the figures.
 
-    ``profile``: a file to write cProfile stats of the measured cycles to (to find what costs).
+    ``changes``: instances whose status changes before each cycle. ``profile``: a file to write
+    cProfile stats of the measured cycles to (to find what costs).
     """
     if not profile:
-        return asyncio.run(_measure(instances, cycles, seed))
+        return asyncio.run(_measure(instances, cycles, seed, changes=changes))
     import cProfile
 
     profiler = cProfile.Profile()
-    figures = asyncio.run(_measure(instances, cycles, seed, profiler))
+    figures = asyncio.run(_measure(instances, cycles, seed, profiler, changes=changes))
     profiler.dump_stats(profile)
     return figures
 
@@ -133,12 +140,16 @@ def main(argv: list[str]) -> None:
     parser.add_argument("instances", type=int)
     parser.add_argument("--cycles", type=int, default=15)
     parser.add_argument("--profile", default="", help="write cProfile stats of the cycles to this file")
+    parser.add_argument(
+        "--changes", type=int, default=CHANGES_PER_CYCLE, help="instances changed before each cycle (0: none)"
+    )
     args = parser.parse_args(argv)
-    figures = measure(args.instances, args.cycles, profile=args.profile)
+    figures = measure(args.instances, args.cycles, profile=args.profile, changes=args.changes)
     print(
         json.dumps(
             {
                 "instances": figures.instances,
+                "changes": args.changes,
                 "rows": figures.rows,
                 "requests": figures.requests,
                 "requests_per_refresh": figures.requests_per_refresh,
