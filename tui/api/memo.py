@@ -9,6 +9,10 @@ from typing import Any
 from tui.api.redact import scrub
 from tui.core.models import Instance
 
+Moved = Callable[[Any, Any, Instance], "tuple[Any, Instance] | None"]
+"""(last item, new item, last instance) -> (item to keep, new instance), when the new item differs
+from the last only in a value the server moves by itself (``tui.api.remain``); else None."""
+
 
 class InstanceMemo:
     """The instances of the last list, reused while their JSON object comes back unchanged.
@@ -55,8 +59,10 @@ class InstanceMemo:
         """The list is complete: keep what it listed, forget the rest."""
         self._last, self._next = self._next, {}
 
-    def parser(self, parse: Callable[[Any, str], Instance]) -> Callable[[Any, str], Instance]:
-        """``parse`` through the memo."""
+    def parser(
+        self, parse: Callable[[Any, str], Instance], moved: Moved | None = None
+    ) -> Callable[[Any, str], Instance]:
+        """``parse`` through the memo; ``moved`` makes the instance of an item that only moved."""
 
         def memoized(item: Any, endpoint: str) -> Instance:
             key = item.get("id") if isinstance(item, dict) else None
@@ -65,12 +71,15 @@ class InstanceMemo:
             seen = self._last.get(key)
             if seen is not None:
                 try:
-                    same = seen[0] == item
+                    if seen[0] == item:
+                        self._next[key] = seen
+                        return seen[1]
+                    again = moved(seen[0], item, seen[1]) if moved is not None else None
                 except RecursionError:
-                    same = False
-                if same:
-                    self._next[key] = seen
-                    return seen[1]
+                    again = None
+                if again is not None:
+                    self._next[key] = again
+                    return again[1]
             with contextlib.suppress(RecursionError):  # absurdly deep JSON: parse reports it
                 self._share(item)
             instance = parse(item, endpoint)

@@ -23,6 +23,7 @@ from tui.api.endpoints import parse_endpoints
 from tui.api.memo import InstanceMemo as InstanceMemo  # re-exported
 from tui.api.parse_images import parse_owner, parse_progress, parse_tags
 from tui.api.redact import redact_url, scrub
+from tui.api.remain import remain_moved
 from tui.core.errors import ResponseError
 from tui.core.models import (
     FAMILY_NOTEBOOKS,
@@ -306,7 +307,7 @@ def parse_v1_page(data: Any, endpoint: str = "", memo: InstanceMemo | None = Non
         obj = as_object(data, "instance list", endpoint)
         items = _items(obj.get("instances"), "instances", endpoint)
         total = to_int(obj.get("total_count"))
-    parse = parse_v1_instance if memo is None else memo.parser(parse_v1_instance)
+    parse = parse_v1_instance if memo is None else memo.parser(parse_v1_instance, remain_moved)
     instances = tuple(parse(item, endpoint) for item in items)
     return InstancePage(instances, total if total is not None else len(instances))
 
