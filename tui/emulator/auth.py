@@ -8,6 +8,7 @@ driven by a ManualClock in tests.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -31,6 +32,7 @@ from tui.emulator.wire import Principal, Request
 GATEWAY_PREFIX = "Incorrect IAM authentication information: "
 
 
+@functools.lru_cache(maxsize=1024)  # every instance's view asks for its user's and domain's ids
 def stable_id(kind: str, name: str) -> str:
     """A 32-hex id derived from a name (domain and user ids), the same on every run."""
     return hashlib.sha256(f"{kind}:{name}".encode()).hexdigest()[:32]

@@ -157,9 +157,10 @@ class NotebooksApi:
             return page_of(records, offset, limit), len(records)
 
         space = self.ctx.space(params)
-        page, total = space.store.select(req.now, pick, everyone=everyone)
-        body = paged([nb_view(r, req.now, self.ctx, space.images) for r in page], offset, limit, total)
-        return json_response(body)
+        page, total = space.store.select(
+            req.now, pick, lambda r: nb_view(r, req.now, self.ctx, space.images), everyone=everyone
+        )
+        return json_response(paged(page, offset, limit, total))
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
         """GET one notebook."""

@@ -159,18 +159,21 @@ class V1Api:
         offset = int_param(req, "offset", 0)
         limit = int_param(req, "limit", 0)
         workspace = req.param("workspace_id")
-        records = self.ctx.space(params).store.snapshot(req.now)
-        if statuses:
-            records = [r for r in records if v1_status(r.status) in statuses]
-        if workspace not in (None, "", "0"):
-            records = []
-        if sortby == "name":
-            records.sort(key=lambda r: (r.name, r.uid), reverse=order == "desc")
-        else:
-            records.sort(key=lambda r: (r.created, r.uid), reverse=order == "desc")
-        page = records[offset : offset + limit] if limit else records[offset:]
-        body = {"instances": [v1_view(r, req.now, self.ctx) for r in page], "total_count": len(records)}
-        return json_response(body)
+
+        def pick(records: list[InstanceRecord]) -> tuple[list[InstanceRecord], int]:
+            if statuses:
+                records = [r for r in records if v1_status(r.status) in statuses]
+            if workspace not in (None, "", "0"):
+                records = []
+            if sortby == "name":
+                records.sort(key=lambda r: (r.name, r.uid), reverse=order == "desc")
+            else:
+                records.sort(key=lambda r: (r.created, r.uid), reverse=order == "desc")
+            return (records[offset : offset + limit] if limit else records[offset:]), len(records)
+
+        store = self.ctx.space(params).store
+        views, total = store.select(req.now, pick, lambda r: v1_view(r, req.now, self.ctx))
+        return json_response({"instances": views, "total_count": total})
 
     def show(self, req: Request, params: dict[str, str]) -> Response:
         """GET one instance."""

@@ -16,6 +16,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from tui.core.models import FAMILY_NOTEBOOKS, FAMILY_V1
 from tui.emulator.catalog import FLAVORS, default_profile
@@ -33,6 +34,8 @@ from tui.emulator.record import (
     uid_of,
     v1_status,
 )
+
+T = TypeVar("T")
 
 __all__ = [
     "KNOWN_STATUSES",
@@ -153,16 +156,16 @@ class InstanceStore:
         self,
         now: float,
         pick: Callable[[list[InstanceRecord]], tuple[list[InstanceRecord], int]],
+        show: Callable[[InstanceRecord], T],
         everyone: bool = False,
-    ) -> tuple[list[InstanceRecord], int]:
+    ) -> tuple[list[T], int]:
         """``pick`` (a filter, a sort and one page of them, and a count) run on the live records
-        as ``snapshot`` would list them, under the lock; copies of only what it picked.
-
-        A page of 50 out of 1,000 then copies 50 records, not 1,000 (copying was most of a page's cost).
-        """
+        as ``snapshot`` would list them, and ``show`` (the answer's view) of each picked one, all
+        under the lock: no record is copied (copying was most of a page's cost: a page of 50 out of
+        1,000 copied all 1,000)."""
         with self._lock:
             picked, count = pick(self._live(now, everyone))
-            return [copy.copy(rec) for rec in picked], count
+            return [show(rec) for rec in picked], count
 
     def __len__(self) -> int:
         return sum(1 for rec in self._records.values() if not rec.owner)
