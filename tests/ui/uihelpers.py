@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -119,6 +120,8 @@ class CountingDriver(HeadlessDriver):
 
     written = 0
     """Bytes written since the last ``reset`` (class-wide: the app builds the driver itself)."""
+    sent: list[str] = []
+    """What was written since the last ``reset``, one item per write."""
 
     @property
     def is_headless(self) -> bool:
@@ -126,7 +129,14 @@ class CountingDriver(HeadlessDriver):
 
     def write(self, data: str) -> None:
         CountingDriver.written += len(data.encode("utf-8"))
+        CountingDriver.sent.append(data)
 
     @classmethod
     def reset(cls) -> None:
         cls.written = 0
+        cls.sent = []
+
+    @classmethod
+    def sent_text(cls) -> str:
+        """What was written since the last ``reset``, escape sequences left out."""
+        return re.sub(r"\x1b\[[0-9;:?<>=]*[A-Za-z]", "", "".join(cls.sent))

@@ -6,10 +6,12 @@ import re
 import textwrap
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, Self
 
+from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import RichLog
 
 from tui.core.callfmt import explain_call
@@ -45,6 +47,53 @@ class LogPanel(RichLog):
         self.can_focus = False
         self._clock = clock
         self._stable_log = stable_log
+        self._appending = False
+        """Inside ``write``: its layout refresh is let through only when the scrollbar comes or goes."""
+        self._layout_skipped = False
+
+    def write(
+        self,
+        content: RenderableType | object,
+        width: int | None = None,
+        expand: bool = False,
+        shrink: bool = True,
+        scroll_end: bool | None = None,
+        animate: bool = False,
+    ) -> Self:
+        """``RichLog.write``, repainting only the new line while the panel's scrollbar stays as it is.
+
+        ``RichLog`` sets ``virtual_size`` (a layout reactive) for every line: the whole panel, its
+        border too, painted again and the screen laid out again (the table's scrollbar sent too:
+        3.7 KB to an idle terminal for one auto-stop note, where the line itself is 230 bytes).
+        A line that scrolls the panel still repaints it all (every line moved).
+        """
+        before = len(self.lines)
+        self._appending, self._layout_skipped = True, False
+        try:
+            super().write(content, width, expand, shrink, scroll_end, animate)
+        finally:
+            self._appending = False
+        if self._layout_skipped:
+            top, width_now = int(self.scroll_offset.y), self.scrollable_content_region.width
+            for index in range(before, len(self.lines)):
+                self.refresh(Region(0, index - top, width_now, 1))
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.window_virtual_size = self.virtual_size.height
+        return self
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._appending and layout and not regions and not recompose and not self._scrollbar_moves():
+            self._layout_skipped = True  # write repaints the new lines itself
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _scrollbar_moves(self) -> bool:
+        """Would the vertical scrollbar come or go with the lines held now (a layout is due)?"""
+        if not self.is_mounted or not self.container_size:
+            return True
+        return self.show_vertical_scrollbar != (self.virtual_size.height > self.container_size.height)
 
     def _style(self, name: str) -> Style:
         try:
