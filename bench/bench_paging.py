@@ -4,7 +4,9 @@ The emulator runs as its own process with ``--latency-ms``; this process lists e
 with a fresh client, first with the pages after the first fetched at once (``PAGE_CONCURRENCY``),
 then with one page at a time (the same code with the bound set to 1), in the same run. Figures:
 the median wall time of each, their ratio, the round trips the concurrent one took (its wall time
-over one request's) and the requests sent.
+over one request's), and the CPU the concurrent listing cost this process (the client: decode,
+parse, httpx) and the emulator (every page answered): with the later pages in flight at once,
+the wall time past two round trips is mostly the client's CPU.
 """
 
 from __future__ import annotations
@@ -15,31 +17,38 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from harness import EmulatorProcess
+from harness import EmulatorProcess, cpu_seconds
 
 
-async def _list(url: str) -> tuple[float, int]:
+async def _list(url: str, emulator_pid: int) -> tuple[float, int, float, float]:
+    """One listing: wall time, instances, this process's CPU and the emulator's CPU meanwhile."""
     from tui.cli.app import demo_profile
     from tui.service.factory import build_client
 
     profile = replace(demo_profile(url), api="notebooks")
     async with build_client(profile) as client:
-        started = time.perf_counter()
+        started, cpu0, emu0 = time.perf_counter(), time.process_time(), cpu_seconds(emulator_pid)
         listed = await client.list_instances()
-        return time.perf_counter() - started, len(listed)
+        took = time.perf_counter() - started
+        return took, len(listed), time.process_time() - cpu0, cpu_seconds(emulator_pid) - emu0
 
 
-def measure(url: str, tries: int) -> dict[str, Any]:
+def measure(url: str, tries: int, emulator_pid: int) -> dict[str, Any]:
     import tui.api.client_notebooks as nb
 
     bound = nb.PAGE_CONCURRENCY
     runs: dict[str, list[float]] = {"concurrent": [], "sequential": []}
+    client_cpu: list[float] = []
+    emulator_cpu: list[float] = []
     count = 0
     for _ in range(tries):
         for mode in ("concurrent", "sequential"):
             nb.PAGE_CONCURRENCY = bound if mode == "concurrent" else 1
-            took, count = asyncio.run(_list(url))
+            took, count, cpu, emu = asyncio.run(_list(url, emulator_pid))
             runs[mode].append(took)
+            if mode == "concurrent":
+                client_cpu.append(cpu)
+                emulator_cpu.append(emu)
     nb.PAGE_CONCURRENCY = bound
     concurrent = statistics.median(runs["concurrent"])
     sequential = statistics.median(runs["sequential"])
@@ -50,6 +59,8 @@ def measure(url: str, tries: int) -> dict[str, Any]:
         "concurrent_s": round(concurrent, 3),
         "sequential_s": round(sequential, 3),
         "speedup": round(sequential / concurrent, 2),
+        "client_cpu_s": round(statistics.median(client_cpu), 3),
+        "emulator_cpu_s": round(statistics.median(emulator_cpu), 3),
     }
 
 
@@ -63,7 +74,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--tries", type=int, default=3)
     args = parser.parse_args(argv)
     with EmulatorProcess(args.instances, latency_ms=args.latency_ms) as emu:
-        figures = measure(emu.url, args.tries)
+        figures = measure(emu.url, args.tries, emu.pid)
     figures["latency_ms"] = args.latency_ms
     figures["round_trips"] = round(figures["concurrent_s"] / (args.latency_ms / 1000), 1)
     print(json.dumps(figures))

@@ -104,6 +104,12 @@ class EmulatorProcess:
         threading.Thread(target=self._proc.stdout.read, daemon=True).start()
         return self
 
+    @property
+    def pid(self) -> int:
+        """The emulator process's id (for its CPU time)."""
+        assert self._proc is not None
+        return self._proc.pid
+
     def close(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
