@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api import constants as c
+from tui.api.body import decode_json
 from tui.api.family import FamilyApi, Listing, doubled_ids
+from tui.api.listtext import ListText
 from tui.api.parse import parse_deleted_id, parse_v1_action, parse_v1_instance, parse_v1_page
+from tui.api.transport import HttpSession
 from tui.core.models import FAMILY_V1, ActionResult, Instance
 
 
@@ -19,6 +22,10 @@ class V1Api(FamilyApi):
 
     family = FAMILY_V1
     statuses = c.V1_STATUSES
+
+    def __init__(self, session: HttpSession) -> None:
+        super().__init__(session)
+        self._text = ListText("instances")
 
     async def list(self, status: str | None, sort: str | None, order: str | None) -> Listing:
         """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came (at
@@ -44,7 +51,8 @@ class V1Api(FamilyApi):
         for _ in range(self.max_pages):
             if offset:
                 params["offset"] = offset
-            page = await self._session.call("GET", path, params, retry=True, parse=parse)
+            decode = self._text.decode if not offset else decode_json  # the first page keeps its items' text
+            page = await self._session.call("GET", path, params, retry=True, parse=parse, decode=decode)
             pages += 1
             doubled += doubled_ids(page.instances)
             new = [i for i in page.instances if i.id not in found]

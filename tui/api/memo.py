@@ -71,7 +71,7 @@ class InstanceMemo:
             seen = self._last.get(key)
             if seen is not None:
                 try:
-                    if seen[0] == item:
+                    if seen[0] is item or seen[0] == item:  # the very item: ListText kept it
                         self._next[key] = seen
                         return seen[1]
                     again = moved(seen[0], item, seen[1]) if moved is not None else None

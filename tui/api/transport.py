@@ -317,11 +317,13 @@ class HttpSession:
         body: Any = None,
         attempt: int = 1,
         parse: Callable[[Any], Any] | None = None,
+        decode: Callable[..., Any] = decode_json,
     ) -> Answer:
         """One request, no retry: the decoded answer, or a typed error (recorded either way).
 
         ``parse`` turns the decoded JSON into what the caller keeps, right after decoding and with
-        the cycle collector paused when the body is big (see ``gc_paused``).
+        the cycle collector paused when the body is big (see ``gc_paused``); ``decode`` reads the
+        body (``decode_json``, or a ``ListText`` that keeps a list's unchanged items).
         """
         if self._http.is_closed:
             raise TransportError(f"the client for {self.base} is closed")
@@ -341,7 +343,7 @@ class HttpSession:
         if response.status_code == 204 or not response.content.strip():
             return Answer(response.status_code, None if parse is None else parse(None))
         with gc_paused(len(response.content) >= NO_GC_BYTES):
-            data = decode_json(response.content, endpoint=endpoint_of(request), status=response.status_code)
+            data = decode(response.content, endpoint=endpoint_of(request), status=response.status_code)
             if parse is not None:
                 data = parse(data)  # the decoded JSON is freed here, before the collector runs again
         return Answer(response.status_code, data)
@@ -379,13 +381,14 @@ class HttpSession:
         *,
         retry: bool = False,
         parse: Callable[[Any], Any] | None = None,
+        decode: Callable[..., Any] = decode_json,
     ) -> Any:
         """The decoded JSON of a call (or ``parse`` of it); with ``retry`` (GETs only) retried on transient failures."""
         attempts = 1 + (self.max_retries if retry else 0)
         attempt = 1
         while True:
             try:
-                return (await self.send(method, path, params, body, attempt, parse)).data
+                return (await self.send(method, path, params, body, attempt, parse, decode)).data
             except ModelArtsError as error:
                 if attempt >= attempts or not retryable(error):
                     raise

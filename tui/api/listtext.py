@@ -1,0 +1,113 @@
+"""A list answer decoded item by item, taking the items whose text is the same as last time as
+they were (``ListText``): a poll of 1,000 instances where a handful changed decodes that handful.
+
+``json.loads`` of a 1.76 MB v1 list is most of a poll's cost when nothing changed (and then the
+memo compares every decoded item with the last one, and the old ones are freed). Here the answer
+is read with the ``json`` module's own scanner, one value at a time: the top-level object key by
+key, and in the list of items each item is first compared with the text of the item expected
+there (the one after the last matched, or the one after that: a changed, added or removed item
+shifts the rest by one), by length and hash of its text; an item with the same text is the very
+object decoded last time. Anything unusual (not an object, control characters, a BOM, an
+error) is decoded by ``decode_json`` as before, so the answers and the errors are the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from tui.api.body import decode_json
+from tui.core.untrusted import may_hold_controls
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SCAN = json.JSONDecoder().raw_decode
+
+Seen = tuple[int, int, Any]
+"""(length of an item's text, hash of it, the decoded item)."""
+
+
+def _skip(text: str, at: int) -> int:
+    """The index after the JSON whitespace at ``at``."""
+    found = _WS.match(text, at)
+    return found.end() if found else at
+
+
+class _Unusual(Exception):
+    """The answer is not the plain shape read here: decode it as a whole."""
+
+
+class ListText:
+    """The items of the last answer of one list (``key``: ``"instances"``), by their text."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._last: list[Seen] = []
+
+    def decode(self, body: bytes, *, endpoint: str = "", status: int | None = None) -> Any:
+        """What ``decode_json(body)`` gives, with unchanged items taken from the last answer."""
+        try:
+            if may_hold_controls(body):
+                raise _Unusual
+            text = body.decode("utf-8")
+            value, seen = self._object(text)
+        except (_Unusual, ValueError, IndexError, RecursionError):
+            self._last = []
+            return decode_json(body, endpoint=endpoint, status=status)
+        self._last = seen
+        return value
+
+    def _object(self, text: str) -> tuple[dict[str, Any], list[Seen]]:
+        at = _skip(text, 0)
+        if text[at] != "{":
+            raise _Unusual
+        value: dict[str, Any] = {}
+        seen: list[Seen] = []
+        at = _skip(text, at + 1)
+        while text[at] != "}":
+            key, at = _SCAN(text, at)
+            if not isinstance(key, str) or key in value:
+                raise _Unusual
+            at = _skip(text, at)
+            if text[at] != ":":
+                raise _Unusual
+            at = _skip(text, at + 1)
+            if key == self.key and text[at] == "[":
+                value[key], seen, at = self._items(text, at)
+            else:
+                value[key], at = _SCAN(text, at)
+            at = _skip(text, at)
+            if text[at] == ",":
+                at = _skip(text, at + 1)
+            elif text[at] != "}":
+                raise _Unusual
+        if _skip(text, at + 1) != len(text):
+            raise _Unusual
+        return value, seen
+
+    def _items(self, text: str, at: int) -> tuple[list[Any], list[Seen], int]:
+        last, expect = self._last, 0
+        items: list[Any] = []
+        seen: list[Seen] = []
+        at = _skip(text, at + 1)
+        if text[at] == "]":
+            return items, seen, at + 1
+        while True:
+            for k in (expect, expect + 1):
+                if k < len(last):
+                    length, digest, item = last[k]
+                    chunk = text[at : at + length]
+                    if len(chunk) == length and hash(chunk) == digest:
+                        expect, end = k + 1, at + length
+                        break
+            else:
+                item, end = _SCAN(text, at)
+                length, digest = end - at, hash(text[at:end])
+            items.append(item)
+            seen.append((length, digest, item))
+            at = _skip(text, end)
+            if text[at] == "]":
+                return items, seen, at + 1
+            if text[at] != ",":
+                raise _Unusual
+            at = _skip(text, at + 1)
