@@ -70,6 +70,7 @@ STARTUP_BUDGET_S = 1.5
 KEYS = (
     "requests_per_refresh_1000",
     "refresh_cpu_ms_p50_1000",
+    "refresh_cpu_ms_p50_1000_5_changed",
     "idle_cpu_percent_200",
     "idle_terminal_bytes_per_min_200",
     "bulk_start_speedup_100",
@@ -162,11 +163,19 @@ def run_all(quick: bool, growth: bool) -> int:
     out.update({key: None for key in KEYS})
 
     def refresh() -> float:
-        data, took = bench("bench_refresh.py", sizes["refresh"], "--cycles", sizes["cycles"])
         n = sizes["refresh"]
+        # Nothing changed (the wording and the target), then 5 changed (the figure before;
+        # not with --quick, which must stay under a minute: its key is null there).
+        data, took = bench("bench_refresh.py", n, "--cycles", sizes["cycles"], "--changes", 0)
+        if quick:
+            five, took5 = {"cpu_ms_p50": None}, 0.0
+        else:
+            five, took5 = bench("bench_refresh.py", n, "--cycles", sizes["cycles"], "--changes", 5)
         out["requests_per_refresh_1000"] = data["requests_per_refresh"]
         out["refresh_cpu_ms_p50_1000"] = round(data["cpu_ms_p50"], 1)
         out["refresh_cpu_ms_all_1000"] = data["cpu_ms"]
+        if five["cpu_ms_p50"] is not None:
+            out["refresh_cpu_ms_p50_1000_5_changed"] = round(five["cpu_ms_p50"], 1)
         report.add(
             f"HTTP requests per refresh, {n} instances",
             str(data["requests_per_refresh"]),
@@ -175,14 +184,16 @@ def run_all(quick: bool, growth: bool) -> int:
             "requests_per_refresh_1000",
         )
         report.add(
-            f"app CPU per refresh cycle, {n} rows (p50)",
+            f"app CPU per refresh, {n} rows, none changed (p50)",
             f"{data['cpu_ms_p50']:.1f} ms",
-            "< 20 ms",
-            data["cpu_ms_p50"] < 20,
+            "<= 20 ms",
+            data["cpu_ms_p50"] <= 20,
             "refresh_cpu_ms_p50_1000",
         )
         report.add(f"  wall time per refresh cycle, {n} rows (p50)", f"{data['wall_ms_p50']:.0f} ms")
-        return took
+        if five["cpu_ms_p50"] is not None:
+            report.add(f"  app CPU per refresh, {n} rows, 5 changed (p50)", f"{five['cpu_ms_p50']:.1f} ms")
+        return took + took5
 
     def idle() -> float:
         n = sizes["idle"]
