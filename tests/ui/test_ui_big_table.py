@@ -41,13 +41,13 @@ async def test_a_tick_recounts_the_rows_in_sight_and_a_scroll_the_rows_it_brings
         screen._tick()
         assert _countdowns(app, timed_top) != shown_top  # in sight: recounted at once
         assert _countdowns(app, timed_bottom) == shown_bottom  # out of sight: left for later
-        table.scroll_end(animate=False)
+        table.scroll_end(animate=False, immediate=True)
         await pilot.pause()
         assert set(timed_bottom) <= set(table.keys_on_screen())
         scrolled_in = _countdowns(app, timed_bottom)
         assert scrolled_in != shown_bottom  # recounted as it came into sight
-        table.scroll_home(animate=False)
+        table.scroll_home(animate=False, immediate=True)
         await pilot.pause()
-        table.scroll_end(animate=False)
+        table.scroll_end(animate=False, immediate=True)
         await pilot.pause()
         assert _countdowns(app, timed_bottom) == scrolled_in  # the clock did not move since
