@@ -108,3 +108,29 @@ async def test_a_fixed_width_table_renders_a_changed_cell_again_and_keeps_the_ot
         line = table.render_line(1).text
         assert "kept" in line and "after" in line and "before" not in line
         assert line == first.replace("before", "after ")
+
+
+async def test_a_fixed_width_table_keeps_the_lines_of_unchanged_rows_and_redraws_the_rest() -> None:
+    app = FixedTable()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(FixedWidthTable)
+        table.add_column("A", key="a", width=10)
+        for name in ("r0", "r1", "r2"):
+            table.add_row(Text(name), key=name)
+        await pilot.pause()
+        before = [table.render_line(y) for y in range(1, 4)]
+        store_cell(table, RowKey("r1"), ColumnKey("a"), Text("changed"))
+        table.refresh()
+        await pilot.pause()
+        after = [table.render_line(y) for y in range(1, 4)]
+        assert after[0] is before[0] and after[2] is before[2]  # kept, not built again
+        assert "changed" in after[1].text and "r1" not in after[1].text
+        table.move_cursor(row=2)
+        await pilot.pause()
+        moved = [table.render_line(y) for y in range(1, 4)]
+        assert moved[1] is after[1]  # neither the cursor's old row nor its new one
+        assert moved[0] is not after[0] and moved[2] is not after[2]
+        assert moved[0].text == after[0].text and moved[0] != after[0]  # the highlight left row 0
+        reorder_rows(table, ["r2", "r1", "r0"])
+        await pilot.pause()
+        assert [table.render_line(y).text.split()[0] for y in range(1, 4)] == ["r2", "changed", "r0"]

@@ -10,7 +10,9 @@ from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
@@ -82,15 +84,66 @@ def fixed_dimensions(table: DataTable[Text]) -> bool:
 
 class FixedWidthTable(DataTable[Text]):
     """A DataTable whose columns all have fixed widths: new rows are not measured (``fixed_dimensions``),
-    and a cell is rendered again only when it changed (``_render_cell``)."""
+    a cell is rendered again only when it changed (``_render_cell``) and a line only when its row did
+    (``_render_line``)."""
 
     CELL_CACHE = 10_000
+    LINE_CACHE = 1_000
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._cell_lines: LRUCache[tuple[Any, ...], tuple[object, list[list[Segment]]]] = LRUCache(
             self.CELL_CACHE
         )
+        self._row_lines: LRUCache[tuple[Any, ...], tuple[tuple[object, ...], Strip]] = LRUCache(
+            self.LINE_CACHE
+        )
+        self._columns_at: tuple[int, tuple[Any, ...]] = (-1, ())
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        # Why private: DataTable keys its lines on _update_count (one changed cell rebuilds every line
+        # in sight); here on the row's own cells (held, so their ids stay theirs), place and cursor.
+        try:
+            row_key, line_no = self._get_offsets(y)
+        except LookupError:
+            return super()._render_line(y, x1, x2, base_style)
+        cells = self._data.get(row_key)
+        if row_key is self._header_row_key or cells is None:
+            return super()._render_line(y, x1, x2, base_style)
+        index = self._row_locations.get(row_key)
+        cursor, hover = (
+            self._on_row(self.cursor_coordinate, index),
+            self._on_row(self.hover_coordinate, index),
+        )
+        values = tuple(cells.values())
+        key: tuple[Any, ...] = (index, line_no, tuple(map(id, values)), x1, x2, self.size.width)
+        key += (cursor, hover, base_style)
+        key += (self._columns_key(), self._show_hover_cursor, self._pseudo_class_state, self.show_cursor)
+        hit = self._row_lines.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], values, strict=True)):
+            return hit[1]
+        strip = super()._render_line(y, x1, x2, base_style)
+        self._row_lines.set(key, (values, strip))
+        return strip
+
+    def _on_row(self, at: Coordinate, index: int | None) -> object:
+        """What of a cursor (or the mouse) at ``at`` shows on the row at ``index``."""
+        kind = self.cursor_type
+        if kind == "row":
+            return at.row == index
+        if kind == "cell":
+            return at.column if at.row == index else None
+        return at.column if kind == "column" else None
+
+    def _columns_key(self) -> tuple[Any, ...]:
+        """What every line's look depends on besides its row: the columns, their widths, the cursor type."""
+        at, key = self._columns_at
+        if at != self._update_count:
+            widths = tuple((c.key, c.get_render_width(self)) for c in self.ordered_columns)
+            key = (widths, self.fixed_columns, self._row_label_column_width, self.cursor_type)
+            key += (self._labelled_row_exists, self.show_row_labels, self.zebra_stripes)
+            self._columns_at = (self._update_count, key)
+        return key
 
     def _render_cell(
         self,
@@ -120,10 +173,12 @@ class FixedWidthTable(DataTable[Text]):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cell_lines.clear()
+        self._row_lines.clear()
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
         self._cell_lines.clear()
+        self._row_lines.clear()
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         if not fixed_dimensions(self):
