@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 
@@ -134,3 +135,37 @@ async def test_a_fixed_width_table_keeps_the_lines_of_unchanged_rows_and_redraws
         reorder_rows(table, ["r2", "r1", "r0"])
         await pilot.pause()
         assert [table.render_line(y).text.split()[0] for y in range(1, 4)] == ["r2", "changed", "r0"]
+
+
+async def test_rows_added_to_a_table_that_scrolls_already_lay_out_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = FixedTable()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(FixedWidthTable)
+        table.styles.height = 6
+        table.add_column("A", key="a", width=10)
+        append_rows(table, [(f"r{i}", [Text(f"r{i}")]) for i in range(2)])
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar
+        layouts: list[int] = []
+        screen = type(app.screen)
+        original = screen._refresh_layout
+
+        def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+            layouts.append(1)
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(screen, "_refresh_layout", counted)
+        append_rows(table, [(f"s{i}", [Text(f"s{i}")]) for i in range(8)])
+        await pilot.pause()
+        assert table.show_vertical_scrollbar and layouts  # a scrollbar came: laid out
+        await pilot.pause(0.2)  # the new scrollbar's styles are applied a moment later (a layout)
+        layouts.clear()
+        append_rows(table, [(f"t{i}", [Text(f"t{i}")]) for i in range(5)])
+        await pilot.pause()
+        assert not layouts  # only the table and its scrollbar's thumb changed
+        assert table.virtual_size.height == 16 and table.vertical_scrollbar.window_virtual_size == 16
+        table.move_cursor(row=14)
+        await pilot.pause()
+        assert "t4" in "".join(table.render_line(y).text for y in range(6))
