@@ -42,6 +42,18 @@ def test_unchanged_items_are_the_objects_of_last_time_and_changed_ones_are_new()
     assert kept == [1, None, 3, None, 4, 5]  # nb-2 changed, nb-99 is new
 
 
+def test_changes_side_by_side_leave_the_items_after_them_taken_as_they_were() -> None:
+    text = ListText("instances")
+    items = [_item(n) for n in range(8)]
+    first = text.decode(_body(items))["instances"]
+    items[2], items[3], items[4] = _item(2, status="A"), _item(3, status="B"), _item(4, status="C")
+    del items[6]
+    again = text.decode(_body(items))["instances"]
+    assert again == decode_json(_body(items))["instances"]
+    kept = [next((k for k, o in enumerate(first) if o is item), None) for item in again]
+    assert kept == [0, 1, None, None, None, 5, 7]
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -5,9 +5,9 @@ they were (``ListText``): a poll of 1,000 instances where a handful changed deco
 memo compares every decoded item with the last one, and the old ones are freed). Here the answer
 is read with the ``json`` module's own scanner, one value at a time: the top-level object key by
 key, and in the list of items each item is first compared with the text of the item expected
-there (the one after the last matched, or the one after that: a changed, added or removed item
-shifts the rest by one), by length and hash of its text; an item with the same text is the very
-object decoded last time. Anything unusual (not an object, control characters, a BOM, an
+there (the next one of the last answer, or the one after it when one was removed, or the one
+before when one was added), by length and hash of its text; an item with the same text is the
+very object decoded last time. Anything unusual (not an object, control characters, a BOM, an
 error) is decoded by ``decode_json`` as before, so the answers and the errors are the same.
 """
 
@@ -93,8 +93,8 @@ class ListText:
         if text[at] == "]":
             return items, seen, at + 1
         while True:
-            for k in (expect, expect + 1):
-                if k < len(last):
+            for k in (expect, expect + 1, expect - 1):  # in place, one removed, one added before
+                if 0 <= k < len(last):
                     length, digest, item = last[k]
                     chunk = text[at : at + length]
                     if len(chunk) == length and hash(chunk) == digest:
@@ -103,6 +103,7 @@ class ListText:
             else:
                 item, end = _SCAN(text, at)
                 length, digest = end - at, hash(text[at:end])
+                expect += 1  # as if it changed in place: the next one is expected after it
             items.append(item)
             seen.append((length, digest, item))
             at = _skip(text, end)
