@@ -30,6 +30,7 @@ def _body(items: list[Any], **more: Any) -> bytes:
 def test_unchanged_items_are_the_objects_of_last_time_and_changed_ones_are_new() -> None:
     text = ListText("instances")
     items = [_item(n) for n in range(6)]
+    assert text.decode(_body(items)) == decode_json(_body(items))  # the first answer: decoded whole
     first = text.decode(_body(items))
     assert first == decode_json(_body(items))
     items[2] = _item(2, status="STOPPED")  # changed in place
@@ -45,6 +46,7 @@ def test_unchanged_items_are_the_objects_of_last_time_and_changed_ones_are_new()
 def test_changes_side_by_side_leave_the_items_after_them_taken_as_they_were() -> None:
     text = ListText("instances")
     items = [_item(n) for n in range(8)]
+    text.decode(_body(items))
     first = text.decode(_body(items))["instances"]
     items[2], items[3], items[4] = _item(2, status="A"), _item(3, status="B"), _item(4, status="C")
     del items[6]
@@ -52,6 +54,19 @@ def test_changes_side_by_side_leave_the_items_after_them_taken_as_they_were() ->
     assert again == decode_json(_body(items))["instances"]
     kept = [next((k for k, o in enumerate(first) if o is item), None) for item in again]
     assert kept == [0, 1, None, None, None, 5, 7]
+
+
+def test_the_first_answer_shares_its_key_strings_and_adopted_items_are_the_memos() -> None:
+    text = ListText("instances")
+    items = [_item(n) for n in range(3)]
+    one, two = text.decode(_body(items))["instances"][:2]
+    assert all(a is b for a, b in zip(one, two, strict=True))  # one json.loads: one "id", one "name"...
+    scanned = text.decode(_body(items))["instances"]
+    assert scanned == [one, two, _item(2)] and scanned[0] is not one
+    text.adopt(lambda item: {"DE-0": one, "DE-1": {"id": "DE-1"}}.get(item["id"]))
+    again = text.decode(_body(items))["instances"]
+    assert again[0] is one  # the memo's equal object, held in place of the one decoded here
+    assert again[1] is scanned[1] and again[2] is scanned[2]  # not equal, or nothing kept: its own
 
 
 @pytest.mark.parametrize(

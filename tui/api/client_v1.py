@@ -53,6 +53,8 @@ class V1Api(FamilyApi):
                 params["offset"] = offset
             decode = self._text.decode if not offset else decode_json  # the first page keeps its items' text
             page = await self._session.call("GET", path, params, retry=True, parse=parse, decode=decode)
+            if not offset:
+                self._text.adopt(self._memo.kept)
             pages += 1
             doubled += doubled_ids(page.instances)
             new = [i for i in page.instances if i.id not in found]

@@ -45,7 +45,10 @@ def remain_moved(old: Any, new: Any, instance: Instance) -> tuple[dict[str, Any]
     item = {**old, "spec": spec}
     if item != new:
         return None
-    raw = {**instance.raw, "spec": {**raw_spec, "auto_stop": {**raw_auto, "remain_time": remain}}}
+    if instance.raw is old:  # nothing was masked: the kept item is the raw JSON too (one copy)
+        raw = item
+    else:
+        raw = {**instance.raw, "spec": {**raw_spec, "auto_stop": {**raw_auto, "remain_time": remain}}}
     extra = {**instance.extra, "spec": raw["spec"]} if "spec" in instance.extra else instance.extra
     auto_stop = replace(instance.auto_stop, remain_s=remain)
     return item, replace(instance, auto_stop=auto_stop, raw=raw, extra=extra)
