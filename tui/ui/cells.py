@@ -6,6 +6,7 @@ and the status bar agree on what a user reads, with or without colour.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -311,3 +312,37 @@ def row_cells(
         elif key == "age":
             out[key] = (age_text(inst.created_ms, now_ms), base)
     return out
+
+
+MINUTE_MS = 60_000
+
+
+def clock_cells(row: Row, *, stale: bool, now_ms: int, recent_ms: int) -> tuple[tuple[str, ...], int]:
+    """The cells of ``row`` whose text moves with the clock alone, and the clock (``int(now *
+    1000)``, as ``row_cells`` counts it) before which none of them can show another text.
+
+    Every such text counts whole minutes from its own instant: the countdown from the planned
+    stop (and says ``! due`` under a second before it), the age from the creation (minutes,
+    hours, days), the stale mark from the last fetch. A tick before the earliest next minute of
+    those leaves the row alone.
+    """
+    inst = row.instance
+    cols: tuple[str, ...] = ()
+    wait_ms = MINUTE_MS
+    if row.gone:
+        return cols, now_ms + wait_ms
+    if stale:
+        cols += ("status",)
+        if row.fetched_at is not None:  # a float: rounded so as to come 1-2 ms late, never early
+            wait_ms = min(wait_ms, MINUTE_MS - (now_ms - math.ceil(row.fetched_at * 1000)) % MINUTE_MS + 1)
+    auto = inst.auto_stop
+    if auto is not None and inst.phase is Phase.RUNNING:
+        cols += ("autostop",)
+        if auto.stop_at_ms is not None:  # the minutes drop 1 ms past each one; due under 1 s
+            left_ms = auto.stop_at_ms - now_ms
+            due_ms = left_ms - 999 if left_ms >= 1000 else MINUTE_MS
+            wait_ms = min(wait_ms, left_ms % MINUTE_MS + 1, due_ms)
+    if inst.created_ms is not None and now_ms - inst.created_ms < recent_ms:
+        cols += ("age",)
+        wait_ms = min(wait_ms, MINUTE_MS - (now_ms - inst.created_ms) % MINUTE_MS)
+    return cols, now_ms + wait_ms

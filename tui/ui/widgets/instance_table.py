@@ -20,7 +20,6 @@ from textual.widgets.data_table import (
     RowDoesNotExist,
 )
 
-from tui.core.models import Phase
 from tui.service import Row
 from tui.service.view import DEFAULT_SORT, RowFilter, parse_filter, sort_keys
 from tui.ui import cells
@@ -83,9 +82,9 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         self._owners = False
         self._extra: dict[str, bool] = {}  # the optional columns the layout was made for
         self._layout: tuple[cells.ColumnSpec, ...] = ()
-        self._timed: set[str] = set()
+        self._timed: dict[str, tuple[tuple[str, ...], int]] = {}
+        """Shown keys whose cells change with the clock: those cells, and when they next may."""
         self._behind = False
-        """Shown keys whose cells change with the clock: the only rows a tick recounts."""
         self._full_at = float("-inf")
         """When a tick last recounted every shown row."""
 
@@ -192,8 +191,8 @@ class InstanceTable(CellPainter, inherit_bindings=False):
     def tick(self, *, full: bool = False) -> None:
         """Recount countdowns, ages and stale markers; touches only cells whose text changed.
 
-        Only rows whose text changes with the clock are recounted, and every row once in
-        ``FULL_RECOUNT_S`` (or when ``full``), for ages counted in days.
+        Only rows whose text changes with the clock are recounted, each when a minute of its own
+        has passed, and every row once in ``FULL_RECOUNT_S`` (or when ``full``), for ages in days.
         """
         now = self._clock()
         due: Collection[str] = self._timed
@@ -204,8 +203,13 @@ class InstanceTable(CellPainter, inherit_bindings=False):
             keys = [key for key in self.keys_on_screen() if key in due]
         else:
             keys = list(due)  # a copy: an update may change what is timed
-        for key in keys:
-            self._update(self._rows[key], only=TIMED_COLUMNS)
+        if due is not self._timed:
+            for key in keys:
+                self._update(self._rows[key], only=TIMED_COLUMNS)
+            return
+        now_ms, timed = int(now * 1000), self._timed  # a row once a minute of its own has passed
+        for key in [key for key in keys if now_ms >= timed[key][1]]:
+            self._update(self._rows[key], only=timed[key][0])  # what moves (cells.clock_cells)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -361,7 +365,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
 
     def _remove(self, key: str) -> None:
         self._shown.pop(key, None)
-        self._timed.discard(key)
+        self._timed.pop(key, None)
         with contextlib.suppress(RowDoesNotExist):
             self.remove_row(key)
 
@@ -375,17 +379,13 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         self._note_timed(row)
 
     def _note_timed(self, row: Row) -> None:
-        """Keep ``_timed`` right for a shown row: does any of its cells change with the clock?"""
-        inst = row.instance
-        timed = not row.gone and (
-            row.profile in self._stale
-            or (inst.auto_stop is not None and inst.phase is Phase.RUNNING)
-            or (inst.created_ms is not None and self._clock() * 1000 - inst.created_ms < RECENT_MS)
-        )
-        if timed:
-            self._timed.add(row.key)
+        """Keep ``_timed`` right for a shown row: which of its cells change with the clock?"""
+        now_ms, stale = int(self._clock() * 1000), row.profile in self._stale
+        timed = cells.clock_cells(row, stale=stale, now_ms=now_ms, recent_ms=RECENT_MS)
+        if timed[0]:
+            self._timed[row.key] = timed
         else:
-            self._timed.discard(row.key)
+            self._timed.pop(row.key, None)
 
     def _cells(self, row: Row, only: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
         marked, stale = row.key in self._marks, row.profile in self._stale
