@@ -187,8 +187,9 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
         self.flash_line.expire()
         if self.paused:
             return
-        if time.monotonic() - self._last_poll >= self.poll_interval():
-            self._start_refresh(due_after=self.poll_interval() / 2)
+        interval = self.poll_interval()  # a scan of every row for one that moves: once a tick
+        if time.monotonic() - self._last_poll >= interval:
+            self._start_refresh(due_after=interval / 2)
 
     def _start_refresh(self, *, force: bool = False, due_after: float | None = None) -> None:
         """A new round: profiles still out from an earlier one (a slow endpoint) are left to it,
