@@ -69,6 +69,17 @@ def test_the_first_answer_shares_its_key_strings_and_adopted_items_are_the_memos
     assert again[1] is scanned[1] and again[2] is scanned[2]  # not equal, or nothing kept: its own
 
 
+def test_an_item_decoded_afresh_and_equal_to_the_known_one_is_the_known_object() -> None:
+    known = {"DE-1": _item(1), "DE-2": _item(2, status="STOPPED")}
+    text = ListText("instances", known=lambda item: known.get(item["id"]))
+    items = [_item(n) for n in range(3)]
+    text.decode(_body(items))  # decoded whole: nothing compared
+    got = text.decode(_body(items))["instances"]
+    assert got == items
+    assert got[1] is known["DE-1"]  # equal: the kept object, the fresh one freed at once
+    assert got[2] is not known["DE-2"] and got[0] is not None  # different, or none known: its own
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -25,7 +25,7 @@ class V1Api(FamilyApi):
 
     def __init__(self, session: HttpSession) -> None:
         super().__init__(session)
-        self._text = ListText("instances")
+        self._text = ListText("instances", known=self._memo.previous)
 
     async def list(self, status: str | None, sort: str | None, order: str | None) -> Listing:
         """Every instance: ``limit=0`` asks for all at once; ``offset`` follows if fewer came (at

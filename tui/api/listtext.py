@@ -13,7 +13,9 @@ error) is decoded by ``decode_json`` as before, so the answers and the errors ar
 Memory: the first answer is decoded whole (one ``json.loads`` shares the key strings of every item;
 decoded one by one, each item has its own, 58% more at 5,000 instances), and after a list is parsed
 ``adopt`` swaps each held item for the equal object the memo keeps, so an instance's JSON is held
-once, not once here and once in the memo (a poll of 5,000 held 79 MB of JSON, now 20 MB).
+once, not once here and once in the memo (a poll of 5,000 held 79 MB of JSON, now 20 MB); an
+item decoded afresh and equal to the memo's is swapped at once (``known``), so a poll that reads
+every item afresh (the second) does not hold two copies of the list at its peak.
 """
 
 from __future__ import annotations
@@ -46,8 +48,11 @@ class _Unusual(Exception):
 class ListText:
     """The items of the last answer of one list (``key``: ``"instances"``), by their text."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, known: Callable[[Any], Any] | None = None) -> None:
         self.key = key
+        self._known = known
+        """The object kept from an earlier list for an item (the memo's), taken when equal to one
+        decoded afresh here, so the fresh one is freed at once, not held to the end of the page."""
         self._last: list[Seen] = []
         self._scan = False
         """False until the first answer (decoded whole) has been read."""
@@ -125,6 +130,9 @@ class ListText:
             else:
                 item, end = _SCAN(text, at)
                 length, digest = end - at, hash(text[at:end])
+                old = self._known(item) if self._known is not None else None
+                if old is not None and old is not item and old == item:
+                    item = old
                 expect += 1  # as if it changed in place: the next one is expected after it
             items.append(item)
             seen.append((length, digest, item))

@@ -59,6 +59,12 @@ class InstanceMemo:
         """The list is complete: keep what it listed, forget the rest."""
         self._last, self._next = self._next, {}
 
+    def previous(self, item: Any) -> Any:
+        """The object the last complete list kept for ``item``'s id (None when it had none)."""
+        key = item.get("id") if isinstance(item, dict) else None
+        seen = self._last.get(key) if isinstance(key, str) else None
+        return None if seen is None else seen[0]
+
     def kept(self, item: Any) -> Any:
         """The object this list keeps for ``item``'s id (None when it has none yet)."""
         key = item.get("id") if isinstance(item, dict) else None
