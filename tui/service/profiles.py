@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, ValuesView
 from dataclasses import replace
 
 from tui.api.client import ModelArtsClient
@@ -234,3 +234,18 @@ class RowsView(Mapping[str, Row]):
 
     def __len__(self) -> int:
         return sum(len(state.rows) for state in self._states.values())
+
+    def values(self) -> ValuesView[Row]:
+        """The rows in order, each profile's taken from its dict (not looked up key by key: the
+        table, the auto-stop watch and the optional columns walk them several times a refresh)."""
+        return _Rows(self)
+
+
+class _Rows(ValuesView[Row]):
+    """``RowsView.values()``: iterates each profile's rows dict directly."""
+
+    _mapping: RowsView
+
+    def __iter__(self) -> Iterator[Row]:
+        for state in self._mapping._states.values():
+            yield from state.rows.values()
