@@ -73,6 +73,7 @@ KEYS = (
     "refresh_cpu_ms_p50_1000_5_changed",
     "idle_cpu_percent_200",
     "idle_terminal_bytes_per_min_200",
+    "idle_sim_bytes_per_min_200",
     "bulk_start_speedup_100",
     "rss_mb_5000",
     "startup_to_table_s",
@@ -220,6 +221,11 @@ def run_all(quick: bool, growth: bool) -> int:
             "idle_terminal_bytes_per_min_200",
         )
         report.add("  largest single repaint while idle", f"{data['idle_bytes_largest_write']} B")
+        if not quick:  # the same minute on a simulated clock: what Textual writes, no pty timing
+            sim, took_sim = bench("bench_idle_output.py", "--instances", n, "--size", "120x40")
+            took += took_sim
+            out["idle_sim_bytes_per_min_200"] = sim["idle_sim_bytes"]
+            report.add(f"  simulated idle minute, {n} instances, 120x40", f"{sim['idle_sim_bytes']} B")
         report.add(
             f"start to first table with data, {n} instances",
             f"{data['startup_s']:.2f} s",
