@@ -25,8 +25,9 @@ from tui.service import InstanceService, Runtime, Transport
 from tui.service.factory import service_runtime
 from tui.ui.bindings import APP_BINDINGS, key_conflicts, unknown_ids
 from tui.ui.commands import ActionCommands
+from tui.ui.heap import settle_heap
 from tui.ui.logfile import CallLogFile, open_call_log
-from tui.ui.messages import CallRecorded
+from tui.ui.messages import CallRecorded, InstancesRefreshed
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.flash import Level
 
@@ -146,6 +147,10 @@ class ModelArtsApp(App[int]):
             self.main_screen.flash(permissions, "warn")
         if self.first_run:
             self.open_import(first_run=True)
+
+    def on_instances_refreshed(self, message: InstancesRefreshed) -> None:
+        """The first snapshot is in (the screen showed it first): the heap it built is for keeps."""
+        settle_heap()
 
     async def on_unmount(self) -> None:
         if self._owns_service:

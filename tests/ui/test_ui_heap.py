@@ -1,0 +1,40 @@
+"""The heap the first snapshot built is frozen once (``tui.ui.heap``), not at every refresh."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from tests.ui.uihelpers import MakeApp, settle
+from tui.ui import app as app_module
+from tui.ui import heap
+
+
+def test_the_heap_is_frozen_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    freezes: list[int] = []
+    monkeypatch.setattr(heap, "_settled", False)
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
+    assert heap.settle_heap() is True
+    assert heap.settle_heap() is False
+    assert freezes == [1]
+
+
+async def test_the_app_settles_its_heap_when_a_refresh_is_in(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def counted() -> bool:
+        calls.append(1)
+        return False
+
+    monkeypatch.setattr(app_module, "settle_heap", counted)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.main_screen.loaded and calls  # the first snapshot's message reached the app
+        seen = len(calls)
+        app.main_screen.action_refresh_now()
+        await settle(pilot)
+        assert len(calls) > seen  # each refresh asks; settle_heap itself acts once
