@@ -23,6 +23,7 @@ async def test_a_log_line_with_room_in_the_panel_sends_that_line_alone(make_app:
         sent = CountingDriver.sent_text()
         assert "nb-one stops automatically in 9m" in sent
         assert "API log" not in sent
+        assert "in 9m" + " " * 8 not in sent  # the row was blank: its text alone, no padding
         assert CountingDriver.written < 400, CountingDriver.written
         screen.note("nb-two stops automatically in 8m")
         await settle(pilot)

@@ -75,8 +75,8 @@ class LogPanel(RichLog):
             self._appending = False
         if self._layout_skipped:
             top, width_now = int(self.scroll_offset.y), self.scrollable_content_region.width
-            for index in range(before, len(self.lines)):
-                self.refresh(Region(0, index - top, width_now, 1))
+            for index in range(before, len(self.lines)):  # a blank row until now: its text alone
+                self.refresh(Region(0, index - top, min(width_now, self.lines[index].cell_length), 1))
             if self.show_vertical_scrollbar:
                 self.vertical_scrollbar.window_virtual_size = self.virtual_size.height
         return self
