@@ -110,3 +110,49 @@ def test_scrub_masks_instance_tokens_and_credentials_but_keeps_the_rest() -> Non
     assert out["token"] == MASK and out["spec"]["credential"] == MASK
     assert out["spec"]["auto_stop"] == {"enable": True} and out["endpoints"] == raw["endpoints"]
     assert "nb-access-token-123456" not in repr(out)
+
+
+def _reference_scrub(value: object, depth: int = 0) -> object:
+    """scrub as it was written first: three tests a field, no cache of plain names."""
+    from tui.api.redact import _URL_KEYS, MASK, SCRUB_MAX_DEPTH, TOO_DEEP, is_secret_key, redact_url
+
+    if isinstance(value, dict | list) and depth >= SCRUB_MAX_DEPTH:
+        return TOO_DEEP
+    if isinstance(value, list):
+        return [_reference_scrub(v, depth + 1) if isinstance(v, dict | list) else v for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        if k == "credential":
+            out[k] = MASK if v else v
+        elif v not in (None, "") and is_secret_key(str(k)):
+            out[k] = MASK
+        elif isinstance(v, dict | list):
+            out[k] = _reference_scrub(v, depth + 1)
+        elif isinstance(v, str) and k in _URL_KEYS:
+            out[k] = redact_url(v)
+        else:
+            out[k] = v
+    return out
+
+
+_json_keys = st.sampled_from(
+    ["name", "token", " Sk ", "credential", "url", "href", "image", "data", "x", "password"]
+)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(["", "v", "https://h/lab?token=abc&x=1"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_json_keys, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@given(value=_json, depth=st.sampled_from([0, 60, 62, 63, 64]))
+def test_scrub_is_the_reference_with_plain_names_cached(value: object, depth: int) -> None:
+    from tui.api.redact import scrub
+
+    scrub({"name": 1, "image": {"id": 1}, "data": [], "x": 0})  # the plain names are cached
+    out = scrub(value, depth)
+    assert repr(out) == repr(_reference_scrub(value, depth))
+    # copy on write: the very value comes back when nothing in it changed
+    assert (out is value) == (repr(out) == repr(value))
