@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.ui.uihelpers import NO_TIMER_POLLS, CountingDriver, MakeApp, log_text, settle
+from tui.emulator import ManualClock
 
 SIZE = (80, 24)
 
@@ -56,3 +57,34 @@ async def test_a_panel_that_fills_gets_its_scrollbar_and_shows_the_newest_line(m
         shown = [strip.text for strip in panel.render_lines(panel.region.reset_offset)]
         assert "the newest note" in shown[-1]
         assert "the newest note" in CountingDriver.sent_text()
+
+
+async def test_a_flash_sends_its_own_cells_coming_and_going(make_app: MakeApp, clock: ManualClock) -> None:
+    """The flash line is the screen's width; a message in or out repaints as far as it reaches."""
+    app = make_app(ui=NO_TIMER_POLLS)
+    app.driver_class = CountingDriver
+    async with app.run_test(headless=False, size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        screen.flash_line.clear()
+        await settle(pilot)
+        CountingDriver.reset()
+        screen.flash("auto-stop soon: nb-one in 9m", "warn")
+        await settle(pilot)
+        assert "! auto-stop soon: nb-one in 9m" in CountingDriver.sent_text()
+        assert "in 9m" + " " * 8 not in CountingDriver.sent_text()
+        assert CountingDriver.written < 120, CountingDriver.written
+        CountingDriver.reset()
+        screen.flash("short", "info")  # a shorter one blanks what the longer one said
+        await settle(pilot)
+        assert "· short" + " " * 23 in CountingDriver.sent_text()  # the 30 cells of the one before
+        assert CountingDriver.written < 120, CountingDriver.written
+        shown = screen.flash_line.render_lines(screen.flash_line.region.reset_offset)[0].text
+        assert shown.strip() == "· short"
+        CountingDriver.reset()
+        clock.advance(5)
+        screen.flash_line.expire()
+        await settle(pilot)
+        assert CountingDriver.sent_text().strip() == ""
+        assert 0 < CountingDriver.written < 80, CountingDriver.written
+        assert screen.flash_line.render_lines(screen.flash_line.region.reset_offset)[0].text.strip() == ""

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, Self
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import Static
 
 Level = Literal["info", "warn", "error"]
@@ -32,10 +34,13 @@ def one_line(text: str) -> str:
 class FlashLine(Static):
     """Shows the last message until it expires; ``flash(text, level)`` is the one way in.
 
-    One line high always, so a new message repaints the line alone (no layout of the screen).
+    One line high always, so a new message repaints the line alone (no layout of the screen),
+    and only as far as the old or the new message reaches: the rest stays blank (a slow link).
     """
 
     DEFAULT_CSS = "FlashLine { height: 1; }"
+    _reach = 0
+    """While a message is put in or taken away: the cells it changes, from the left."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -58,8 +63,10 @@ class FlashLine(Static):
         """Show ``text`` (one line) at ``level`` for ``seconds`` (default: by level)."""
         if level not in LEVELS:
             level = "info"
+        old = self._cells()
         self._text = one_line(text)
         self._level = level
+        self._reach = max(old, self._cells())
         duration = SECONDS[level] if seconds is None else seconds
         self._until = self._clock() + duration
         for name in LEVELS:
@@ -68,6 +75,7 @@ class FlashLine(Static):
         line.append(f"{MARKS[level]} ", style="bold")
         line.append(self._text)
         self.update(line, layout=False)  # the height is fixed at one line
+        self._reach = 0
         if self.is_mounted:
             self.set_timer(duration + 0.05, self.expire, name="flash-expire")
 
@@ -80,7 +88,19 @@ class FlashLine(Static):
         """Empty the line now."""
         if not self._text:
             return
+        self._reach = self._cells()
         self._text = ""
         for name in LEVELS:
             self.remove_class(f"-{name}")
         self.update("", layout=False)
+        self._reach = 0
+
+    def _cells(self) -> int:
+        return cell_len(self._text) + 2 if self._text else 0
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._reach and not (regions or layout or recompose):  # a message in or out: its cells
+            regions = (Region(0, 0, self._reach, 1),)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
