@@ -220,3 +220,24 @@ async def test_a_total_that_changes_meanwhile_is_read_again_once(
         f"{emulator.url.split('//')[1]}/v1/{PID}/notebooks: the listing changed while its 3 pages were read "
         f"(total {before}/{before + 5}, {before + 5} merged); reading it again"
     ]
+
+
+async def test_a_repeated_listing_reuses_the_unchanged_instances_of_every_page(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator
+) -> None:
+    """Pages decoded by a ListText each (by query and offset): an instance whose item did not change
+    is the very Instance of the last listing, on the later pages too; a changed one is parsed
+    again, and another query (a status filter) is not answered from the pages of the first."""
+    for n in range(60):
+        emulator.store.add(f"it-rep-{n:02d}", "STOPPED", FAMILY_NOTEBOOKS)
+    async with make_client() as client:
+        first = {i.id: i for i in await client.list_instances(sort="name", order="asc")}
+        second = {i.id: i for i in await client.list_instances(sort="name", order="asc")}
+        assert second.keys() == first.keys() and all(second[k] is first[k] for k in first)
+        moved = sorted(first.values(), key=lambda i: i.name)[-1]  # on the second page
+        emulator.store.set_status(moved.id, "RUNNING")
+        third = {i.id: i for i in await client.list_instances(sort="name", order="asc")}
+        by_status = {i.id: i for i in await client.list_instances(status="STOPPED")}
+    assert third[moved.id] is not first[moved.id] and third[moved.id].status == "RUNNING"
+    assert all(third[k] is first[k] for k in first if k != moved.id)
+    assert moved.id not in by_status and all(i.status == "STOPPED" for i in by_status.values())

@@ -12,7 +12,9 @@ from typing import Any
 
 from tui.api import constants as c
 from tui.api.family import FamilyApi, Listing, doubled_ids
+from tui.api.listtext import ListText
 from tui.api.parse import NotebookPage, parse_deleted_id, parse_lease, parse_notebook, parse_notebook_page
+from tui.api.transport import HttpSession
 from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Lease
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,12 @@ class NotebooksApi(FamilyApi):
     family = FAMILY_NOTEBOOKS
     statuses = c.NB_STATUSES
     sort_keys = tuple(_SORT_KEYS)
+
+    def __init__(self, session: HttpSession) -> None:
+        super().__init__(session)
+        self._texts: dict[tuple[Any, ...], ListText] = {}
+        """One ListText a page of the last listing (by path, query and offset): a poll decodes the
+        items of a page whose text changed, the others are the objects the memo holds."""
 
     async def list(
         self, status: str | None, sort: str | None, order: str | None, everyone: bool = False
@@ -52,16 +60,11 @@ class NotebooksApi(FamilyApi):
             "sort_dir": order.upper() if order else None,
         }
         endpoint = self._endpoint(path)
+        texts: dict[tuple[Any, ...], ListText] = {}
 
         async def page(offset: int) -> NotebookPage:
             async with bound:
-                answer: NotebookPage = await self._session.call(
-                    "GET", path, {**params, "offset": offset}, retry=True, parse=parse
-                )
-                return answer
-
-        def parse(data: Any) -> Any:
-            return parse_notebook_page(data, endpoint, self._memo)
+                return await self._page(path, {**params, "offset": offset}, endpoint, texts)
 
         bound = asyncio.Semaphore(PAGE_CONCURRENCY)
         self._memo.begin()
@@ -88,8 +91,25 @@ class NotebooksApi(FamilyApi):
                 len(found),
             )
         self._memo.end()
+        self._texts = texts  # the pages of this listing; others are forgotten
         cut = len(offsets) > self.max_pages - 1 and len(found) < total
         return Listing(found.values(), total=total, pages=1 + len(rest), cut=cut, doubled=doubled)
+
+    async def _page(
+        self, path: str, params: dict[str, Any], endpoint: str, texts: dict[tuple[Any, ...], ListText]
+    ) -> NotebookPage:
+        """One page, decoded by the ListText of its path and query (``texts``: this listing's)."""
+        key = (path, *params.values())
+        text = texts[key] = texts.get(key) or self._texts.get(key) or ListText("data", self._memo.previous)
+
+        def parse(data: Any) -> Any:
+            return parse_notebook_page(data, endpoint, self._memo)
+
+        answer: NotebookPage = await self._session.call(
+            "GET", path, params, retry=True, parse=parse, decode=text.decode
+        )
+        text.adopt(self._memo.kept)  # one copy of each item's JSON: the memo's
+        return answer
 
     async def get(self, instance_id: str) -> Instance:
         """One notebook's details."""
