@@ -20,6 +20,24 @@ def test_the_heap_is_frozen_once_per_process(monkeypatch: pytest.MonkeyPatch) ->
     assert freezes == [1]
 
 
+def test_full_passes_are_held_until_the_heap_is_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(heap, "_settled", False)
+    monkeypatch.setattr(heap, "_held", None)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    before = gc.get_threshold()
+    try:
+        heap.hold_full_passes()
+        held = gc.get_threshold()
+        assert held[:2] == before[:2] and held[2] >= 1 << 30  # young passes as before, no full one
+        heap.hold_full_passes()  # a second start holds nothing more
+        assert heap.settle_heap() is True
+        assert gc.get_threshold() == before
+        heap.hold_full_passes()  # settled: nothing is held again
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
+
+
 async def test_the_app_settles_its_heap_when_a_refresh_is_in(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,7 +25,7 @@ from tui.service import InstanceService, Runtime, Transport
 from tui.service.factory import service_runtime
 from tui.ui.bindings import APP_BINDINGS, key_conflicts, unknown_ids
 from tui.ui.commands import ActionCommands
-from tui.ui.heap import settle_heap
+from tui.ui.heap import hold_full_passes, settle_heap
 from tui.ui.logfile import CallLogFile, open_call_log
 from tui.ui.messages import CallRecorded, InstancesRefreshed
 from tui.ui.screens.main import MainScreen
@@ -119,6 +119,8 @@ class ModelArtsApp(App[int]):
         return self.main_screen
 
     def on_mount(self) -> None:
+        if self.config.profiles:
+            hold_full_passes()  # until the first snapshot is in (on_instances_refreshed)
         theme = self.config.ui.theme
         if theme and theme in self.available_themes:
             self.theme = theme

@@ -5,6 +5,21 @@ from __future__ import annotations
 import gc
 
 _settled = False
+_held: tuple[int, int, int] | None = None
+
+
+def hold_full_passes() -> None:
+    """Until ``settle_heap``: no full pass of the collector (young ones still free young cycles).
+
+    While the first snapshot comes in the heap grows fast, and the collector then walks all of it
+    again and again (60-120 ms each at 1,000 profiles: a key pressed meanwhile waits it out). The
+    first snapshot's end is bounded (each profile has its refresh deadline).
+    """
+    global _held
+    if _settled or _held is not None:
+        return
+    _held = gc.get_threshold()
+    gc.set_threshold(_held[0], _held[1], 1 << 30)
 
 
 def settle_heap() -> bool:
@@ -15,9 +30,12 @@ def settle_heap() -> bool:
     every key pressed meanwhile waited out; after this it walks only what came since. No
     collection first (it would be one such stall): the few cycles already garbage now stay, once.
     """
-    global _settled
+    global _settled, _held
     if _settled:
         return False
     _settled = True
+    if _held is not None:
+        gc.set_threshold(*_held)
+        _held = None
     gc.freeze()
     return True
