@@ -27,11 +27,14 @@ Figures = tuple[float, int, float, float]
 
 async def _list(url: str, emulator_pid: int, repeat: bool = False) -> tuple[Figures, Figures | None]:
     """A fresh client's first listing and, with ``repeat``, its second one (memo warm)."""
+    from tui.api.pool import HostPools
+    from tui.api.runtime import Limits
     from tui.cli.app import demo_profile
     from tui.service.factory import build_client
 
     profile = replace(demo_profile(url), api="notebooks")
-    async with build_client(profile) as client:
+    pools = HostPools(Limits().per_host)  # the app's pool of that host, at its default bound
+    async with build_client(profile, pools=pools) as client:
 
         async def once() -> Figures:
             started, cpu0, emu0 = time.perf_counter(), time.process_time(), cpu_seconds(emulator_pid)
@@ -40,11 +43,14 @@ async def _list(url: str, emulator_pid: int, repeat: bool = False) -> tuple[Figu
             return took, len(listed), time.process_time() - cpu0, cpu_seconds(emulator_pid) - emu0
 
         first = await once()
-        return first, (await once() if repeat else None)
+        again = await once() if repeat else None
+    await pools.aclose()
+    return first, again
 
 
 def measure(url: str, tries: int, emulator_pid: int) -> dict[str, Any]:
     import tui.api.client_notebooks as nb
+    from tui.api.runtime import Limits
 
     bound = nb.PAGE_CONCURRENCY
     runs: dict[str, list[float]] = {"concurrent": [], "sequential": []}
@@ -67,7 +73,7 @@ def measure(url: str, tries: int, emulator_pid: int) -> dict[str, Any]:
     return {
         "instances": count,
         "pages": -(-count // 50),
-        "page_concurrency": bound,
+        "page_concurrency": nb.page_bound(Limits().per_host),
         "concurrent_s": round(concurrent, 3),
         "sequential_s": round(sequential, 3),
         "speedup": round(sequential / concurrent, 2),

@@ -11,7 +11,8 @@ import pytest
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth
 from tui.api.client import ModelArtsClient
-from tui.api.client_notebooks import PAGE_CONCURRENCY
+from tui.api.client_notebooks import page_bound
+from tui.api.runtime import Limits, Runtime
 from tui.core.error_codes import describe
 from tui.core.errors import NotFoundError, StateConflictError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, ApiCall, Phase
@@ -173,7 +174,21 @@ async def test_pages_after_the_first_are_fetched_at_once_within_the_bound(
     assert sorted(queries[1:]) == sorted(
         f"limit=50&offset={50 * k}&sort_dir=ASC&sort_key=name" for k in range(1, pages)
     )
-    assert watching.most == min(pages - 1, PAGE_CONCURRENCY), "the later pages went one after another"
+    assert watching.most == min(pages - 1, page_bound(Limits().per_host)), (
+        "the later pages went one after another"
+    )
+
+
+async def test_a_listing_leaves_connections_of_a_small_pool_to_others(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator
+) -> None:
+    for n in range(300):
+        emulator.store.add(f"it-nb-{n:03d}", "STOPPED", FAMILY_NOTEBOOKS)
+    watching = _Watching()
+    async with make_client(transport=watching, runtime=Runtime().but(per_host=6)) as client:
+        listed = await client.list_instances()
+    assert len(listed) == len(_notebook_names(emulator))
+    assert watching.most == 2  # 6 connections to the host, 4 of them left to a start or another profile
 
 
 async def test_an_instance_moving_to_a_page_read_already_is_not_lost(

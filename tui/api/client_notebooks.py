@@ -20,8 +20,17 @@ from tui.core.models import FAMILY_NOTEBOOKS, ActionResult, Instance, Lease
 log = logging.getLogger(__name__)
 
 PAGE_CONCURRENCY = 20
-"""Pages of one listing in flight at once: a 1,000-instance listing sends its 19 later pages in
-one round trip (the host's connection pool, ``[ui] connections_per_host``, bounds them too)."""
+"""Pages of one listing in flight at once at most: a 1,000-instance listing sends its 19 later
+pages in one round trip."""
+POOL_RESERVE = 4
+"""Connections of the host's pool (``[ui] connections_per_host``) a listing leaves to others (a
+start pressed meanwhile, another profile's listing): it never takes the whole pool."""
+
+
+def page_bound(per_host: int) -> int:
+    """Pages of one listing in flight with a pool of ``per_host`` connections (20 with the default 24)."""
+    return max(1, min(PAGE_CONCURRENCY, per_host - POOL_RESERVE))
+
 
 _SORT_KEYS = {"name": "name", "creation_timestamp": "create_at", "create_at": "create_at"}
 
@@ -66,7 +75,7 @@ class NotebooksApi(FamilyApi):
             async with bound:
                 return await self._page(path, {**params, "offset": offset}, endpoint, texts)
 
-        bound = asyncio.Semaphore(PAGE_CONCURRENCY)
+        bound = asyncio.Semaphore(page_bound(self._session.limits.per_host))
         self._memo.begin()
         for attempt in (1, 2):
             first = await page(0)

@@ -36,7 +36,7 @@ class Limits:
     """The largest answer read, decoded (a gzip bomb stops here; ``tui.api.limits``)."""
     deadline_s: float = DEFAULT_DEADLINE_S
     """What one request may take in all: connect, send, auth flow and the whole body."""
-    per_host: int = 16
+    per_host: int = 24
     """Connections (and profile refreshes) open at once to one endpoint host: the bound of the
     pool the profiles on that host share (``[ui] connections_per_host``)."""
     max_pages: int = 1000

@@ -10,7 +10,7 @@ The file is TOML; every key is optional except a profile's ``name`` and an insta
     log_panel = true
     low_bandwidth = false
     bulk_concurrency = 8
-    connections_per_host = 16           # open at once to one endpoint host, all its profiles
+    connections_per_host = 24           # open at once to one endpoint host, all its profiles
     refresh_deadline = 90               # seconds per profile refresh; then failed, rows kept
     max_pages = 1000                    # pages one list reads (50,000 notebooks); a list cut there says so
     theme = ""                          # "" = automatic

@@ -24,7 +24,7 @@ class UiSettings:
     """Poll less and render less (a slow or metered link)."""
     bulk_concurrency: int = 8
     """How many start/stop requests run at once for marked rows."""
-    connections_per_host: int = 16
+    connections_per_host: int = 24
     """Connections (and profile refreshes) open at once to one endpoint host, all profiles on it."""
     refresh_deadline_s: float = field(default=90.0, metadata={"toml": "refresh_deadline"})
     """Seconds one profile's refresh may take once its turn came; then it is failed, rows kept."""
