@@ -97,6 +97,9 @@ def test_an_item_decoded_afresh_and_equal_to_the_known_one_is_the_known_object()
         b'{"instances": {"id": "x"}}',
         b' \n{ "instances" : [ ] , "total_count" : 0 }\r\n',
         b'{"instances": [{"id": "x"}], "total_count": NaN}',
+        b'{"instances": [{"id": "x"}],}',  # a trailing comma
+        b'{"instances": [{"id": "x"}], "x": 1 ,}',
+        b'{"instances": [{"id": "x\xed\xa0\x80"}]}',  # a lone surrogate written raw
     ],
 )
 def test_whatever_the_body_it_gives_what_decode_json_gives(body: bytes) -> None:

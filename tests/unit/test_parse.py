@@ -452,3 +452,15 @@ async def test_notebooks_list_pages_by_50(no_sleep: Callable[[float], Awaitable[
         listed = await client.list_instances(sort="creation_timestamp", order="asc")
     assert len(listed) == 120 and all(i.family == FAMILY_NOTEBOOKS for i in listed)
     assert queries == [f"limit=50&offset={o}&sort_dir=ASC&sort_key=create_at" for o in (0, 50, 100)]
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (b'{"name": "nb\xed\xa0\x80"}', "nb\\ud800"),  # a lone surrogate written raw (not UTF-8)
+        (b'{"name": "nb\\ud800"}', "nb\\ud800"),  # the same as a JSON escape
+        (b'{"name": "nb\x7f\xc2\x9b"}', "nb\\x7f\\x9b"),  # DEL and C1 CSI raw
+    ],
+)
+def test_decoded_answers_show_surrogates_and_controls_as_escapes(body: bytes, name: str) -> None:
+    assert decode_json(body) == {"name": name}

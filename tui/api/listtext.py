@@ -106,6 +106,8 @@ class ListText:
             at = _skip(text, at)
             if text[at] == ",":
                 at = _skip(text, at + 1)
+                if text[at] == "}":  # a trailing comma: not JSON (decode_json says so)
+                    raise _Unusual
             elif text[at] != "}":
                 raise _Unusual
         if _skip(text, at + 1) != len(text):
