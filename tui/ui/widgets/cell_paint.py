@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from rich.style import Style
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnDoesNotExist, ColumnKey, RowDoesNotExist, RowKey
 
 from tui.ui.widgets.cell_store import FixedWidthTable, store_cell
@@ -18,6 +19,18 @@ NO_STYLE = Style()
 
 class CellPainter(FixedWidthTable):
     """The base of ``InstanceTable``: cells put in place and styled by the table's component classes."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "instance-table--running",
+        "instance-table--stopped",
+        "instance-table--moving",
+        "instance-table--failed",
+        "instance-table--gone",
+        "instance-table--unknown",
+        "instance-table--warning",
+        "instance-table--mark",
+        "instance-table--stale",
+    }
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed)

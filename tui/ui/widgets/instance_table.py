@@ -24,8 +24,8 @@ from tui.service import Row
 from tui.service.view import DEFAULT_SORT, RowFilter, parse_filter, sort_keys
 from tui.ui import cells
 from tui.ui.bindings import TABLE_KEYS
-from tui.ui.widgets.cell_paint import CellPainter
 from tui.ui.widgets.cell_store import append_rows, reorder_rows
+from tui.ui.widgets.row_feed import FedTable
 
 Clock = Callable[[], float]
 
@@ -39,7 +39,7 @@ TICK_ON_SCREEN_OVER = 500
 """Past this many rows to recount, a tick recounts those on screen; a scroll, the ones it shows."""
 
 
-class InstanceTable(CellPainter, inherit_bindings=False):
+class InstanceTable(FedTable, inherit_bindings=False):
     """All instances, one row each, keyed ``profile/instance_id``."""
 
     # The table's own enter binding is dropped so ``details`` can be remapped by id.
@@ -47,18 +47,6 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"),
         *TABLE_KEYS,
     ]
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
-        "instance-table--running",
-        "instance-table--stopped",
-        "instance-table--moving",
-        "instance-table--failed",
-        "instance-table--gone",
-        "instance-table--unknown",
-        "instance-table--warning",
-        "instance-table--mark",
-        "instance-table--stale",
-    }
 
     view_version: var[int] = var(0, init=False)
     """Goes up whenever what the table shows changes (rows, marks, filter, scope): the screen's
@@ -114,6 +102,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         """Marked keys that are visible, in table order."""
         if not self._marks:
             return []
+        self.feed_flush()
         return [k for k in self._visible_order() if k in self._marks]
 
     @property
@@ -140,8 +129,8 @@ class InstanceTable(CellPainter, inherit_bindings=False):
 
     @property
     def visible_count(self) -> int:
-        """How many rows pass the filter and scope."""
-        return self.row_count
+        """How many rows pass the filter and scope (appended or still waiting)."""
+        return self.row_count + self.feed_left
 
     # --- what the screen drives -----------------------------------------------------------------
     def set_rows(self, rows: Iterable[Row], stale_profiles: Iterable[str] = ()) -> None:
@@ -157,7 +146,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         recount = old_stale | self._stale
         for key in [k for k in self._shown if k not in self._rows]:
             self._remove(key)
-        moved = False
+        moved, waiting = False, self.feed_waiting()  # appended when fed, from ``_rows`` as it is then
         new: list[Row] = []
         for row in self._rows.values():
             if row.profile not in recount and row.same_as(old_rows.get(row.key)):
@@ -168,11 +157,12 @@ class InstanceTable(CellPainter, inherit_bindings=False):
             elif row.key in self._shown:
                 self._update(row)
                 moved = True
-            else:
+            elif row.key not in waiting:
                 new.append(row)
-        if new:  # in sorted order: on a first load the order is then already right
+        if new:  # in sorted order: into an empty table the order is then already right
+            self.feed_flush()
+            moved = moved or bool(self._shown)
             self._append([self._rows[k] for k in self._sorted(new)])
-            moved = True
         if not self._relayout() and moved:  # a tag, an owner or a step may change the columns
             self._resort()
         self.view_version += 1
@@ -231,6 +221,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
 
     def mark_all(self) -> int:
         """Mark every visible row; returns how many are marked now."""
+        self.feed_flush()
         for key in self._visible_order():
             if key not in self._marks:
                 self._marks.add(key)
@@ -258,6 +249,8 @@ class InstanceTable(CellPainter, inherit_bindings=False):
 
     def move_to(self, key: str | None) -> bool:
         """Put the cursor on ``key`` when it is shown; True when it moved there."""
+        if key is not None and key not in self._shown and key in self._rows:
+            self.feed_flush()  # it may be waiting to be appended
         if key is None or key not in self._shown:
             return False
         self.move_cursor(row=self.get_row_index(key), animate=False)
@@ -306,6 +299,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
 
     def _resort(self) -> None:
         """Rows added or changed may be out of order: reorder them (the cursor stays on its row)."""
+        self.feed_flush()
         order = self._sorted_visible()
         if self._visible_order() == order:
             return
@@ -330,6 +324,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         self._layout = layout
         cursor = self.cursor_key
         self.clear(columns=True)
+        self._feed_stop()
         self._shown.clear()
         self._timed.clear()
         for spec in layout:
@@ -340,6 +335,7 @@ class InstanceTable(CellPainter, inherit_bindings=False):
     def _rebuild(self) -> None:
         cursor = self.cursor_key
         self.clear()
+        self._feed_stop()
         self._shown.clear()
         self._timed.clear()
         self._fill(cursor)
@@ -354,7 +350,10 @@ class InstanceTable(CellPainter, inherit_bindings=False):
         self.move_to(cursor)
 
     def _append(self, rows: list[Row]) -> None:
-        """Add ``rows`` at the bottom, in one go (``append_rows``)."""
+        """Add ``rows`` at the bottom, in one go (``append_rows``); into an empty table, a big load
+        over several frames (``FedTable``)."""
+        if not self._shown:
+            rows = self._feed_start(rows)
         added: list[tuple[str, list[Text]]] = []
         for row in rows:
             values = self._cells(row)
@@ -362,6 +361,9 @@ class InstanceTable(CellPainter, inherit_bindings=False):
             self._note_timed(row)
             added.append((row.key, [self._styled(*values[c.key]) for c in self._layout]))
         append_rows(self, added)
+
+    def _append_keys(self, keys: Sequence[str]) -> None:
+        self._append([self._rows[k] for k in keys if k in self._rows and k not in self._shown])
 
     def _remove(self, key: str) -> None:
         self._shown.pop(key, None)
