@@ -65,3 +65,22 @@ async def test_what_needs_every_row_appends_the_rest_at_once(make_app: MakeApp) 
         table.set_filter("zzz-nothing")
         table.set_filter("")
         assert table.mark_all() == ROWS and table.row_count == ROWS
+
+
+async def test_a_first_page_then_the_whole_list_is_fed_again_in_order(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(10):
+            await pilot.pause()
+        table = table_of(app)
+        rows = list(table.rows_by_key().values())
+        top = [table.rows_by_key()[r.key.value or ""] for r in table.ordered_rows[:5]]
+        table.set_rows(top)  # what a first page shows: the first by name
+        assert table.row_count == 5
+        table.set_rows(rows)  # the whole list: a screenful again at once, the rest fed
+        assert table.row_count == 10 and table.visible_count == ROWS
+        for _ in range(10):
+            await pilot.pause()
+        assert table.row_count == ROWS
+        assert [r.key.value for r in table.ordered_rows] == table._sorted_visible()

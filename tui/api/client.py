@@ -189,9 +189,12 @@ class ModelArtsClient(ImageTagCalls, LifecycleCalls):
         sort: str | None = None,
         order: str | None = None,
         everyone: bool = False,
+        first: int = 0,
     ) -> Listing:
         """Every instance (all pages), optionally filtered by status and sorted; ``everyone``: every
-        user's (notebooks family, an admin account). The ``Listing`` says when it fell short."""
+        user's (notebooks family, an admin account). The ``Listing`` says when it fell short.
+        ``first`` (v1; the notebooks family lists every page at once): only the first ``first`` by
+        name, in one request, ``partial`` when there are more (a first screen before the rest)."""
         api = self._v1 or self._notebooks("list")
         if everyone and self._v1 is not None:
             raise ValidationError("scope", "listing every user's notebooks needs the notebooks API")
@@ -214,6 +217,8 @@ class ModelArtsClient(ImageTagCalls, LifecycleCalls):
             instances = await (
                 self._nb.list(status, sort, order, True)
                 if self._nb and everyone
+                else self._v1.first_page(first, status)
+                if self._v1 and first > 0
                 else api.list(status, sort, order)
             )
         except AuthError as error:

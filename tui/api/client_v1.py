@@ -68,6 +68,21 @@ class V1Api(FamilyApi):
         cut = len(found) < total and bool(new)  # the last page still brought news: the limit stopped it
         return Listing(found.values(), total=total, pages=pages, cut=cut, doubled=doubled)
 
+    async def first_page(self, first: int, status: str | None) -> Listing:
+        """The first ``first`` instances by name, one request (what a first screen shows); by itself,
+        not through the memo: the whole list that follows is the first one a poll compares with."""
+        path = self._path(c.V1_INSTANCES)
+        params = {"de_type": c.DE_TYPE, "limit": first, "status": status, "sortby": "name", "order": "asc"}
+        endpoint = self._endpoint(path)
+        page = await self._session.call(
+            "GET", path, params, retry=True, parse=lambda data: parse_v1_page(data, endpoint)
+        )
+        found: dict[str, Instance] = {}
+        for instance in page.instances:
+            found.setdefault(instance.id, instance)
+        partial = len(found) < page.total and len(page.instances) >= first
+        return Listing(found.values(), total=page.total, doubled=doubled_ids(page.instances), partial=partial)
+
     async def get(self, instance_id: str) -> Instance:
         """One instance's details."""
         path = self._path(c.V1_INSTANCE, instance_id)

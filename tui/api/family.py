@@ -20,7 +20,8 @@ class Listing(list[Instance]):
 
     ``total`` is the count the service gave and ``pages`` the pages read; ``cut`` is True when the
     list stopped at the page limit with instances unread; ``doubled`` holds the ids one page listed
-    more than once (one instance each is kept).
+    more than once (one instance each is kept); ``partial`` is True for a first page asked alone
+    (``list_instances(first=...)``) that did not hold them all.
     """
 
     def __init__(
@@ -31,12 +32,14 @@ class Listing(list[Instance]):
         pages: int = 1,
         cut: bool = False,
         doubled: Iterable[str] = (),
+        partial: bool = False,
     ) -> None:
         super().__init__(instances)
         self.total = total
         self.pages = pages
         self.cut = cut
         self.doubled = tuple(dict.fromkeys(doubled))
+        self.partial = partial
 
 
 def doubled_ids(instances: Iterable[Instance]) -> list[str]:

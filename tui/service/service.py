@@ -241,10 +241,12 @@ class InstanceService(NotebookActions, LifecycleActions, InstanceReads):
             tuple(line for u in updates for line in u.settled),
         )
 
-    async def _list(self, name: str) -> list[Instance] | ModelArtsError:
+    async def _list(self, name: str, first: int = 0) -> list[Instance] | ModelArtsError:
         try:
             everyone = self._states[name].profile.scope == "all"
-            return await self._guarded(name, lambda client: client.list_instances(everyone=everyone))
+            return await self._guarded(
+                name, lambda client: client.list_instances(everyone=everyone, first=first)
+            )
         except ModelArtsError as error:
             return error
 

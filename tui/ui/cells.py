@@ -346,3 +346,9 @@ def clock_cells(row: Row, *, stale: bool, now_ms: int, recent_ms: int) -> tuple[
         cols += ("age",)
         wait_ms = min(wait_ms, MINUTE_MS - (now_ms - inst.created_ms) % MINUTE_MS)
     return cols, now_ms + wait_ms
+
+
+def column_label(spec: ColumnSpec, by: str, reverse: bool) -> str:
+    """A column's header: its label, and ▲ or ▼ on the column the rows are sorted by."""
+    sorted_here = SORT_COLUMN.get(by) == spec.key
+    return f"{spec.label}{'▼' if reverse else '▲'}" if sorted_here else spec.label

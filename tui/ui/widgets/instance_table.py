@@ -159,7 +159,10 @@ class InstanceTable(FedTable, inherit_bindings=False):
                 moved = True
             elif row.key not in waiting:
                 new.append(row)
-        if new:  # in sorted order: into an empty table the order is then already right
+        if len(new) > self.feed_over and len(self._shown) <= self.feed_first:
+            self._rebuild()  # a first page, then the whole list: all fed again, in order
+            moved = False
+        elif new:  # in sorted order: into an empty table the order is then already right
             self.feed_flush()
             moved = moved or bool(self._shown)
             self._append([self._rows[k] for k in self._sorted(new)])
@@ -328,7 +331,9 @@ class InstanceTable(FedTable, inherit_bindings=False):
         self._shown.clear()
         self._timed.clear()
         for spec in layout:
-            self.add_column(Text(self._label(spec), style="bold"), width=spec.width, key=spec.key)
+            self.add_column(
+                Text(cells.column_label(spec, *self._sort), style="bold"), width=spec.width, key=spec.key
+            )
         self._fill(cursor)
         return True
 
@@ -339,11 +344,6 @@ class InstanceTable(FedTable, inherit_bindings=False):
         self._shown.clear()
         self._timed.clear()
         self._fill(cursor)
-
-    def _label(self, spec: cells.ColumnSpec) -> str:
-        by, reverse = self._sort
-        sorted_here = cells.SORT_COLUMN.get(by) == spec.key
-        return f"{spec.label}{'▼' if reverse else '▲'}" if sorted_here else spec.label
 
     def _fill(self, cursor: str | None) -> None:
         self._append([self._rows[key] for key in self._sorted_visible()])
