@@ -70,7 +70,9 @@ class V1Api(FamilyApi):
 
     async def first_page(self, first: int, status: str | None) -> Listing:
         """The first ``first`` instances by name, one request (what a first screen shows); by itself,
-        not through the memo: the whole list that follows is the first one a poll compares with."""
+        not through the memo: the whole list that follows is the first one a poll compares with.
+        ``partial`` (the whole list follows) for a full page, or one short of its total (a server
+        that pages below ``first``): an account of exactly ``first`` costs a second request."""
         path = self._path(c.V1_INSTANCES)
         params = {"de_type": c.DE_TYPE, "limit": first, "status": status, "sortby": "name", "order": "asc"}
         endpoint = self._endpoint(path)
@@ -80,7 +82,7 @@ class V1Api(FamilyApi):
         found: dict[str, Instance] = {}
         for instance in page.instances:
             found.setdefault(instance.id, instance)
-        partial = len(found) < page.total and len(page.instances) >= first
+        partial = len(page.instances) >= first or len(found) < page.total  # a full page: ask the rest
         return Listing(found.values(), total=page.total, doubled=doubled_ids(page.instances), partial=partial)
 
     async def get(self, instance_id: str) -> Instance:
