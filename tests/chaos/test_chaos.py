@@ -330,7 +330,9 @@ async def test_service_survives_chaos_and_converges(emulator: Emulator, clock: M
         assert t.faults[kind] > 0, f"no {kind} fault was injected: {summary}"
     assert t.failed_refreshes and t.actions_ok and t.actions_failed, summary
     assert t.retry_after_waits > 0, f"Retry-After was not honoured: {summary}"
-    assert any(c.status is None and f"within {TIMEOUT_S:g}s" in (c.message or "") for c in calls), "no timeout was seen"
+    assert any(c.status is None and f"within {TIMEOUT_S:g}s" in (c.message or "") for c in calls), (
+        "no timeout was seen"
+    )
 
 
 # --- the app under chaos, through Pilot ----------------------------------------------------------

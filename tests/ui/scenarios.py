@@ -80,6 +80,18 @@ async def _nothing(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) ->
     await first_poll(pilot)
 
 
+async def _top(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
+    """The first poll, the cursor on the top row: which profile's rows came in first decides which
+    row the cursor stayed on (it follows its row as others sort in above it)."""
+    await first_poll(pilot)
+    app = pilot.app
+    assert isinstance(app, ModelArtsApp)
+    top = app.main_screen.table.ordered_rows[0].key.value
+    assert top is not None
+    app.main_screen.table.move_to(top)
+    await pilot.pause()
+
+
 async def _busy(pilot: Pilot[Any], emulator: Emulator, clock: ManualClock) -> None:
     """A start sent, two rows marked, an instance started elsewhere so our start is refused."""
     await first_poll(pilot)
@@ -308,7 +320,7 @@ SCENARIOS: dict[str, Scenario] = {
     "flash-80x24": Scenario((80, 24), _refused),
     "sorted-80x24": Scenario((80, 24), _sorted),
     "two-profiles-100x30": Scenario(
-        (100, 30), profiles=({"name": "lab"}, {"name": "prod", "read_only": True})
+        (100, 30), _top, profiles=({"name": "lab"}, {"name": "prod", "read_only": True})
     ),
     "confirm-stop-80x24": Scenario((80, 24), _stop_two),
     "details-80x24": Scenario((80, 24), _details),
