@@ -56,19 +56,22 @@ class ListText:
         self._last: list[Seen] = []
         self._scan = False
         """False until the first answer (decoded whole) has been read."""
+        self._fresh: list[int] = []
+        """Where in ``_last`` the items decoded afresh are (the only ones ``adopt`` may swap)."""
 
     def decode(self, body: bytes, *, endpoint: str = "", status: int | None = None) -> Any:
         """What ``decode_json(body)`` gives, with unchanged items taken from the last answer."""
         if not self._scan:
             self._scan = True
             return decode_json(body, endpoint=endpoint, status=status)
+        self._fresh = []
         try:
             if may_hold_controls(body):
                 raise _Unusual
             text = body.decode("utf-8")
             value, seen = self._object(text)
         except (_Unusual, ValueError, IndexError, RecursionError):
-            self._last = []
+            self._last, self._fresh = [], []
             return decode_json(body, endpoint=endpoint, status=status)
         self._last = seen
         return value
@@ -76,13 +79,13 @@ class ListText:
     def adopt(self, kept: Callable[[Any], Any]) -> None:
         """Hold ``kept(item)`` (the memo's object for that item) in place of each item of the last
         answer, where it is an equal object: one copy of each instance's JSON is kept, not two."""
-        adopted: list[Seen] = []
-        for length, digest, item in self._last:
+        last = self._last
+        for at in self._fresh:  # the others are the objects of an earlier answer: the memo's already
+            length, digest, item = last[at]
             mine = kept(item)
             if mine is not None and mine is not item and mine == item:
-                item = mine
-            adopted.append((length, digest, item))
-        self._last = adopted
+                last[at] = (length, digest, mine)
+        self._fresh = []
 
     def _object(self, text: str) -> tuple[dict[str, Any], list[Seen]]:
         at = _skip(text, 0)
@@ -136,6 +139,7 @@ class ListText:
                 if old is not None and old is not item and old == item:
                     item = old
                 expect += 1  # as if it changed in place: the next one is expected after it
+                self._fresh.append(len(seen))
             items.append(item)
             seen.append((length, digest, item))
             at = _skip(text, end)
