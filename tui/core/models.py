@@ -64,7 +64,8 @@ _PHASES: dict[str, Phase] = {
 
 def phase_of(status: str) -> Phase:
     """The display phase of a raw status name from either family."""
-    return _PHASES.get(status.upper(), Phase.UNKNOWN)
+    found = _PHASES.get(status)  # as the server writes them: no upper() per row and poll
+    return found if found is not None else _PHASES.get(status.upper(), Phase.UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
