@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import SuspendNotSupported
 
-from tui.config.edit import Draft
 from tui.config.model import Config, Profile
 from tui.config.paths import state_dir
 from tui.config.store import save_settings
@@ -213,6 +212,8 @@ class ConnectKeys:
         self.app.push_screen(ConnectSettingsModal(profile, row.instance.id, name), answered)
 
     def _save_profile(self, edited: Profile) -> None:
+        from tui.config.edit import Draft  # tomlkit: only a save needs it (~40 ms of every start)
+
         config: Config = self.app.config
         drafts = [Draft(p.name, edited if p.name == edited.name else p) for p in config.profiles]
         try:

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.worker import Worker, WorkerState
 
-from tui.config.edit import Draft
 from tui.config.model import Config, Profile
 from tui.config.store import save_settings
 from tui.core.domain import CLOUDS, REGIONS
@@ -305,6 +304,8 @@ class SettingsScreen(ProfileFields, Screen["Config | None"]):
                 return
             names.add(profile.name)
         default = self._drafts[self._default].name if self._default is not None else ""
+        from tui.config.edit import Draft  # tomlkit: only a save needs it (~40 ms of every start)
+
         drafts = [Draft(origin, p) for origin, p in zip(self._origins, self._drafts, strict=True)]
         try:
             saved = save_settings(self._path, self._config, drafts, default)
