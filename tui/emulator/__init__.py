@@ -5,6 +5,8 @@ authentication (tokens, SDK-HMAC-SHA256, AK lockout), a lifecycle driven by an i
 and fault knobs. Imports only ``tui.core``, ``tui.api.constants`` and ``tui.api.signer``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from tui.emulator.clock import DEFAULT_START, ManualClock
 from tui.emulator.config import (
     DEMO_AK,
@@ -18,8 +20,21 @@ from tui.emulator.config import (
     EmulatorConfig,
 )
 from tui.emulator.faults import Faults
-from tui.emulator.server import Emulator, RecordedRequest
 from tui.emulator.state import InstanceRecord, InstanceStore
+
+if TYPE_CHECKING:
+    from tui.emulator.server import Emulator, RecordedRequest
+
+
+def __getattr__(name: str) -> Any:
+    """The server on first use: ``python -m tui`` builds the ``emulator`` subcommand's options
+    (``tui.emulator.cli``) on every start, and the HTTP server's modules cost ~35 ms of it."""
+    if name in ("Emulator", "RecordedRequest"):
+        from tui.emulator import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_START",
