@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -12,7 +14,9 @@ import pytest
 from tui.api.auth import AkSkAuth, IamPasswordAuth
 from tui.api.client import ModelArtsClient
 from tui.api.client_notebooks import page_bound
+from tui.api.pool import HostPools
 from tui.api.runtime import Limits, Runtime
+from tui.cli.app import demo_profile
 from tui.core.error_codes import describe
 from tui.core.errors import NotFoundError, StateConflictError, ValidationError
 from tui.core.models import FAMILY_NOTEBOOKS, ApiCall, Phase
@@ -27,6 +31,7 @@ from tui.emulator import (
     Emulator,
     ManualClock,
 )
+from tui.service.factory import build_client
 
 PID = DEMO_PROJECT_ID
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -189,6 +194,32 @@ async def test_a_listing_leaves_connections_of_a_small_pool_to_others(
         listed = await client.list_instances()
     assert len(listed) == len(_notebook_names(emulator))
     assert watching.most == 2  # 6 connections to the host, 4 of them left to a start or another profile
+
+
+async def test_two_listings_on_one_host_share_one_bound_of_pages(
+    make_client: Callable[..., ModelArtsClient], emulator: Emulator
+) -> None:
+    for n in range(300):
+        emulator.store.add(f"it-nb-{n:03d}", "STOPPED", FAMILY_NOTEBOOKS)
+    watching = _Watching()
+    shared = Runtime(pages=asyncio.Semaphore(3))  # what HostPools.pages gives every client of a host
+    async with (
+        make_client(transport=watching, runtime=shared) as one,
+        make_client(transport=watching, runtime=shared) as two,
+    ):
+        first, second = await asyncio.gather(one.list_instances(), two.list_instances())
+    assert len(first) == len(second) == len(_notebook_names(emulator))
+    assert watching.most == 3  # not 3 each: a start pressed meanwhile still finds a connection
+
+
+def test_every_client_of_a_host_gets_the_same_bound_of_pages() -> None:
+    pools = HostPools(24)
+    profile = replace(demo_profile("http://127.0.0.1:9"), api="notebooks")
+    one, two = build_client(profile, pools=pools), build_client(profile, pools=pools)
+    other = build_client(replace(profile, endpoint="http://127.0.0.2:9", iam_endpoint=""), pools=pools)
+    shared = one._session.pages
+    assert shared is not None and shared is two._session.pages and shared is not other._session.pages
+    assert pools.pages("http://127.0.0.1:9", 1) is shared
 
 
 async def test_an_instance_moving_to_a_page_read_already_is_not_lost(

@@ -23,8 +23,9 @@ PAGE_CONCURRENCY = 20
 """Pages of one listing in flight at once at most: a 1,000-instance listing sends its 19 later
 pages in one round trip."""
 POOL_RESERVE = 4
-"""Connections of the host's pool (``[ui] connections_per_host``) a listing leaves to others (a
-start pressed meanwhile, another profile's listing): it never takes the whole pool."""
+"""Connections of the host's pool (``[ui] connections_per_host``) its listings leave to others (a
+start pressed meanwhile, a read): in the app every listing on one host shares one bound of pages
+(``Runtime.pages``, from ``HostPools.pages``), so two profiles there never take the whole pool."""
 
 
 def page_bound(per_host: int) -> int:
@@ -75,7 +76,7 @@ class NotebooksApi(FamilyApi):
             async with bound:
                 return await self._page(path, {**params, "offset": offset}, endpoint, texts)
 
-        bound = asyncio.Semaphore(page_bound(self._session.limits.per_host))
+        bound = self._session.pages or asyncio.Semaphore(page_bound(self._session.limits.per_host))
         self._memo.begin()
         for attempt in (1, 2):
             first = await page(0)

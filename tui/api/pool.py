@@ -44,6 +44,7 @@ class HostPools:
         self.per_host = max(1, int(per_host))
         self._transports: dict[tuple[str, str], httpx.AsyncHTTPTransport] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
+        self._pages: dict[str, asyncio.Semaphore] = {}
         self._lock = threading.Lock()  # clients are built in threads (a ``*_command`` may be slow)
 
     def slot(self, url: str) -> asyncio.Semaphore:
@@ -52,6 +53,15 @@ class HostPools:
         found = self._slots.get(key)
         if found is None:
             found = self._slots[key] = asyncio.Semaphore(self.per_host)
+        return found
+
+    def pages(self, url: str, bound: int) -> asyncio.Semaphore:
+        """The list pages in flight at once to ``url``'s host, all its listings together (``bound``,
+        set by the first to ask: what a listing leaves of the pool to a start or a read)."""
+        key = origin_of(url)
+        found = self._pages.get(key)
+        if found is None:
+            found = self._pages[key] = asyncio.Semaphore(max(1, bound))
         return found
 
     def transport_for(self, url: str, verify: bool | str) -> Transport | None:

@@ -58,6 +58,9 @@ class Runtime:
     it closes it; ``InstanceService`` lends it to its clients (``BorrowedTransport``)."""
     timeout: float = 10.0
     limits: Limits = field(default_factory=Limits)
+    pages: asyncio.Semaphore | None = None
+    """List pages in flight at once to this client's host, shared by every listing there
+    (``HostPools.pages``); None: each listing bounds its own pages."""
     alarm: Sleep = asyncio.sleep
     """What waits out a deadline (a profile's refresh): apart from ``sleep``, so tests that skip
     backoff still have deadlines, and a test can fire a deadline when it chooses."""

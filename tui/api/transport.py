@@ -115,6 +115,7 @@ class HttpSession:
         if timeout <= 0:
             raise ValidationError("timeout", "must be more than 0 seconds")
         self.limits = runtime.limits
+        self.pages = runtime.pages
         if not 0 < self.limits.deadline_s < float("inf"):
             raise ValidationError("request_deadline", "must be a number of seconds above 0")
         if self.limits.max_body_bytes <= 0:

@@ -11,6 +11,7 @@ import httpx
 
 from tui.api.auth import AkSkAuth, IamPasswordAuth, TokenAuth
 from tui.api.client import ModelArtsClient
+from tui.api.client_notebooks import page_bound
 from tui.api.pool import HostPools
 from tui.api.runtime import Runtime
 from tui.config.model import Config, Profile
@@ -74,7 +75,9 @@ def build_client(
         max_body_bytes=int(profile.max_answer_mb * MIB), deadline_s=profile.request_deadline
     )
     if pools is not None and runtime.transport is None:
-        runtime = runtime.but(transport=pools.transport_for(profile.modelarts_url, verify))
+        url = profile.modelarts_url
+        pages = pools.pages(url, page_bound(pools.per_host))  # shared by the host's listings
+        runtime = runtime.but(transport=pools.transport_for(url, verify), pages=pages)
     return ModelArtsClient(
         profile.modelarts_url,
         profile.project_id,
