@@ -7,7 +7,10 @@ seconds for every page, retry and sign-in; past that it is cancelled and the pro
 ``on_profile`` the moment it is in, so the others' rows appear without waiting for the slowest.
 A profile still refreshing from an earlier round is not started twice. A profile's first listing
 (when there is an ``on_profile``: the app) asks its ``FIRST_PAGE`` by name first (v1), hands that
-over, then lists the whole; an account no bigger is listed by that one request.
+over, then lists the whole, both within the one deadline; an account no bigger is listed by that
+one request. A first page is not a whole listing: it leaves ``last_ok_at`` as it was, and until the
+whole list is in, the profile's notes say its rows are that page only (so a failed whole list reads
+"never ok … only the first 100"); a profile replaced meanwhile is not asked for its whole list.
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ class Refresher:
         seq = state.listings
         try:
             async with self._pools.slot(state.profile.modelarts_url):
-                done, result = await self._listed(state, deadline, alarm, on_profile, seq)
+                done, result = await within(self._pages(state, on_profile, seq), deadline, alarm)
         finally:
             state.refreshing = False
             state.listed_at = time.monotonic()
@@ -124,18 +127,28 @@ class Refresher:
             on_profile(update)
         return update
 
-    async def _listed(
-        self, state: ProfileState, deadline: float, alarm: Sleep, on_profile: OnProfile | None, seq: int
-    ) -> tuple[bool, list[Instance] | ModelArtsError | None]:
-        """The listing; a profile never listed asks its first page first and shows it (a failure
-        of that one is the refresh's: the whole list would wait out the same fault again)."""
+    async def _pages(
+        self, state: ProfileState, on_profile: OnProfile | None, seq: int
+    ) -> list[Instance] | ModelArtsError:
+        """The listing (within one deadline: a first page and the whole list share it). A profile
+        never listed asks its first page first and shows it (a failure of that one is
+        the refresh's: the whole list would wait out the same fault again). Until the whole list is
+        in, its notes say the rows are only that page (what a failed whole list then shows)."""
         first = FIRST_PAGE if state.status is None and on_profile is not None else 0
-        done, result = await within(self._list(state.name, first), deadline, alarm)
-        if not (done and isinstance(result, Listing) and result.partial):
-            return done, result
-        if on_profile is not None and self._states.get(state.name) is state:
-            on_profile(self.take(state, result, seq))
-        return await within(self._list(state.name, 0), deadline, alarm)
+        result = await self._list(state.name, first)
+        if not (isinstance(result, Listing) and result.partial) or on_profile is None:
+            return result
+        if self._states.get(state.name) is not state:  # replaced meanwhile: nothing more to ask
+            return result
+        update = self.take(state, result, seq)
+        state.notes = (
+            f"profile {state.name!r}: only the first {len(result):,} instances by name are shown; "
+            "the whole list has not come",
+        )
+        on_profile(update)
+        if self._states.get(state.name) is not state:  # replaced by the hand-over's handler
+            return result
+        return await self._list(state.name, 0)
 
     def take(
         self, state: ProfileState, result: list[Instance] | ModelArtsError, seq: int | None = None
@@ -153,8 +166,10 @@ class Refresher:
             return ProfileRefresh(state.name, state.status, frozenset(), frozenset(), frozenset(), now)
         state.rows = after = state.merged(result, now, self._pending(), seq)
         state.notes = listing_notes(state.name, result)
+        partial = isinstance(result, Listing) and result.partial  # a first page: not a whole listing
+        last_ok = (state.status.last_ok_at if state.status else None) if partial else now
         state.status = ProfileStatus(
-            state.name, True, None, now, len(result), state.measured_skew(), state.warning(), state.notes
+            state.name, True, None, last_ok, len(result), state.measured_skew(), state.warning(), state.notes
         )
         changed = frozenset(k for k, r in after.items() if not r.same_as(before.get(k)))
         added = frozenset(after.keys() - before.keys())
