@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+from collections.abc import Iterator
 
 import pytest
 
@@ -56,3 +58,46 @@ async def test_the_app_settles_its_heap_when_a_refresh_is_in(
         app.main_screen.action_refresh_now()
         await settle(pilot)
         assert len(calls) > seen  # each refresh asks; settle_heap itself acts once
+
+
+@pytest.fixture
+def unsettled(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, int, int]]:
+    """A process whose heap was never settled (and no freeze): the thresholds before, restored after."""
+    monkeypatch.setattr(heap, "_settled", False)
+    monkeypatch.setattr(heap, "_held", None)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    before, normal = gc.get_threshold(), (700, 10, 10)  # before: maybe held by an app of an earlier test
+    gc.set_threshold(*normal)
+    yield normal
+    gc.set_threshold(*before)
+
+
+async def test_a_failed_refresh_worker_releases_the_hold(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, unsettled: tuple[int, int, int]
+) -> None:
+    app = make_app()
+
+    async def boom(**_: object) -> None:
+        raise RuntimeError("refresh broke")
+
+    monkeypatch.setattr(app.service, "refresh", boom)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.main_screen.loaded  # no snapshot came (nor will from this round)
+        assert gc.get_threshold() == unsettled  # full passes run again
+
+
+async def test_closing_before_the_first_snapshot_releases_the_hold(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, unsettled: tuple[int, int, int]
+) -> None:
+    app = make_app()
+    never = asyncio.Event()
+
+    async def hangs(**_: object) -> None:
+        await never.wait()
+
+    monkeypatch.setattr(app.service, "refresh", hangs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold()[2] >= 1 << 30  # held while the first snapshot is out
+    assert gc.get_threshold() == unsettled

@@ -25,7 +25,7 @@ from tui.service import InstanceService, Runtime, Transport
 from tui.service.factory import service_runtime
 from tui.ui.bindings import APP_BINDINGS, key_conflicts, unknown_ids
 from tui.ui.commands import ActionCommands
-from tui.ui.heap import hold_full_passes, settle_heap
+from tui.ui.heap import hold_full_passes, release_full_passes, settle_heap
 from tui.ui.logfile import CallLogFile, open_call_log
 from tui.ui.messages import CallRecorded, InstancesRefreshed
 from tui.ui.screens.main import MainScreen
@@ -155,6 +155,7 @@ class ModelArtsApp(App[int]):
         settle_heap()
 
     async def on_unmount(self) -> None:
+        release_full_passes()  # closing before the first snapshot came: the process goes on collecting
         if self._owns_service:
             await self.service.aclose()
         if self.call_log is not None:

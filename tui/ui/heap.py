@@ -22,6 +22,15 @@ def hold_full_passes() -> None:
     gc.set_threshold(_held[0], _held[1], 1 << 30)
 
 
+def release_full_passes() -> None:
+    """The collector's full passes as before the hold, the heap not frozen: no first snapshot
+    is coming from this round (its worker failed) or ever (the app is closing)."""
+    global _held
+    if _held is not None:
+        gc.set_threshold(*_held)
+        _held = None
+
+
 def settle_heap() -> bool:
     """Once per process, when the first snapshot is in: leave every object alive now (clients,
     pools, rows, widgets) out of the collector's later passes (``gc.freeze``); True the first time.
@@ -34,8 +43,6 @@ def settle_heap() -> bool:
     if _settled:
         return False
     _settled = True
-    if _held is not None:
-        gc.set_threshold(*_held)
-        _held = None
+    release_full_passes()
     gc.freeze()
     return True

@@ -27,6 +27,7 @@ from tui.ui.autostop import stopping_soon
 from tui.ui.bindings import MAIN_BINDINGS
 from tui.ui.cells import duration_text
 from tui.ui.expiry_watch import ExpiryWatch, expiries
+from tui.ui.heap import release_full_passes
 from tui.ui.messages import (
     ActionRequested,
     ActionsFinished,
@@ -369,10 +370,9 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
         calls, self._poll_calls = self._poll_calls, []
         if not show:
             return
-        if len(calls) > POLL_CALLS_SHOWN:  # 1,000 profiles: a second of panel lines at once, most cut
-            self.note(
-                f"… {len(calls) - POLL_CALLS_SHOWN:,} earlier list calls of this refresh: in the call log file"
-            )
+        more = len(calls) - POLL_CALLS_SHOWN  # 1,000 profiles: a second of panel lines at once, most cut
+        if more > 0:
+            self.note(f"… {more:,} earlier list calls of this refresh: in the call log file")
         for call in calls[-POLL_CALLS_SHOWN:]:
             self.log_panel.add_call(call)
 
@@ -389,11 +389,10 @@ class MainScreen(ConnectKeys, LifecycleKeys, NotebookKeys, ViewKeys):
             return
         failed = event.state is not WorkerState.SUCCESS
         self.actions.worker_ended(event.worker, failed)
-        if not failed:
-            return
-        if event.worker is self._refresh_worker:
+        if failed and event.worker is self._refresh_worker:
             self._flush_poll_calls(show=True)
             self.in_flight = False
+            release_full_passes()  # no snapshot from this round: the collector's full passes resume
         if event.state is WorkerState.ERROR:
             report = getattr(self.app, "report_worker_error", None)
             if report is not None:
