@@ -127,11 +127,6 @@ class InstanceTable(FedTable, inherit_bindings=False):
         """The last row shown for ``key``."""
         return self._rows.get(key)
 
-    @property
-    def visible_count(self) -> int:
-        """How many rows pass the filter and scope (appended or still waiting)."""
-        return self.row_count + self.feed_left
-
     # --- what the screen drives -----------------------------------------------------------------
     def set_rows(self, rows: Iterable[Row], stale_profiles: Iterable[str] = ()) -> None:
         """Take a new snapshot: update changed cells in place, append new rows, drop vanished ones.
@@ -146,6 +141,7 @@ class InstanceTable(FedTable, inherit_bindings=False):
         recount = old_stale | self._stale
         for key in [k for k in self._shown if k not in self._rows]:
             self._remove(key)
+        self.feed_keep(lambda k: k in self._rows and self._visible(self._rows[k]))
         moved, waiting = False, self.feed_waiting()  # appended when fed, from ``_rows`` as it is then
         new: list[Row] = []
         for row in self._rows.values():
@@ -159,8 +155,10 @@ class InstanceTable(FedTable, inherit_bindings=False):
                 moved = True
             elif row.key not in waiting:
                 new.append(row)
-        if len(new) > self.feed_over and len(self._shown) <= self.feed_first:
-            self._rebuild()  # a first page, then the whole list: all fed again, in order
+            elif not row.same_as(old := old_rows[row.key]):  # to be fed where it was: right if sorted so
+                moved = moved or self._sort[0] != "name" or row.display_name != old.display_name
+        if len(new) > self.feed_over and len(new) > len(self._shown):
+            self._rebuild()  # first pages, then the whole lists: all fed again, in order (at most 2x work)
             moved = False
         elif new:  # in sorted order: into an empty table the order is then already right
             self.feed_flush()
@@ -179,6 +177,8 @@ class InstanceTable(FedTable, inherit_bindings=False):
             self._update(row)
             if self._sort[0] != "name":
                 self._resort()  # a new status may move it
+        elif not relaid and self._sort[0] != "name" and row.key in self.feed_waiting():
+            self._resort()  # the same, for a row still waiting to be appended
         self.view_version += 1
 
     def tick(self, *, full: bool = False) -> None:
@@ -252,8 +252,8 @@ class InstanceTable(FedTable, inherit_bindings=False):
 
     def move_to(self, key: str | None) -> bool:
         """Put the cursor on ``key`` when it is shown; True when it moved there."""
-        if key is not None and key not in self._shown and key in self._rows:
-            self.feed_flush()  # it may be waiting to be appended
+        if key is not None and key not in self._shown and key in self.feed_waiting():
+            self.feed_flush()  # waiting to be appended (a row filtered out is not)
         if key is None or key not in self._shown:
             return False
         self.move_cursor(row=self.get_row_index(key), animate=False)
@@ -346,14 +346,11 @@ class InstanceTable(FedTable, inherit_bindings=False):
         self._fill(cursor)
 
     def _fill(self, cursor: str | None) -> None:
-        self._append([self._rows[key] for key in self._sorted_visible()])
+        self._append(self._feed_start([self._rows[key] for key in self._sorted_visible()]))
         self.move_to(cursor)
 
     def _append(self, rows: list[Row]) -> None:
-        """Add ``rows`` at the bottom, in one go (``append_rows``); into an empty table, a big load
-        over several frames (``FedTable``)."""
-        if not self._shown:
-            rows = self._feed_start(rows)
+        """Add ``rows`` at the bottom, in one go (``append_rows``)."""
         added: list[tuple[str, list[Text]]] = []
         for row in rows:
             values = self._cells(row)
@@ -363,7 +360,8 @@ class InstanceTable(FedTable, inherit_bindings=False):
         append_rows(self, added)
 
     def _append_keys(self, keys: Sequence[str]) -> None:
-        self._append([self._rows[k] for k in keys if k in self._rows and k not in self._shown])
+        rows = (self._rows.get(k) for k in keys if k not in self._shown)
+        self._append([r for r in rows if r is not None and self._visible(r)])
 
     def _remove(self, key: str) -> None:
         self._shown.pop(key, None)

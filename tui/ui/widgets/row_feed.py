@@ -7,7 +7,7 @@ rest ``FEED_ROWS`` after each refresh, so no frame waits on more than a chunk.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import ClassVar
 
 from tui.service import Row
@@ -23,7 +23,10 @@ FEED_ROWS = 400
 
 class FedTable(CellPainter):
     """A CellPainter whose loads of more than ``feed_over`` rows into an empty table come in over
-    several frames; anything that reads or reorders every row calls ``feed_flush`` first."""
+    several frames; anything that reads or reorders every row calls ``feed_flush`` first.
+
+    Only a fill of the empty table starts a feed (``_feed_start``); rows appended meanwhile,
+    fed or flushed, go in directly, even when every row shown before has gone."""
 
     feed_over: ClassVar[int] = FEED_OVER
     feed_first: ClassVar[int] = FIRST_ROWS
@@ -41,6 +44,11 @@ class FedTable(CellPainter):
         """Rows still waiting to be appended."""
         return len(self._feed_keys) - self._feed_next
 
+    @property
+    def visible_count(self) -> int:
+        """How many rows the table shows, appended or still waiting."""
+        return self.row_count + self.feed_left
+
     def feed_waiting(self) -> Collection[str]:
         """The keys of the rows still waiting."""
         return set(self._feed_keys[self._feed_next :]) if self.feed_left else ()
@@ -51,6 +59,11 @@ class FedTable(CellPainter):
             keys = self._feed_keys[self._feed_next :]
             self._feed_stop()
             self._append_keys(keys)
+
+    def feed_keep(self, keep: Callable[[str], bool]) -> None:
+        """Forget the waiting rows ``keep`` refuses (gone, or no longer shown): they are not counted."""
+        if self.feed_left:
+            self._feed_keys, self._feed_next = [k for k in self._feed_keys[self._feed_next :] if keep(k)], 0
 
     def _feed_start(self, rows: list[Row]) -> list[Row]:
         """Of ``rows`` (in table order, into an empty table) those to append now; the others follow."""
@@ -78,5 +91,5 @@ class FedTable(CellPainter):
             self._feed_stop()
 
     def _append_keys(self, keys: Sequence[str]) -> None:
-        """Append the rows of ``keys`` that are still there (the subclass knows its rows)."""
+        """Append, directly, the rows of ``keys`` still there and shown (the subclass knows its rows)."""
         raise NotImplementedError
