@@ -61,15 +61,11 @@ class InstanceMemo:
 
     def previous(self, item: Any) -> Any:
         """The object the last complete list kept for ``item``'s id (None when it had none)."""
-        key = item.get("id") if isinstance(item, dict) else None
-        seen = self._last.get(key) if isinstance(key, str) else None
-        return None if seen is None else seen[0]
+        return _kept_in(self._last, item)
 
     def kept(self, item: Any) -> Any:
         """The object this list keeps for ``item``'s id (None when it has none yet)."""
-        key = item.get("id") if isinstance(item, dict) else None
-        seen = self._next.get(key) if isinstance(key, str) else None
-        return None if seen is None else seen[0]
+        return _kept_in(self._next, item)
 
     def parser(
         self, parse: Callable[[Any, str], Instance], moved: Moved | None = None
@@ -99,3 +95,10 @@ class InstanceMemo:
             return instance
 
         return memoized
+
+
+def _kept_in(table: dict[str, tuple[Any, Instance]], item: Any) -> Any:
+    """The item ``table`` keeps under ``item``'s id, or None."""
+    key = item.get("id") if isinstance(item, dict) else None
+    seen = table.get(key) if isinstance(key, str) else None
+    return None if seen is None else seen[0]

@@ -39,7 +39,7 @@ def settle_heap() -> bool:
     every key pressed meanwhile waited out; after this it walks only what came since. No
     collection first (it would be one such stall): the few cycles already garbage now stay, once.
     """
-    global _settled, _held
+    global _settled
     if _settled:
         return False
     _settled = True
